@@ -1,0 +1,308 @@
+"""The landing sources: one pandera schema per source, the single description of each file.
+
+A schema gives, per column, its English name (the attribute), its Chinese partner-center
+header (`metadata["zh"]`), its type, whether it may be empty, and its allowed values with
+their Chinese spellings (`metadata["values_zh"]`). The key and the kind of source
+(snapshot or events) sit beside it in `SOURCES`. Readers, the generator, the raw tables
+and the docs are all derived from these classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pandera.polars as pa
+import polars as pl
+from pandera.engines import polars_engine as pe
+
+# A row-level sanity bound: no single export row of a partner is worth a billion yuan.
+MAX_AMOUNT = 1_000_000_000
+
+MONEY = {"dtype_kwargs": {"precision": 18, "scale": 2}}
+FRACTION = {"dtype_kwargs": {"precision": 9, "scale": 6}}
+
+PARTNER_TYPES = {"总经销商": "distributor", "云经销商": "reseller", "解决方案提供商": "solution_provider"}
+DEVELOPMENT_STAGES = {"注册": "registered", "认证": "certified", "差异化": "differentiated"}
+ROLES = {"主管": "supervisor", "客户经理": "customer_manager"}
+EVENT_TYPES = {"关联": "associate", "解除关联": "disassociate"}
+ASSOCIATION_TYPES = {"代售类": "reseller", "顾问销售类": "referral"}
+INVITATION_CHANNELS = {"线上": "online", "线下": "offline"}
+ORDER_STATUSES = {"已支付": "paid", "已退订": "refunded", "已取消": "cancelled"}
+BILLING_MODES = {"按需": "on_demand", "包年/包月": "yearly_monthly"}
+RESOURCE_STATUSES = {"运行中": "active", "已过期": "expired", "已冻结": "frozen", "已释放": "released"}
+STATEMENT_EVENT_TYPES = {
+    "已生成": "generated",
+    "伙伴已确认": "partner_confirmed",
+    "运营已审核": "ops_approved",
+    "已收到发票": "invoice_received",
+    "发票已驳回": "invoice_rejected",
+    "已支付": "paid",
+}
+
+
+def text(zh: str, *, required: bool = False, unique: bool = False) -> object:
+    return pa.Field(nullable=not required, unique=unique, metadata={"zh": zh})
+
+
+def enum(zh: str, values_zh: dict[str, str], *, required: bool = True) -> object:
+    return pa.Field(
+        nullable=not required,
+        isin=sorted(values_zh.values()),
+        metadata={"zh": zh, "values_zh": values_zh},
+    )
+
+
+def money(zh: str, *, required: bool = True) -> object:
+    return pa.Field(nullable=not required, ge=0, le=MAX_AMOUNT, metadata={"zh": zh}, **MONEY)
+
+
+def fraction(zh: str) -> object:
+    return pa.Field(nullable=False, ge=0, le=1, metadata={"zh": zh}, **FRACTION)
+
+
+def moment(zh: str, *, required: bool = True) -> object:
+    return pa.Field(nullable=not required, metadata={"zh": zh})
+
+
+class Partners(pa.DataFrameModel):
+    partner_id: str = text("伙伴ID", required=True, unique=True)
+    partner_name: str = text("伙伴名称", required=True)
+    partner_type: str = enum("伙伴类型", PARTNER_TYPES)
+    parent_partner_id: Optional[str] = text("上级伙伴ID")
+    development_stage: str = enum("发展阶段", DEVELOPMENT_STAGES)
+
+    @pa.dataframe_check(error="a reseller must name its distributor in parent_partner_id")
+    def reseller_has_parent(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            (pl.col("partner_type") != "reseller") | pl.col("parent_partner_id").is_not_null()
+        )
+
+
+class Staff(pa.DataFrameModel):
+    staff_id: str = text("员工ID", required=True, unique=True)
+    partner_id: str = text("伙伴ID", required=True)
+    staff_name: str = text("员工姓名", required=True)
+    role: str = enum("角色", ROLES)
+    supervisor_id: Optional[str] = text("主管ID")
+
+    @pa.dataframe_check(error="a customer manager must name their supervisor in supervisor_id")
+    def manager_has_supervisor(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            (pl.col("role") != "customer_manager") | pl.col("supervisor_id").is_not_null()
+        )
+
+
+class Customers(pa.DataFrameModel):
+    customer_id: str = text("客户ID", required=True, unique=True)
+    customer_name: str = text("客户名称", required=True)
+    account_name: str = text("账号名", required=True)
+    account_created_at: pl.Datetime = moment("账号创建时间")
+    industry: Optional[str] = text("行业")
+    region: Optional[str] = text("区域")
+    is_new_customer: bool = pa.Field(nullable=False, metadata={"zh": "是否新客户"})
+
+
+class Associations(pa.DataFrameModel):
+    event_id: str = text("事件ID", required=True, unique=True)
+    customer_id: str = text("客户ID", required=True)
+    partner_id: str = text("伙伴ID", required=True)
+    event_type: str = enum("事件类型", EVENT_TYPES)
+    association_type: Optional[str] = enum("关联类型", ASSOCIATION_TYPES, required=False)
+    invitation_channel: Optional[str] = enum("邀请方式", INVITATION_CHANNELS, required=False)
+    customer_manager_id: Optional[str] = text("客户经理ID")
+    event_time: pl.Datetime = moment("事件时间")
+
+    @pa.dataframe_check(
+        error="an associate event needs association_type, invitation_channel and customer_manager_id"
+    )
+    def associate_is_complete(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            (pl.col("event_type") != "associate")
+            | (
+                pl.col("association_type").is_not_null()
+                & pl.col("invitation_channel").is_not_null()
+                & pl.col("customer_manager_id").is_not_null()
+            )
+        )
+
+
+class Orders(pa.DataFrameModel):
+    order_no: str = text("订单号", required=True, unique=True)
+    customer_id: str = text("客户ID", required=True)
+    product_type: str = text("产品类型", required=True)
+    product_name: Optional[str] = text("产品名称")
+    order_time: pl.Datetime = moment("下单时间")
+    list_amount: pe.Decimal = money("官网价")
+    discount_amount: pe.Decimal = money("折扣金额")
+    voucher_amount: pe.Decimal = money("代金券金额")
+    paid_amount: pe.Decimal = money("实付金额")
+    order_status: str = enum("订单状态", ORDER_STATUSES)
+    refund_time: Optional[pl.Datetime] = moment("退订时间", required=False)
+    refund_amount: Optional[pe.Decimal] = money("退订金额", required=False)
+    project_id: Optional[str] = text("项目ID")
+
+    @pa.dataframe_check(error="a refunded order needs refund_time and refund_amount")
+    def refund_is_complete(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            (pl.col("order_status") != "refunded")
+            | (pl.col("refund_time").is_not_null() & pl.col("refund_amount").is_not_null())
+        )
+
+    @pa.dataframe_check(error="refund_amount is larger than paid_amount")
+    def refund_within_paid(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("refund_amount").is_null() | (pl.col("refund_amount") <= pl.col("paid_amount"))
+        )
+
+    @pa.dataframe_check(error="refund_time is before order_time")
+    def refund_after_order(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("refund_time").is_null() | (pl.col("refund_time") >= pl.col("order_time"))
+        )
+
+
+class Consumption(pa.DataFrameModel):
+    usage_date: pl.Date = moment("消费日期")
+    customer_id: str = text("客户ID", required=True)
+    resource_id: str = text("资源ID", required=True)
+    product_type: str = text("产品类型", required=True)
+    consumption_amount: pe.Decimal = money("消费金额")
+    voucher_amount: pe.Decimal = money("代金券金额")
+    paid_amount: pe.Decimal = money("现金支付金额")
+
+
+class Resources(pa.DataFrameModel):
+    resource_id: str = text("资源ID", required=True, unique=True)
+    customer_id: str = text("客户ID", required=True)
+    product_type: str = text("产品类型", required=True)
+    billing_mode: str = enum("计费模式", BILLING_MODES)
+    start_date: pl.Date = moment("开始日期")
+    expire_date: Optional[pl.Date] = moment("到期日期", required=False)
+    status: str = enum("状态", RESOURCE_STATUSES)
+
+    @pa.dataframe_check(error="expire_date is before start_date")
+    def expires_after_start(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("expire_date").is_null() | (pl.col("expire_date") >= pl.col("start_date"))
+        )
+
+
+class Balances(pa.DataFrameModel):
+    snapshot_date: pl.Date = moment("快照日期")
+    customer_id: str = text("客户ID", required=True)
+    # A balance goes below zero when the customer is in arrears.
+    available_balance: pe.Decimal = pa.Field(
+        nullable=False, ge=-MAX_AMOUNT, le=MAX_AMOUNT, metadata={"zh": "可用余额"}, **MONEY
+    )
+    credit_limit: pe.Decimal = money("信用额度")
+    discount_rate: pe.Decimal = fraction("折扣率")
+
+
+class StatementEvents(pa.DataFrameModel):
+    partner_id: str = text("伙伴ID", required=True)
+    billing_period: str = pa.Field(
+        nullable=False,
+        str_matches=r"^20\d{2}(0[1-9]|1[0-2])$",
+        metadata={"zh": "账期"},
+    )
+    event_type: str = enum("事件类型", STATEMENT_EVENT_TYPES)
+    event_time: pl.Datetime = moment("事件时间")
+
+
+class Projects(pa.DataFrameModel):
+    project_id: str = text("项目ID", required=True, unique=True)
+    partner_id: str = text("伙伴ID", required=True)
+    customer_id: str = text("客户ID", required=True)
+    offering_name: Optional[str] = text("伙伴解决方案名称")
+    start_date: pl.Date = moment("开始日期")
+    committee_approved_amount: Optional[pe.Decimal] = money("委员会批准金额", required=False)
+
+
+class IncentivePolicies(pa.DataFrameModel):
+    policy_id: str = text("政策ID", required=True, unique=True)
+    policy_name: Optional[str] = text("政策名称")
+    partner_type: str = enum("伙伴类型", PARTNER_TYPES)
+    association_type: str = enum("关联类型", ASSOCIATION_TYPES)
+    product_type: str = text("产品类型", required=True)
+    rate: pe.Decimal = fraction("激励比例")
+    valid_from: pl.Date = moment("生效日期")
+    valid_to: Optional[pl.Date] = moment("失效日期", required=False)
+
+    @pa.dataframe_check(error="valid_to is before valid_from")
+    def valid_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("valid_from"))
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    """A landing source: its schema, its key, and whether its rows are snapshots or events."""
+
+    name: str
+    model: type[pa.DataFrameModel]
+    key: tuple[str, ...]
+    kind: str  # "snapshot", "events" or "facts"
+
+    @property
+    def schema(self) -> pa.DataFrameSchema:
+        return _schema(self.model)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.schema.columns)
+
+    def chinese_headers(self) -> dict[str, str]:
+        """English column name -> Chinese header."""
+        return {name: col.metadata["zh"] for name, col in self.schema.columns.items()}
+
+    def header_aliases(self) -> dict[str, str]:
+        """Every accepted header (English or Chinese) -> English column name."""
+        aliases = {name: name for name in self.columns}
+        aliases.update({zh: name for name, zh in self.chinese_headers().items()})
+        return aliases
+
+    def enum_values(self) -> dict[str, dict[str, str]]:
+        """Enum column -> {accepted spelling (English or Chinese) -> English value}."""
+        out: dict[str, dict[str, str]] = {}
+        for name, col in self.schema.columns.items():
+            values_zh = (col.metadata or {}).get("values_zh")
+            if values_zh:
+                out[name] = {**{v: v for v in values_zh.values()}, **values_zh}
+        return out
+
+    def dtypes(self) -> dict[str, pl.DataType]:
+        return {name: col.dtype.type for name, col in self.schema.columns.items()}
+
+
+_SCHEMAS: dict[type, pa.DataFrameSchema] = {}
+
+
+def _schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
+    if model not in _SCHEMAS:
+        _SCHEMAS[model] = model.to_schema()
+    return _SCHEMAS[model]
+
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source("partners", Partners, ("partner_id",), "snapshot"),
+        Source("staff", Staff, ("staff_id",), "snapshot"),
+        Source("customers", Customers, ("customer_id",), "snapshot"),
+        Source("associations", Associations, ("event_id",), "events"),
+        Source("orders", Orders, ("order_no",), "facts"),
+        Source("consumption", Consumption, ("usage_date", "resource_id"), "facts"),
+        Source("resources", Resources, ("resource_id",), "snapshot"),
+        Source("balances", Balances, ("snapshot_date", "customer_id"), "facts"),
+        Source(
+            "statement_events",
+            StatementEvents,
+            ("partner_id", "billing_period", "event_type", "event_time"),
+            "events",
+        ),
+        Source("projects", Projects, ("project_id",), "snapshot"),
+        Source("incentive_policies", IncentivePolicies, ("policy_id",), "snapshot"),
+    )
+}
