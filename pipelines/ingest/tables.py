@@ -30,6 +30,7 @@ AUDIT_DDL = (
         rows_landed bigint not null,
         rows_loaded bigint not null,
         rows_quarantined bigint not null,
+        notes varchar,
         loaded_at timestamp not null,
         primary key (source, file)
     )

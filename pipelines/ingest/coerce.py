@@ -1,0 +1,188 @@
+"""Typing a landed text frame column by column, with a reason for every value that fails.
+
+Harmless noise is repaired, not rejected: full-width characters (NFKC), surrounding
+spaces, thousands separators and currency signs in amounts, percent signs in rates,
+Chinese or differently-cased enum spellings, and times with an offset (converted to
+Asia/Shanghai wall time, the zone every business date is cut in).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.sources import Source
+
+SHANGHAI_OFFSET_MINUTES = 8 * 60
+TRUE_WORDS = ["true", "t", "yes", "y", "1", "是", "新", "新客户"]
+FALSE_WORDS = ["false", "f", "no", "n", "0", "否", "老", "老客户", "存量客户"]
+
+_DATE = r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+_TIME = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
+_OFFSET = r"\s*(Z|[+-]\d{2}:?\d{2})?"
+
+
+def cleaned_text(column: str) -> pl.Expr:
+    """NFKC-normalized, trimmed text; empty text is null."""
+    text = pl.col(column).str.normalize("NFKC").str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def padded(group: pl.Expr, width: int) -> pl.Expr:
+    return group.str.zfill(width)
+
+
+def date_parts(text: pl.Expr) -> pl.Expr:
+    return text.str.extract_groups(f"^{_DATE}{_TIME}{_OFFSET}$")
+
+
+def as_date(text: pl.Expr) -> pl.Expr:
+    """A date from 2026-06-01, 2026/6/1 or a midnight time stamp; null if not one."""
+    parts = date_parts(text)
+    iso = pl.concat_str(
+        [parts.struct[0], padded(parts.struct[1], 2), padded(parts.struct[2], 2)], separator="-"
+    )
+    at_midnight = (
+        parts.struct[3].is_null()
+        | ((parts.struct[3].cast(pl.Int32, strict=False) == 0) & (parts.struct[4] == "00"))
+    )
+    return pl.when(at_midnight).then(iso.str.to_date("%Y-%m-%d", strict=False))
+
+
+def as_shanghai_datetime(text: pl.Expr) -> pl.Expr:
+    """Asia/Shanghai wall time from ISO-8601 text; a time without offset is already Shanghai's."""
+    parts = date_parts(text)
+    wall = pl.concat_str(
+        [
+            parts.struct[0],
+            pl.lit("-"),
+            padded(parts.struct[1], 2),
+            pl.lit("-"),
+            padded(parts.struct[2], 2),
+            pl.lit(" "),
+            padded(parts.struct[3].fill_null("0"), 2),
+            pl.lit(":"),
+            parts.struct[4].fill_null("00"),
+            pl.lit(":"),
+            parts.struct[5].fill_null("00"),
+        ]
+    ).str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False)
+    micros = parts.struct[6].str.pad_end(6, "0").cast(pl.Int64, strict=False).fill_null(0)
+    offset = parts.struct[7].str.replace(":", "")
+    offset_minutes = (
+        pl.when(offset.is_null())
+        .then(pl.lit(SHANGHAI_OFFSET_MINUTES))
+        .when(offset == "Z")
+        .then(pl.lit(0))
+        .otherwise(
+            offset.str.slice(0, 1).replace_strict({"+": 1, "-": -1}, default=1, return_dtype=pl.Int64)
+            * (
+                offset.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
+                + offset.str.slice(3, 2).cast(pl.Int64, strict=False)
+            )
+        )
+    )
+    valid_clock = (
+        (parts.struct[3].fill_null("0").cast(pl.Int32, strict=False) < 24)
+        & (parts.struct[4].fill_null("0").cast(pl.Int32, strict=False) < 60)
+        & (parts.struct[5].fill_null("0").cast(pl.Int32, strict=False) < 60)
+    )
+    shift = pl.duration(minutes=SHANGHAI_OFFSET_MINUTES - offset_minutes, microseconds=micros)
+    return pl.when(valid_clock).then(wall + shift)
+
+
+def as_decimal(text: pl.Expr, dtype: pl.Decimal) -> pl.Expr:
+    """A decimal of the column's scale; `1,234.50`, `¥12`, `12 元` and `5%` (rates) are repaired."""
+    scale = dtype.scale
+    number = text.str.replace_all(r"[,\s¥$]|CNY|RMB|元", "")
+    is_percent = number.str.ends_with("%")
+    number = number.str.strip_suffix("%")
+    plain_ok = number.str.contains(rf"^[+-]?\d+(\.\d{{1,{scale}}})?$")
+    # Only fractions (rates) may be written as percentages; an amount never is.
+    percent_ok = (
+        number.str.contains(rf"^\d+(\.\d{{1,{scale - 2}}})?$") if scale > 2 else pl.lit(False)
+    )
+    wide = pl.Decimal(38, scale)
+    value = number.cast(wide, strict=False)
+    return (
+        pl.when(is_percent & percent_ok)
+        .then(value / 100)
+        .when(~is_percent & plain_ok)
+        .then(value)
+        .cast(wide)
+        .cast(dtype, strict=False)
+    )
+
+
+def as_boolean(text: pl.Expr) -> pl.Expr:
+    lowered = text.str.to_lowercase()
+    return pl.when(lowered.is_in(TRUE_WORDS)).then(True).when(lowered.is_in(FALSE_WORDS)).then(False)
+
+
+def as_enum(text: pl.Expr, spellings: dict[str, str]) -> pl.Expr:
+    """The English value of an enum from any accepted spelling; unknown values pass through
+    unchanged so the schema's `isin` check names them."""
+    lowered = {k.lower(): v for k, v in spellings.items()}
+    return text.str.to_lowercase().replace_strict(lowered, default=text)
+
+
+def typed_value(column: str, dtype: pl.DataType, source: Source) -> pl.Expr:
+    text = cleaned_text(column)
+    enums = source.enum_values()
+    if column in enums:
+        return as_enum(text, enums[column])
+    if isinstance(dtype, pl.Decimal):
+        return as_decimal(text, dtype)
+    if isinstance(dtype, pl.Datetime):
+        return as_shanghai_datetime(text)
+    if dtype == pl.Date:
+        return as_date(text)
+    if dtype == pl.Boolean:
+        return as_boolean(text)
+    return text
+
+
+def type_error(column: str, dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.Decimal):
+        return f"is not an amount with at most {dtype.scale} decimals"
+    if isinstance(dtype, pl.Datetime):
+        return "is not a valid date and time (ISO-8601, e.g. 2026-06-01 10:00:00+08:00)"
+    if dtype == pl.Date:
+        return "is not a valid date (YYYY-MM-DD)"
+    if dtype == pl.Boolean:
+        return "is not yes/no (true/false, 是/否)"
+    return "cannot be read"
+
+
+def typed_frame(frame: pl.DataFrame, source: Source, typed_columns: set[str]) -> pl.DataFrame:
+    """The frame with every source column typed, plus `_type_errors` (the reasons of a row, or
+    null) and `_type_error_columns` (the columns they concern)."""
+    dtypes = source.dtypes()
+    values: list[pl.Expr] = []
+    problems: list[pl.Expr] = []
+    failed_columns: list[pl.Expr] = []
+    for column, dtype in dtypes.items():
+        if column in typed_columns:
+            values.append(pl.col(column))
+            continue
+        value = typed_value(column, dtype, source)
+        values.append(value.alias(column))
+        if dtype != pl.String:
+            failed = cleaned_text(column).is_not_null() & value.is_null()
+            problems.append(
+                pl.when(failed).then(
+                    pl.format(f"{column} '{{}}' {type_error(column, dtype)}", pl.col(column))
+                )
+            )
+            failed_columns.append(pl.when(failed).then(pl.lit(column)))
+    return frame.with_columns(
+        joined_or_null(problems, "; ").alias("_type_errors"),
+        joined_or_null(failed_columns, ", ").alias("_type_error_columns"),
+        *values,
+    )
+
+
+def joined_or_null(parts: list[pl.Expr], separator: str) -> pl.Expr:
+    if not parts:
+        return pl.lit(None, dtype=pl.String)
+    joined = pl.concat_str(parts, separator=separator, ignore_nulls=True)
+    return pl.when(joined == "").then(None).otherwise(joined)

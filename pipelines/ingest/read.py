@@ -1,0 +1,176 @@
+"""Reading a landing file into a frame of text columns named in English.
+
+Every value stays text here: typing happens in `coerce`, so that a bad value becomes a
+quarantined row with a reason instead of a failed read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.sources import Source
+
+SUPPORTED_SUFFIXES = (".csv", ".parquet", ".xlsx")
+# How many leading rows of a sheet may sit above the header (titles, merged banners).
+MAX_HEADER_OFFSET = 5
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read; the message says why, for a person."""
+
+
+@dataclass
+class LandedFrame:
+    """The rows of one file: text columns in English, plus each row's spreadsheet row."""
+
+    frame: pl.DataFrame  # text columns of the source, then `_row_number`
+    typed_columns: set[str] = field(default_factory=set)  # already of the schema's type
+    notes: list[str] = field(default_factory=list)  # repairs applied to the whole file
+
+
+def utf8_text(data: bytes) -> tuple[bytes, str]:
+    """The CSV bytes as UTF-8 without BOM, and the encoding they came in (UTF-8 or GB18030)."""
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    if b"\x00" in data[:65536]:
+        raise UnreadableFile("the file is binary, not CSV text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030").encode("utf-8"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    raise UnreadableFile("the file is neither UTF-8 nor GB18030 text")
+
+
+def normalized_header(name: str) -> str:
+    return name.replace("\ufeff", "").strip()
+
+
+def english_columns(headers: list[str], source: Source) -> dict[str, str]:
+    """Landed header -> English column, for the headers that name a column of the source."""
+    aliases = {alias.lower(): name for alias, name in source.header_aliases().items()}
+    return {h: aliases[normalized_header(h).lower()] for h in headers if normalized_header(h).lower() in aliases}
+
+
+def check_columns(mapping: dict[str, str], headers: list[str], source: Source) -> list[str]:
+    """Raise for a file that lacks required columns or names one twice; notes for extras."""
+    found = list(mapping.values())
+    duplicated = sorted({c for c in found if found.count(c) > 1})
+    if duplicated:
+        raise UnreadableFile(f"the header names column(s) {', '.join(duplicated)} more than once")
+    required = [name for name, col in source.schema.columns.items() if not col.nullable]
+    missing = [c for c in required if c not in found]
+    if missing:
+        raise UnreadableFile(
+            "the header lacks required column(s) "
+            + ", ".join(f"{c} ({source.chinese_headers()[c]})" for c in missing)
+            + f"; found: {', '.join(normalized_header(h) for h in headers)}"
+        )
+    extras = [normalized_header(h) for h in headers if h not in mapping]
+    return [f"ignored unknown column(s): {', '.join(extras)}"] if extras else []
+
+
+def to_landed(raw: pl.DataFrame, source: Source, first_row_number: int) -> LandedFrame:
+    """Rename to English, add missing optional columns as empty, number the rows."""
+    mapping = english_columns(raw.columns, source)
+    notes = check_columns(mapping, raw.columns, source)
+    frame = raw.select([pl.col(h).alias(name) for h, name in mapping.items()])
+    missing = [c for c in source.columns if c not in frame.columns]
+    frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
+    frame = frame.select(source.columns).with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int32) + first_row_number).alias("_row_number")
+    )
+    # Parquet may carry dates and decimals already typed; text is always cleaned in `coerce`.
+    typed = {
+        c for c, dtype in source.dtypes().items() if dtype != pl.String and frame.schema[c] == dtype
+    }
+    for c in source.columns:
+        if c not in typed and frame.schema[c] != pl.String:
+            frame = frame.with_columns(pl.col(c).cast(pl.String))
+    return LandedFrame(frame, typed, notes)
+
+
+def read_csv(path: Path, source: Source) -> LandedFrame:
+    data, encoding = utf8_text(path.read_bytes())
+    try:
+        raw = pl.read_csv(
+            data,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        raise UnreadableFile(f"not a well-formed CSV file ({str(exc).splitlines()[0]})") from exc
+    landed = to_landed(raw, source, first_row_number=2)
+    if encoding == "gb18030":
+        landed.notes.append("decoded from GB18030")
+    return landed
+
+
+def read_parquet(path: Path, source: Source) -> LandedFrame:
+    try:
+        raw = pl.read_parquet(path)
+    except Exception as exc:  # polars raises several types for a broken file
+        raise UnreadableFile(f"not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
+    # A Parquet file has no header row: its first row is row 1.
+    return to_landed(raw, source, first_row_number=1)
+
+
+def header_row_offset(sheet: pl.DataFrame, source: Source) -> int:
+    """Rows to skip above the header: the first row that names most of the source's columns."""
+    aliases = {a.lower() for a in source.header_aliases()}
+    needed = max(1, len([c for c in source.schema.columns.values() if not c.nullable]))
+    for offset in range(min(MAX_HEADER_OFFSET, sheet.height) + 1):
+        if offset == 0:
+            names = sheet.columns
+        else:
+            names = [str(v) for v in sheet.row(offset - 1) if v is not None]
+        if sum(normalized_header(n).lower() in aliases for n in names) >= needed:
+            return offset
+    return 0
+
+
+def read_xlsx(path: Path, source: Source) -> LandedFrame:
+    try:
+        sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
+    except Exception as exc:
+        raise UnreadableFile(f"not a readable Excel file ({str(exc).splitlines()[0]})") from exc
+    # The first sheet whose header names the source's columns holds the data; others
+    # (notes, pivots) are ignored.
+    errors = []
+    for sheet_name, sheet in sheets.items():
+        offset = header_row_offset(sheet, source)
+        if offset:
+            header = [str(v) if v is not None else f"_blank{i}" for i, v in enumerate(sheet.row(offset - 1))]
+            sheet = sheet.slice(offset).rename(dict(zip(sheet.columns, header, strict=True)))
+        try:
+            landed = to_landed(sheet, source, first_row_number=2 + offset)
+        except UnreadableFile as exc:
+            errors.append(f"sheet {sheet_name!r}: {exc}")
+            continue
+        if len(sheets) > 1:
+            landed.notes.append(f"read sheet {sheet_name!r}")
+        if offset:
+            landed.notes.append(f"skipped {offset} row(s) above the header")
+        return landed
+    raise UnreadableFile("; ".join(errors) or "the workbook has no sheet")
+
+
+def read_landed_file(path: Path, source: Source) -> LandedFrame:
+    """The rows of one landing file, or `UnreadableFile` with the reason."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path, source)
+    if suffix == ".parquet":
+        return read_parquet(path, source)
+    if suffix == ".xlsx":
+        return read_xlsx(path, source)
+    raise UnreadableFile(f"unsupported file type {suffix!r} (expected one of {', '.join(SUPPORTED_SUFFIXES)})")

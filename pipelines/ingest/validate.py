@@ -1,0 +1,130 @@
+"""Splitting a landed file into rows to load and rows to quarantine, each with a reason."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+
+from pipelines.ingest.coerce import typed_frame
+from pipelines.ingest.read import LandedFrame
+from pipelines.sources import Source
+
+
+@dataclass
+class Validated:
+    good: pl.DataFrame  # typed source columns + `_row_number`
+    bad: pl.DataFrame  # `_row_number`, `column_name`, `reason`, `raw_record`
+
+
+def check_reason(column: str, check: str, value: object, source: Source) -> str:
+    """A pandera failure in words a person understands."""
+    if check == "not_nullable":
+        return f"{column} is empty but required"
+    if check.startswith("isin"):
+        spellings = source.enum_values().get(column, {})
+        accepted = ", ".join(sorted(spellings)) if spellings else check
+        return f"{column} '{value}' is not one of: {accepted}"
+    if check.startswith("greater_than_or_equal_to"):
+        bound = re.search(r"\((.*)\)", check)
+        return f"{column} {value} is below the minimum {bound.group(1) if bound else ''}".strip()
+    if check.startswith("less_than_or_equal_to"):
+        bound = re.search(r"\((.*)\)", check)
+        return f"{column} {value} is above the maximum {bound.group(1) if bound else ''}".strip()
+    if check.startswith("str_matches"):
+        return f"{column} '{value}' is not a billing period (YYYYMM)"
+    if check == "field_uniqueness":
+        return f"{column} '{value}' appears more than once"
+    return f"{column} '{value}' fails {check}"
+
+
+def schema_failures(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """`_row_number`, `column_name`, `reason` for each pandera failure of the typed rows."""
+    empty = pl.DataFrame(schema={"_row_number": pl.Int32, "column_name": pl.String, "reason": pl.String})
+    if typed.is_empty():
+        return empty
+    try:
+        source.schema.validate(typed.select(source.columns), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return empty
+    rows = typed.select("_row_number").with_row_index("index")
+    reasons = []
+    for case in cases.iter_rows(named=True):
+        if case["index"] is None:
+            continue
+        column = case["column"] if case["schema_context"] == "Column" else None
+        if column is None:
+            reason = case["check"]
+            columns = None
+        else:
+            reason = check_reason(column, case["check"], case["failure_case"], source)
+            columns = column
+        reasons.append({"index": case["index"], "column_name": columns, "reason": reason})
+    if not reasons:
+        return empty
+    found = pl.DataFrame(
+        reasons, schema={"index": pl.UInt32, "column_name": pl.String, "reason": pl.String}
+    )
+    return found.join(rows, on="index").select("_row_number", "column_name", "reason")
+
+
+def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """Rows whose key already appeared on an earlier row of the same file: the first is kept,
+    since within one file there is no later version to prefer."""
+    key = list(source.key)
+    keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    with_first = keyed.with_columns(pl.col("_row_number").min().over(key).alias("_first_row"))
+    key_text = pl.concat_str(
+        [pl.format(f"{k}={{}}", pl.col(k).cast(pl.String)) for k in key], separator=", "
+    )
+    return with_first.filter(pl.col("_row_number") != pl.col("_first_row")).select(
+        "_row_number",
+        pl.lit(", ".join(key)).alias("column_name"),
+        pl.format("duplicate key ({}): already on row {} of this file", key_text, pl.col("_first_row"))
+        .alias("reason"),
+    )
+
+
+def raw_records(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """`_row_number` and the row as landed, as JSON text."""
+    return frame.select(
+        "_row_number",
+        pl.struct(source.columns).struct.json_encode().alias("raw_record"),
+    )
+
+
+def validated(landed: LandedFrame, source: Source) -> Validated:
+    """The rows that pass every check, and one quarantine row per row that does not."""
+    text = landed.frame
+    typed = typed_frame(text, source, landed.typed_columns)
+    type_failures = typed.filter(pl.col("_type_errors").is_not_null()).select(
+        "_row_number",
+        pl.col("_type_error_columns").alias("column_name"),
+        pl.col("_type_errors").alias("reason"),
+    )
+    candidates = typed.filter(pl.col("_type_errors").is_null()).drop(
+        "_type_errors", "_type_error_columns"
+    )
+    dupes = duplicate_key_rows(candidates, source)
+    candidates = candidates.join(dupes.select("_row_number"), on="_row_number", how="anti")
+    failures = pl.concat([type_failures, dupes, schema_failures(candidates, source)])
+    bad = (
+        failures.group_by("_row_number", maintain_order=True)
+        .agg(
+            pl.col("column_name").drop_nulls().unique(maintain_order=True).str.join(", "),
+            pl.col("reason").unique(maintain_order=True).str.join("; "),
+        )
+        .with_columns(
+            pl.when(pl.col("column_name") == "").then(None).otherwise(pl.col("column_name"))
+        )
+        .join(raw_records(text, source), on="_row_number", how="left")
+        .sort("_row_number")
+    )
+    good = candidates.join(bad.select("_row_number"), on="_row_number", how="anti")
+    return Validated(good=good, bad=bad)
+
+
