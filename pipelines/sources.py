@@ -10,7 +10,6 @@ and the docs are all derived from these classes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import pandera.polars as pa
 import polars as pl
@@ -22,7 +21,11 @@ MAX_AMOUNT = 1_000_000_000
 MONEY = {"dtype_kwargs": {"precision": 18, "scale": 2}}
 FRACTION = {"dtype_kwargs": {"precision": 9, "scale": 6}}
 
-PARTNER_TYPES = {"总经销商": "distributor", "云经销商": "reseller", "解决方案提供商": "solution_provider"}
+PARTNER_TYPES = {
+    "总经销商": "distributor",
+    "云经销商": "reseller",
+    "解决方案提供商": "solution_provider",
+}
 DEVELOPMENT_STAGES = {"注册": "registered", "认证": "certified", "差异化": "differentiated"}
 ROLES = {"主管": "supervisor", "客户经理": "customer_manager"}
 EVENT_TYPES = {"关联": "associate", "解除关联": "disassociate"}
@@ -30,7 +33,12 @@ ASSOCIATION_TYPES = {"代售类": "reseller", "顾问销售类": "referral"}
 INVITATION_CHANNELS = {"线上": "online", "线下": "offline"}
 ORDER_STATUSES = {"已支付": "paid", "已退订": "refunded", "已取消": "cancelled"}
 BILLING_MODES = {"按需": "on_demand", "包年/包月": "yearly_monthly"}
-RESOURCE_STATUSES = {"运行中": "active", "已过期": "expired", "已冻结": "frozen", "已释放": "released"}
+RESOURCE_STATUSES = {
+    "运行中": "active",
+    "已过期": "expired",
+    "已冻结": "frozen",
+    "已释放": "released",
+}
 STATEMENT_EVENT_TYPES = {
     "已生成": "generated",
     "伙伴已确认": "partner_confirmed",
@@ -69,7 +77,7 @@ class Partners(pa.DataFrameModel):
     partner_id: str = text("伙伴ID", required=True, unique=True)
     partner_name: str = text("伙伴名称", required=True)
     partner_type: str = enum("伙伴类型", PARTNER_TYPES)
-    parent_partner_id: Optional[str] = text("上级伙伴ID")
+    parent_partner_id: str | None = text("上级伙伴ID")
     development_stage: str = enum("发展阶段", DEVELOPMENT_STAGES)
 
     @pa.dataframe_check(error="a reseller must name its distributor in parent_partner_id")
@@ -84,7 +92,7 @@ class Staff(pa.DataFrameModel):
     partner_id: str = text("伙伴ID", required=True)
     staff_name: str = text("员工姓名", required=True)
     role: str = enum("角色", ROLES)
-    supervisor_id: Optional[str] = text("主管ID")
+    supervisor_id: str | None = text("主管ID")
 
     @pa.dataframe_check(error="a customer manager must name their supervisor in supervisor_id")
     def manager_has_supervisor(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -98,8 +106,8 @@ class Customers(pa.DataFrameModel):
     customer_name: str = text("客户名称", required=True)
     account_name: str = text("账号名", required=True)
     account_created_at: pl.Datetime = moment("账号创建时间")
-    industry: Optional[str] = text("行业")
-    region: Optional[str] = text("区域")
+    industry: str | None = text("行业")
+    region: str | None = text("区域")
     is_new_customer: bool = pa.Field(nullable=False, metadata={"zh": "是否新客户"})
 
 
@@ -108,9 +116,9 @@ class Associations(pa.DataFrameModel):
     customer_id: str = text("客户ID", required=True)
     partner_id: str = text("伙伴ID", required=True)
     event_type: str = enum("事件类型", EVENT_TYPES)
-    association_type: Optional[str] = enum("关联类型", ASSOCIATION_TYPES, required=False)
-    invitation_channel: Optional[str] = enum("邀请方式", INVITATION_CHANNELS, required=False)
-    customer_manager_id: Optional[str] = text("客户经理ID")
+    association_type: str | None = enum("关联类型", ASSOCIATION_TYPES, required=False)
+    invitation_channel: str | None = enum("邀请方式", INVITATION_CHANNELS, required=False)
+    customer_manager_id: str | None = text("客户经理ID")
     event_time: pl.Datetime = moment("事件时间")
 
     @pa.dataframe_check(
@@ -131,16 +139,16 @@ class Orders(pa.DataFrameModel):
     order_no: str = text("订单号", required=True, unique=True)
     customer_id: str = text("客户ID", required=True)
     product_type: str = text("产品类型", required=True)
-    product_name: Optional[str] = text("产品名称")
+    product_name: str | None = text("产品名称")
     order_time: pl.Datetime = moment("下单时间")
     list_amount: pe.Decimal = money("官网价")
     discount_amount: pe.Decimal = money("折扣金额")
     voucher_amount: pe.Decimal = money("代金券金额")
     paid_amount: pe.Decimal = money("实付金额")
     order_status: str = enum("订单状态", ORDER_STATUSES)
-    refund_time: Optional[pl.Datetime] = moment("退订时间", required=False)
-    refund_amount: Optional[pe.Decimal] = money("退订金额", required=False)
-    project_id: Optional[str] = text("项目ID")
+    refund_time: pl.Datetime | None = moment("退订时间", required=False)
+    refund_amount: pe.Decimal | None = money("退订金额", required=False)
+    project_id: str | None = text("项目ID")
 
     @pa.dataframe_check(error="a refunded order needs refund_time and refund_amount")
     def refund_is_complete(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -178,7 +186,7 @@ class Resources(pa.DataFrameModel):
     product_type: str = text("产品类型", required=True)
     billing_mode: str = enum("计费模式", BILLING_MODES)
     start_date: pl.Date = moment("开始日期")
-    expire_date: Optional[pl.Date] = moment("到期日期", required=False)
+    expire_date: pl.Date | None = moment("到期日期", required=False)
     status: str = enum("状态", RESOURCE_STATUSES)
 
     @pa.dataframe_check(error="expire_date is before start_date")
@@ -214,20 +222,20 @@ class Projects(pa.DataFrameModel):
     project_id: str = text("项目ID", required=True, unique=True)
     partner_id: str = text("伙伴ID", required=True)
     customer_id: str = text("客户ID", required=True)
-    offering_name: Optional[str] = text("伙伴解决方案名称")
+    offering_name: str | None = text("伙伴解决方案名称")
     start_date: pl.Date = moment("开始日期")
-    committee_approved_amount: Optional[pe.Decimal] = money("委员会批准金额", required=False)
+    committee_approved_amount: pe.Decimal | None = money("委员会批准金额", required=False)
 
 
 class IncentivePolicies(pa.DataFrameModel):
     policy_id: str = text("政策ID", required=True, unique=True)
-    policy_name: Optional[str] = text("政策名称")
+    policy_name: str | None = text("政策名称")
     partner_type: str = enum("伙伴类型", PARTNER_TYPES)
     association_type: str = enum("关联类型", ASSOCIATION_TYPES)
     product_type: str = text("产品类型", required=True)
     rate: pe.Decimal = fraction("激励比例")
     valid_from: pl.Date = moment("生效日期")
-    valid_to: Optional[pl.Date] = moment("失效日期", required=False)
+    valid_to: pl.Date | None = moment("失效日期", required=False)
 
     @pa.dataframe_check(error="valid_to is before valid_from")
     def valid_range(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -41,9 +41,8 @@ def as_date(text: pl.Expr) -> pl.Expr:
     iso = pl.concat_str(
         [parts.struct[0], padded(parts.struct[1], 2), padded(parts.struct[2], 2)], separator="-"
     )
-    at_midnight = (
-        parts.struct[3].is_null()
-        | ((parts.struct[3].cast(pl.Int32, strict=False) == 0) & (parts.struct[4] == "00"))
+    at_midnight = parts.struct[3].is_null() | (
+        (parts.struct[3].cast(pl.Int32, strict=False) == 0) & (parts.struct[4] == "00")
     )
     return pl.when(at_midnight).then(iso.str.to_date("%Y-%m-%d", strict=False))
 
@@ -74,7 +73,9 @@ def as_shanghai_datetime(text: pl.Expr) -> pl.Expr:
         .when(offset == "Z")
         .then(pl.lit(0))
         .otherwise(
-            offset.str.slice(0, 1).replace_strict({"+": 1, "-": -1}, default=1, return_dtype=pl.Int64)
+            offset.str.slice(0, 1).replace_strict(
+                {"+": 1, "-": -1}, default=1, return_dtype=pl.Int64
+            )
             * (
                 offset.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
                 + offset.str.slice(3, 2).cast(pl.Int64, strict=False)
@@ -115,7 +116,9 @@ def as_decimal(text: pl.Expr, dtype: pl.Decimal) -> pl.Expr:
 
 def as_boolean(text: pl.Expr) -> pl.Expr:
     lowered = text.str.to_lowercase()
-    return pl.when(lowered.is_in(TRUE_WORDS)).then(True).when(lowered.is_in(FALSE_WORDS)).then(False)
+    return (
+        pl.when(lowered.is_in(TRUE_WORDS)).then(True).when(lowered.is_in(FALSE_WORDS)).then(False)
+    )
 
 
 def as_enum(text: pl.Expr, spellings: dict[str, str]) -> pl.Expr:

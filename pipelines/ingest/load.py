@@ -46,13 +46,17 @@ def landing_files(landing_root: Path, source: str, partition_date: str) -> list[
 
 def landed_partitions(landing_root: Path) -> list[str]:
     """Every drop date that has a folder under some source, sorted."""
-    days = {
-        d.name
-        for source_dir in landing_root.iterdir()
-        if source_dir.is_dir()
-        for d in source_dir.iterdir()
-        if d.is_dir() and is_iso_date(d.name)
-    } if landing_root.is_dir() else set()
+    days = (
+        {
+            d.name
+            for source_dir in landing_root.iterdir()
+            if source_dir.is_dir()
+            for d in source_dir.iterdir()
+            if d.is_dir() and is_iso_date(d.name)
+        }
+        if landing_root.is_dir()
+        else set()
+    )
     return sorted(days)
 
 
@@ -76,7 +80,9 @@ def upsert_rows(con: duckdb.DuckDBPyConnection, source: Source, rows: pl.DataFra
     if rows.is_empty():
         return
     key_match = " and ".join(f"t.{k} = b.{k}" for k in source.key)
-    version = "(b._partition_date, b._file, b._row_number) >= (t._partition_date, t._file, t._row_number)"
+    version = (
+        "(b._partition_date, b._file, b._row_number) >= (t._partition_date, t._file, t._row_number)"
+    )
     columns = ", ".join([*source.columns, *LINEAGE_COLUMNS])
     con.register("incoming_rows", rows.select([*source.columns, *LINEAGE_COLUMNS]))
     try:

@@ -58,7 +58,11 @@ def normalized_header(name: str) -> str:
 def english_columns(headers: list[str], source: Source) -> dict[str, str]:
     """Landed header -> English column, for the headers that name a column of the source."""
     aliases = {alias.lower(): name for alias, name in source.header_aliases().items()}
-    return {h: aliases[normalized_header(h).lower()] for h in headers if normalized_header(h).lower() in aliases}
+    return {
+        h: aliases[normalized_header(h).lower()]
+        for h in headers
+        if normalized_header(h).lower() in aliases
+    }
 
 
 def check_columns(mapping: dict[str, str], headers: list[str], source: Source) -> list[str]:
@@ -149,7 +153,10 @@ def read_xlsx(path: Path, source: Source) -> LandedFrame:
     for sheet_name, sheet in sheets.items():
         offset = header_row_offset(sheet, source)
         if offset:
-            header = [str(v) if v is not None else f"_blank{i}" for i, v in enumerate(sheet.row(offset - 1))]
+            header = [
+                str(v) if v is not None else f"_blank{i}"
+                for i, v in enumerate(sheet.row(offset - 1))
+            ]
             sheet = sheet.slice(offset).rename(dict(zip(sheet.columns, header, strict=True)))
         try:
             landed = to_landed(sheet, source, first_row_number=2 + offset)
@@ -173,4 +180,6 @@ def read_landed_file(path: Path, source: Source) -> LandedFrame:
         return read_parquet(path, source)
     if suffix == ".xlsx":
         return read_xlsx(path, source)
-    raise UnreadableFile(f"unsupported file type {suffix!r} (expected one of {', '.join(SUPPORTED_SUFFIXES)})")
+    raise UnreadableFile(
+        f"unsupported file type {suffix!r} (expected one of {', '.join(SUPPORTED_SUFFIXES)})"
+    )

@@ -42,7 +42,9 @@ def check_reason(column: str, check: str, value: object, source: Source) -> str:
 
 def schema_failures(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
     """`_row_number`, `column_name`, `reason` for each pandera failure of the typed rows."""
-    empty = pl.DataFrame(schema={"_row_number": pl.Int32, "column_name": pl.String, "reason": pl.String})
+    empty = pl.DataFrame(
+        schema={"_row_number": pl.Int32, "column_name": pl.String, "reason": pl.String}
+    )
     if typed.is_empty():
         return empty
     try:
@@ -84,8 +86,9 @@ def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     return with_first.filter(pl.col("_row_number") != pl.col("_first_row")).select(
         "_row_number",
         pl.lit(", ".join(key)).alias("column_name"),
-        pl.format("duplicate key ({}): already on row {} of this file", key_text, pl.col("_first_row"))
-        .alias("reason"),
+        pl.format(
+            "duplicate key ({}): already on row {} of this file", key_text, pl.col("_first_row")
+        ).alias("reason"),
     )
 
 
@@ -126,5 +129,3 @@ def validated(landed: LandedFrame, source: Source) -> Validated:
     )
     good = candidates.join(bad.select("_row_number"), on="_row_number", how="anti")
     return Validated(good=good, bad=bad)
-
-

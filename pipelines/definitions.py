@@ -1,0 +1,41 @@
+"""The single Dagster entry point of the project."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from pipelines.dbt.assets import dbt_models
+from pipelines.dbt.project import dbt_project
+from pipelines.ingest.assets import INGEST_ASSETS, INGEST_CHECKS
+from pipelines.publish.assets import published_warehouse
+from pipelines.schedules import daily_job, daily_schedule
+from pipelines.warehouse import Warehouse
+
+
+def warehouse_from_env() -> Warehouse:
+    return Warehouse(
+        path=os.environ.get("PARTNER_WAREHOUSE_FILE", "data/warehouse.duckdb"),
+        landing_dir=os.environ.get("PARTNER_WAREHOUSE_LANDING", "data/landing"),
+        published_dir=os.environ.get("PARTNER_WAREHOUSE_PUBLISHED", ""),
+    )
+
+
+def definitions(warehouse: Warehouse | None = None) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*INGEST_ASSETS, dbt_models, published_warehouse],
+        asset_checks=INGEST_CHECKS,
+        jobs=[daily_job],
+        schedules=[daily_schedule],
+        resources={
+            "warehouse": warehouse or warehouse_from_env(),
+            "dbt": DbtCliResource(project_dir=dbt_project),
+        },
+        # Every step writes the same DuckDB file, which takes one writer at a time.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = definitions()

@@ -1,0 +1,1 @@
+"""Committing a run's warehouse and publishing it to readers."""

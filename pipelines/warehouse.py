@@ -1,0 +1,192 @@
+"""The warehouse file, the run that writes it, and the copies readers use.
+
+A run never writes the warehouse in place. Its first step copies the warehouse to a
+working file, every step writes there, and `publish` swaps the working file into place
+with one `os.replace` and copies it to `published/` for readers. A run that fails or is
+killed leaves the warehouse and the published copy exactly as they were; its working
+file is removed by the next run. One run at a time holds the writer lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+
+from pipelines.ingest.tables import ensure_tables
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+AS_OF_TAG = "partner_warehouse/as_of"
+CURRENT_FILE = "CURRENT"
+PUBLISHED_KEPT = 3
+
+
+class WarehouseBusy(RuntimeError):
+    """Another run holds the writer lock."""
+
+
+def today_in_shanghai() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def run_as_of(tags: dict[str, str]) -> date:
+    """The business date of a run: its `partner_warehouse/as_of` tag, else today in Shanghai."""
+    text = tags.get(AS_OF_TAG)
+    return date.fromisoformat(text) if text else today_in_shanghai()
+
+
+def published_warehouse(published_dir: Path) -> Path | None:
+    """The newest published copy, as named by `CURRENT`; None before the first publish."""
+    pointer = published_dir / CURRENT_FILE
+    if not pointer.is_file():
+        return None
+    path = published_dir / pointer.read_text(encoding="utf-8").strip()
+    return path if path.is_file() else None
+
+
+def published_versions(published_dir: Path) -> list[int]:
+    names = (p.stem.removeprefix("warehouse-") for p in published_dir.glob("warehouse-*.duckdb"))
+    return [int(n) for n in names if n.isdigit()]
+
+
+class _WriterLock:
+    """An advisory lock held by one process for one run; the OS drops it if the process dies."""
+
+    held: dict[str, tuple[str, int]] = {}  # lock path -> (run_id, fd)
+
+    @classmethod
+    def acquire(cls, lock_path: Path, run_id: str) -> None:
+        key = str(lock_path)
+        if key in cls.held:
+            holder = cls.held[key][0]
+            if holder == run_id:
+                return
+            raise WarehouseBusy(f"run {holder} in this process is still writing the warehouse")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 4096).decode("utf-8", "replace") or "unknown"
+            os.close(fd)
+            raise WarehouseBusy(
+                f"another run is writing {lock_path.with_suffix('')} ({holder}); "
+                "wait for it to finish, or stop it, then run again"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(
+            fd,
+            json.dumps(
+                {
+                    "run_id": run_id,
+                    "pid": os.getpid(),
+                    "since": datetime.now().isoformat(timespec="seconds"),
+                }
+            ).encode(),
+        )
+        cls.held[key] = (run_id, fd)
+
+    @classmethod
+    def release(cls, lock_path: Path) -> None:
+        entry = cls.held.pop(str(lock_path), None)
+        if entry:
+            fcntl.flock(entry[1], fcntl.LOCK_UN)
+            os.close(entry[1])
+
+
+class Warehouse(dg.ConfigurableResource):
+    """Where the warehouse, its landing files and its published copies live."""
+
+    path: str = "data/warehouse.duckdb"
+    landing_dir: str = "data/landing"
+    published_dir: str = ""  # default: `published/` beside the warehouse file
+
+    @property
+    def warehouse_file(self) -> Path:
+        return Path(self.path).resolve()
+
+    @property
+    def landing_root(self) -> Path:
+        return Path(self.landing_dir).resolve()
+
+    @property
+    def published_root(self) -> Path:
+        return (
+            Path(self.published_dir).resolve()
+            if self.published_dir
+            else self.warehouse_file.parent / "published"
+        )
+
+    @property
+    def lock_file(self) -> Path:
+        return self.warehouse_file.with_name(self.warehouse_file.name + ".lock")
+
+    def working_file(self, run_id: str) -> Path:
+        return self.warehouse_file.with_name(f"{self.warehouse_file.name}.run-{run_id}")
+
+    def begin(self, run_id: str) -> Path:
+        """The run's working file, created on the run's first call from the warehouse as it is."""
+        _WriterLock.acquire(self.lock_file, run_id)
+        working = self.working_file(run_id)
+        if working.exists():
+            return working
+        for stale in self.warehouse_file.parent.glob(f"{self.warehouse_file.name}.run-*"):
+            stale.unlink()  # left by a run that died: we hold the lock, so it is no one's
+        if self.warehouse_file.exists():
+            shutil.copyfile(self.warehouse_file, working)
+        with duckdb.connect(str(working)) as con:
+            ensure_tables(con)
+        return working
+
+    @contextmanager
+    def connect(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.begin(run_id)))
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def commit(self, run_id: str) -> Path:
+        """Swap the run's working file into place and publish a read-only copy; returns it."""
+        working = self.begin(run_id)
+        with duckdb.connect(str(working)) as con:
+            con.execute("checkpoint")
+        os.replace(working, self.warehouse_file)
+        published = self.publish()
+        self.end(run_id)
+        return published
+
+    def publish(self) -> Path:
+        """Copy the warehouse to a new file in `published/` and point `CURRENT` at it."""
+        root = self.published_root
+        root.mkdir(parents=True, exist_ok=True)
+        versions = published_versions(root)
+        target = root / f"warehouse-{max(versions, default=0) + 1}.duckdb"
+        partial = target.with_suffix(".duckdb.partial")
+        shutil.copyfile(self.warehouse_file, partial)
+        os.replace(partial, target)
+        pointer = root / f"{CURRENT_FILE}.partial"
+        pointer.write_text(target.name, encoding="utf-8")
+        os.replace(pointer, root / CURRENT_FILE)
+        # Readers that still hold an old copy open keep reading it; new readers get the new one.
+        for version in sorted(published_versions(root))[:-PUBLISHED_KEPT]:
+            (root / f"warehouse-{version}.duckdb").unlink(missing_ok=True)
+        return target
+
+    def end(self, run_id: str) -> None:
+        """Forget a run: drop its working file (if it did not commit) and release the lock."""
+        if (
+            str(self.lock_file) in _WriterLock.held
+            and _WriterLock.held[str(self.lock_file)][0] == run_id
+        ):
+            self.working_file(run_id).unlink(missing_ok=True)
+            _WriterLock.release(self.lock_file)
