@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -61,7 +62,7 @@ def published_versions(published_dir: Path) -> list[int]:
 class _WriterLock:
     """An advisory lock held by one process for one run; the OS drops it if the process dies."""
 
-    held: dict[str, tuple[str, int]] = {}  # lock path -> (run_id, fd)
+    held: ClassVar[dict[str, tuple[str, int]]] = {}  # lock path -> (run_id, fd)
 
     @classmethod
     def acquire(cls, lock_path: Path, run_id: str) -> None:
