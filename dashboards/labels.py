@@ -1,0 +1,260 @@
+"""Every label the dashboards show, in Chinese and English, in one place.
+
+`t(key, lang)` looks a label up; `value_label(kind, value, lang)` translates an enum value
+(statuses, association types, ...) as DOMAIN spells it. A missing key raises, so a label
+can never silently fall back to a raw key.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# key: (Chinese, English)
+LABELS: dict[str, tuple[str, str]] = {
+    # app and login
+    "app_title": ("伙伴数据仓库", "Partner warehouse"),
+    "language": ("语言", "Language"),
+    "login_title": ("登录", "Log in"),
+    "username": ("用户名", "Username"),
+    "password": ("密码", "Password"),
+    "login": ("登录", "Log in"),
+    "logout": ("退出登录", "Log out"),
+    "login_failed": ("用户名或密码错误。", "Wrong username or password."),
+    "login_locked": (
+        "登录失败次数过多，请在 {minutes} 分钟后重试。",
+        "Too many failed logins: try again in {minutes} minutes.",
+    ),
+    "logged_in_as": ("当前用户：{user}（{role}）", "Logged in as {user} ({role})"),
+    "no_users_file": (
+        "找不到用户文件 {path}：请先用 `python -m dashboards.users add` 添加用户。",
+        "No users file at {path}: add users first with `python -m dashboards.users add`.",
+    ),
+    "no_warehouse": (
+        "尚未发布数据仓库（{path}）：请先运行数据管道。",
+        "No published warehouse yet ({path}): run the pipeline first.",
+    ),
+    "warehouse_file": ("数据版本：{name}", "Data version: {name}"),
+    "admin_only": (
+        "此页面仅对伙伴管理员开放。",
+        "This page is for partner administrators only.",
+    ),
+    "no_data": ("没有数据。", "No data."),
+    # roles
+    "role_partner_admin": ("伙伴管理员", "Partner admin"),
+    "role_supervisor": ("主管", "Supervisor"),
+    "role_customer_manager": ("客户经理", "Customer manager"),
+    # navigation
+    "nav_incentives": ("激励", "Incentives"),
+    "nav_customers": ("客户", "Customers"),
+    "page_incentive_board": ("激励看板", "Incentive board"),
+    "page_incentive_details": ("激励明细", "Incentive details"),
+    "page_statements": ("激励账单", "Incentive statements"),
+    "page_indicators": ("指标信息", "Indicators"),
+    "page_customer_board": ("客户看板", "Customer board"),
+    "page_customer_warnings": ("客户预警", "Customer warnings"),
+    "page_sub_customers": ("子客户与资源", "Sub-customers and resources"),
+    # common filters / columns
+    "supervisor": ("主管", "Supervisor"),
+    "customer_manager": ("客户经理", "Customer manager"),
+    "all": ("全部", "All"),
+    "year": ("年度", "Year"),
+    "reconciliation_period": ("对账期次", "Reconciliation period"),
+    "billing_period": ("账期", "Billing period"),
+    "status": ("状态", "Status"),
+    "incentive_amount": ("激励金额", "Incentive amount"),
+    "eligible_amount": ("业绩金额", "Eligible amount"),
+    "rate": ("激励比例", "Rate"),
+    "order_no": ("订单号", "Order number"),
+    "transaction_type": ("交易类型", "Transaction type"),
+    "transaction_date": ("交易日期", "Transaction date"),
+    "customer_name": ("客户名称", "Customer name"),
+    "account_name": ("账号名", "Account name"),
+    "reseller_name": ("二级经销商", "Second-tier reseller"),
+    "product_type": ("产品类型", "Product type"),
+    "association_type": ("关联类型", "Association type"),
+    "billing_mode": ("计费模式", "Billing mode"),
+    "incentive_type": ("激励类型", "Incentive type"),
+    "statement_id": ("账单ID", "Statement ID"),
+    "partner_name": ("伙伴名称", "Partner name"),
+    "rows": ("条数", "Rows"),
+    "export_csv": ("导出 CSV", "Export CSV"),
+    "export_excel": ("导出 Excel", "Export Excel"),
+    "export_truncated": (
+        "导出最多包含 {n} 行，请缩小筛选范围。",
+        "Exports hold at most {n} rows: narrow the filter.",
+    ),
+    # incentive board
+    "trend_title": ("{year} 年激励金额趋势", "Incentive amount trend, {year}"),
+    "by_status_title": ("按状态统计激励金额", "Incentive amount by status"),
+    "summary_title": ("激励汇总", "Incentive summary"),
+    "total_incentive": ("激励总额", "Total incentive"),
+    "month": ("月份", "Month"),
+    # incentive details
+    "search": ("搜索", "Search"),
+    "search_in": ("搜索范围", "Search in"),
+    "search_any": ("全部字段", "All fields"),
+    "search_order_no": ("订单号", "Order number"),
+    "search_customer": ("客户名称或账号名", "Customer name or account name"),
+    "search_reseller": ("二级经销商名称", "Second-tier reseller name"),
+    "search_manager": ("客户经理姓名", "Customer manager name"),
+    "search_statement": ("账单ID", "Statement ID"),
+    "filtered_total": ("筛选合计", "Filtered total"),
+    "filtered_rows": ("筛选条数", "Filtered rows"),
+    "page": ("页码", "Page"),
+    "page_of": ("第 {page} / {pages} 页", "Page {page} of {pages}"),
+    "basic_access_note": (
+        "二级经销商客户仅显示基本信息，业绩金额与比例不显示（规则 7）。",
+        "Second-tier resellers' customers show basic info only: eligible amount and rate "
+        "are hidden (rule 7).",
+    ),
+    # statements
+    "invoice_received_at": ("收到发票时间", "Invoice received"),
+    "payment_due_date": ("付款截止日", "Payment due"),
+    "paid_at": ("付款时间", "Paid"),
+    "generated_at": ("生成时间", "Generated"),
+    "confirmed_at": ("确认时间", "Confirmed"),
+    "is_overdue": ("逾期", "Overdue"),
+    "overdue": ("已逾期", "Overdue"),
+    "overdue_count": ("逾期账单", "Overdue statements"),
+    "drill_down": ("账单明细", "Statement details"),
+    "choose_statement": ("选择账单", "Choose a statement"),
+    "detail_rows": ("明细条数", "Detail rows"),
+    # indicators
+    "indicator_name": ("指标名称", "Indicator name"),
+    "statistical_method": ("统计方式", "Statistical method"),
+    "statistical_period": ("统计周期", "Statistical period"),
+    "indicator_value": ("指标值", "Indicator value"),
+    "indicator": ("指标", "Indicator"),
+    # customer board
+    "grain": ("粒度", "Grain"),
+    "grain_month": ("按月", "Monthly"),
+    "grain_day": ("按日", "Daily"),
+    "period": ("期间", "Period"),
+    "customers_at_end": ("客户数", "Customers"),
+    "new_associated": ("新增关联客户", "Newly associated"),
+    "disassociated": ("解除关联客户", "Disassociated"),
+    "contributed_revenue": ("贡献收入", "Contributed revenue"),
+    "customers_over_time": ("客户数统计", "Customer count"),
+    "new_and_disassociated": ("新增与解除关联", "New and disassociated"),
+    "revenue_over_time": ("贡献收入统计", "Contributed revenue"),
+    "breakdown": ("客户信息分析", "Customer analysis"),
+    "dimension": ("维度", "Dimension"),
+    "dimension_value": ("维度值", "Value"),
+    "dim_industry": ("行业", "Industry"),
+    "dim_region": ("区域", "Region"),
+    "dim_association_type": ("关联类型", "Association type"),
+    "dim_customer_kind": ("新/老客户", "New/existing"),
+    "dim_customer_manager": ("客户经理", "Customer manager"),
+    # warnings
+    "warning_date": ("预警日期", "Warning date"),
+    "category": ("预警类别", "Category"),
+    "warning_type": ("预警类型", "Warning type"),
+    "severity": ("严重程度", "Severity"),
+    "detail": ("详情", "Detail"),
+    "first_seen": ("首次出现", "First seen"),
+    "assignee": ("负责人", "Owner"),
+    "tab_own_warnings": ("我的客户", "My customers"),
+    "tab_reseller_warnings": ("二级经销商客户", "Resellers' customers"),
+    "warnings_by_type": ("按类型统计", "By type"),
+    "warning_count": ("预警数", "Warnings"),
+    # sub-customers and resources
+    "sub_customers": ("子客户", "Sub-customers"),
+    "customer_resources": ("客户资源", "Customer resources"),
+    "owner_partner": ("归属伙伴", "Owner partner"),
+    "associated_at": ("关联时间", "Associated"),
+    "credit_limit": ("信用额度", "Credit limit"),
+    "discount_rate": ("折扣率", "Discount rate"),
+    "available_balance": ("可用余额", "Available balance"),
+    "industry": ("行业", "Industry"),
+    "region": ("区域", "Region"),
+    "own_customer": ("自有客户", "Own customer"),
+    "resource_id": ("资源ID", "Resource ID"),
+    "start_date": ("开始日期", "Start date"),
+    "expire_date": ("到期日期", "Expiry date"),
+    "days_to_expiry": ("剩余天数", "Days to expiry"),
+    "yes": ("是", "Yes"),
+    "no": ("否", "No"),
+}
+
+# Enum values as DOMAIN spells them: kind -> value -> (Chinese, English).
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "status": {
+        "estimated": ("预估", "Estimated"),
+        "pending_confirmation": ("待确认", "Pending confirmation"),
+        "issuing": ("发放中", "Issuing"),
+        "issued": ("发放成功", "Issued"),
+    },
+    "association_type": {
+        "reseller": ("代售类", "Reseller"),
+        "referral": ("顾问销售类", "Referral"),
+    },
+    "billing_mode": {
+        "on_demand": ("按需", "On demand"),
+        "yearly_monthly": ("包年/包月", "Yearly/monthly"),
+    },
+    "transaction_type": {
+        "order": ("订单", "Order"),
+        "refund": ("退订", "Refund"),
+        "consumption": ("消费", "Consumption"),
+        "project": ("项目", "Project"),
+    },
+    "incentive_type": {
+        "base": ("基础激励", "Base incentive"),
+        "acceleration": ("加速激励", "Acceleration incentive"),
+    },
+    "category": {
+        "resource": ("资源预警", "Resource warning"),
+        "churn": ("流失预警", "Churn warning"),
+    },
+    "warning_type": {
+        "arrears": ("欠费", "Arrears"),
+        "low_balance": ("余额不足", "Low balance"),
+        "expiring_resource": ("资源即将到期", "Resource expiring"),
+        "consumption_drop": ("消费下降", "Consumption drop"),
+        "inactive": ("不活跃", "Inactive"),
+    },
+    "severity": {
+        "high": ("高", "High"),
+        "medium": ("中", "Medium"),
+        "low": ("低", "Low"),
+    },
+    "resource_status": {
+        "active": ("运行中", "Active"),
+        "expired": ("已过期", "Expired"),
+        "frozen": ("已冻结", "Frozen"),
+        "released": ("已释放", "Released"),
+    },
+    "customer_kind": {
+        "new": ("新客户", "New"),
+        "existing": ("老客户", "Existing"),
+    },
+    "statistical_method": {
+        "sum": ("求和", "Sum"),
+        "cumulative sum": ("累计求和", "Cumulative sum"),
+        "count": ("计数", "Count"),
+        "distinct count": ("去重计数", "Distinct count"),
+    },
+    "statistical_period": {
+        "month": ("月", "Month"),
+        "year": ("年", "Year"),
+    },
+}
+
+
+def _index(lang: str) -> int:
+    return 0 if lang == "zh" else 1
+
+
+def t(key: str, lang: str, **kwargs: object) -> str:
+    """The label `key` in `lang`, formatted with `kwargs`."""
+    text = LABELS[key][_index(lang)]
+    return text.format(**kwargs) if kwargs else text
+
+
+def value_label(kind: str, value: object, lang: str) -> str:
+    """An enum value in `lang`; an unknown value is shown as it is."""
+    if value is None:
+        return ""
+    pair = VALUES.get(kind, {}).get(str(value))
+    return pair[_index(lang)] if pair else str(value)

@@ -1,0 +1,152 @@
+"""What the pages share: the language, the viewer, the warehouse of this run, tables,
+charts and export buttons. Pages stay thin: queries in `queries`, labels in `labels`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboards import export, fmt
+from dashboards.labels import DEFAULT_LANG, t, value_label
+from dashboards.queries import Viewer
+from dashboards.warehouse import Warehouse
+
+EXPORT_MAX_ROWS = 1_000_000  # Excel holds 1,048,576 rows a sheet
+OVERDUE_STYLE = "background-color: #fde2e1; color: #9b1c1c"
+
+
+def lang() -> str:
+    return st.session_state.get("lang", DEFAULT_LANG)
+
+
+def viewer() -> Viewer:
+    return st.session_state["viewer"]
+
+
+def warehouse() -> Warehouse:
+    """The published file resolved for this page run (set by app.py)."""
+    return st.session_state["_warehouse"]
+
+
+def label(key: str, **kwargs: object) -> str:
+    return t(key, lang(), **kwargs)
+
+
+def _cell(value: object, kind: str, lng: str) -> object:
+    if value is None:
+        return ""
+    if kind == "money":
+        return fmt.money(value)  # type: ignore[arg-type]
+    if kind == "int":
+        return fmt.number(value)  # type: ignore[arg-type]
+    if kind == "value":
+        return fmt.number(value, 2)  # type: ignore[arg-type]
+    if kind == "percent":
+        return fmt.percent(value)  # type: ignore[arg-type]
+    if kind == "date":
+        return fmt.day(value, lng)  # type: ignore[arg-type]
+    if kind == "datetime":
+        return fmt.timestamp(value, lng) if isinstance(value, datetime) else fmt.day(value, lng)  # type: ignore[arg-type]
+    if kind == "period":
+        return fmt.period(value, lng)  # type: ignore[arg-type]
+    if kind == "bool":
+        return t("yes" if value else "no", lng)
+    if kind.startswith("enum:"):
+        return value_label(kind[5:], value, lng)
+    return str(value)
+
+
+def header(key: str, lng: str) -> str:
+    """A column header: a label key, or `value:<kind>:<value>` for an enum value."""
+    if key.startswith("value:"):
+        _, kind, value = key.split(":", 2)
+        return value_label(kind, value, lng)
+    return t(key, lng)
+
+
+def display_frame(frame: pl.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """`columns`: name -> (label key, kind); values formatted for reading, headers labelled."""
+    lng = lang()
+    data = {
+        header(key, lng): [_cell(v, kind, lng) for v in frame.get_column(name).to_list()]
+        for name, (key, kind) in columns.items()
+    }
+    return pd.DataFrame(data)
+
+
+def table(
+    frame: pl.DataFrame,
+    columns: dict[str, tuple[str, str]],
+    highlight: str | None = None,
+    key: str | None = None,
+) -> None:
+    """A read-only table; rows where the boolean column `highlight` is true stand out."""
+    if frame.is_empty():
+        st.info(label("no_data"))
+        return
+    shown = display_frame(frame, columns)
+    if highlight is not None:
+        flags = [bool(v) for v in frame.get_column(highlight).to_list()]
+        shown = shown.style.apply(  # type: ignore[assignment]
+            lambda row: [OVERDUE_STYLE if flags[row.name] else ""] * len(row), axis=1
+        )
+    st.dataframe(shown, hide_index=True, key=key)
+
+
+def export_frame(
+    frame: pl.DataFrame, columns: dict[str, tuple[str, str]], lng: str
+) -> pl.DataFrame:
+    """Raw values (numbers stay numbers) under labelled headers; enum values labelled.
+    Takes the language as an argument: it runs in a download callback, outside the page."""
+    out = []
+    for name, (key, kind) in columns.items():
+        col = frame.get_column(name)
+        if kind.startswith("enum:"):
+            col = col.map_elements(lambda v, k=kind[5:]: value_label(k, v, lng),
+                                   return_dtype=pl.String)
+        out.append(col.alias(header(key, lng)))
+    return pl.DataFrame(out)
+
+
+def download_buttons(
+    make_frame: Callable[[], pl.DataFrame], basename: str, key: str
+) -> None:
+    """CSV and Excel buttons; the frame is made only when a button is clicked."""
+    left, right = st.columns(2)
+    left.download_button(
+        label("export_csv"),
+        data=lambda: export.to_csv(make_frame()),
+        file_name=f"{basename}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        label("export_excel"),
+        data=lambda: export.to_excel(make_frame(), basename),
+        file_name=f"{basename}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=340,
+                      separators=".,", legend_title_text="")
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+def money_axis(fig: go.Figure, axis: str = "y") -> None:
+    fig.update_layout({f"{axis}axis": {"tickprefix": "¥", "tickformat": ",.0f"}})
+
+
+def today() -> date:
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()

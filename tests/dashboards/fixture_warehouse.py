@@ -1,0 +1,436 @@
+"""A hand-made warehouse with the `marts.*` tables the dashboards read.
+
+Columns are those of DOMAIN section 6 plus the extras of docs/ARCHITECTURE.md, with
+their contract types. `build_fixture_warehouse(path, version)` writes one; `publish(folder,
+version)` writes `warehouse-<version>.duckdb` into a published folder and swaps `CURRENT`
+(atomically, with os.replace), as the pipeline does. To test against the real pipeline
+output instead, point `PARTNER_WAREHOUSE_PUBLISHED` at its published folder.
+
+The cast: distributor D1 with supervisors 张伟 (SUP1: 李娜 CM1, 王强 CM2) and 陈静 (SUP2:
+刘洋 CM3); reseller R1 under D1 (manager 赵敏 RCM1), whose customers D1 sees as basic
+info; solution provider X1 (周杰 XCM1) whose customer nobody else sees.
+`version=2` doubles every money amount and adds one detail row, so an answer mixing the
+two files can be told apart.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+AS_OF = date(2026, 11, 23)
+
+DDL = """
+CREATE SCHEMA IF NOT EXISTS marts;
+CREATE TABLE marts.incentive_details (
+    transaction_id VARCHAR, transaction_type VARCHAR, order_no VARCHAR, partner_id VARCHAR,
+    billing_period VARCHAR, customer_id VARCHAR, customer_name VARCHAR, account_name VARCHAR,
+    reseller_name VARCHAR, customer_manager_name VARCHAR, supervisor_name VARCHAR,
+    product_type VARCHAR, incentive_type VARCHAR, eligible_amount DECIMAL(18,2),
+    rate DECIMAL(9,6), incentive_amount DECIMAL(18,2), statement_status VARCHAR,
+    statement_id VARCHAR, transaction_date DATE, owner_partner_id VARCHAR, reseller_id VARCHAR,
+    customer_manager_id VARCHAR, supervisor_id VARCHAR, association_type VARCHAR,
+    billing_mode VARCHAR, year INTEGER
+);
+CREATE TABLE marts.incentive_statements (
+    partner_id VARCHAR, billing_period VARCHAR, incentive_amount DECIMAL(18,2), status VARCHAR,
+    invoice_received_at TIMESTAMP, payment_due_date DATE, paid_at TIMESTAMP, is_overdue BOOLEAN,
+    statement_id VARCHAR, partner_name VARCHAR, generated_at TIMESTAMP, confirmed_at TIMESTAMP,
+    is_auto_confirmed BOOLEAN, ops_approved_at TIMESTAMP, detail_rows BIGINT
+);
+CREATE TABLE marts.incentive_board (
+    partner_id VARCHAR, billing_period VARCHAR, supervisor_name VARCHAR,
+    customer_manager_name VARCHAR, status VARCHAR, incentive_amount DECIMAL(18,2),
+    supervisor_id VARCHAR, customer_manager_id VARCHAR, year INTEGER
+);
+CREATE TABLE marts.indicators (
+    partner_id VARCHAR, indicator_code VARCHAR, indicator_name_zh VARCHAR,
+    indicator_name_en VARCHAR, statistical_method VARCHAR, statistical_period VARCHAR,
+    reconciliation_period VARCHAR, indicator_value DECIMAL(18,2)
+);
+CREATE TABLE marts.customer_board_daily (
+    partner_id VARCHAR, period DATE, customers_at_end BIGINT, new_associated BIGINT,
+    disassociated BIGINT, contributed_revenue DECIMAL(18,2)
+);
+CREATE TABLE marts.customer_board_monthly AS SELECT * FROM marts.customer_board_daily;
+CREATE TABLE marts.customer_board_breakdown (
+    partner_id VARCHAR, grain VARCHAR, period DATE, dimension VARCHAR, dimension_value VARCHAR,
+    customers_at_end BIGINT, new_associated BIGINT, disassociated BIGINT,
+    contributed_revenue DECIMAL(18,2)
+);
+CREATE TABLE marts.customer_warnings (
+    warning_date DATE, partner_id VARCHAR, customer_id VARCHAR, warning_type VARCHAR,
+    severity VARCHAR, detail VARCHAR, first_seen DATE, category VARCHAR, customer_name VARCHAR,
+    settlement_partner_id VARCHAR, is_reseller_customer BOOLEAN, assignee_staff_id VARCHAR,
+    assignee_name VARCHAR
+);
+CREATE TABLE marts.sub_customers (
+    viewer_partner_id VARCHAR, customer_id VARCHAR, customer_name VARCHAR, account_name VARCHAR,
+    association_type VARCHAR, owner_partner_id VARCHAR, associated_at TIMESTAMP,
+    credit_limit DECIMAL(18,2), discount_rate DECIMAL(9,6), is_own_customer BOOLEAN,
+    customer_manager_id VARCHAR, supervisor_id VARCHAR, industry VARCHAR, region VARCHAR,
+    available_balance DECIMAL(18,2)
+);
+CREATE TABLE marts.customer_resources (
+    customer_id VARCHAR, resource_id VARCHAR, product_type VARCHAR, billing_mode VARCHAR,
+    start_date DATE, expire_date DATE, status VARCHAR
+);
+CREATE TABLE marts.customer_access (
+    viewer_kind VARCHAR, viewer_id VARCHAR, customer_id VARCHAR, access_level VARCHAR
+);
+CREATE TABLE marts.association_events (
+    event_id VARCHAR, customer_id VARCHAR, partner_id VARCHAR, event_type VARCHAR,
+    association_type VARCHAR, invitation_channel VARCHAR, customer_manager_id VARCHAR,
+    event_time TIMESTAMP, is_accepted BOOLEAN, rejection_reason VARCHAR
+);
+CREATE TABLE marts.staff_directory (
+    staff_id VARCHAR, partner_id VARCHAR, staff_name VARCHAR, role VARCHAR,
+    supervisor_id VARCHAR, supervisor_name VARCHAR
+);
+"""
+
+PARTNER_NAMES = {"D1": "华东云总代有限公司", "R1": "杭州云联经销", "X1": "Other Partner"}
+
+# staff_id: (partner_id, name, role, supervisor_id)
+STAFF = {
+    "SUP1": ("D1", "张伟", "supervisor", None),
+    "CM1": ("D1", "李娜", "customer_manager", "SUP1"),
+    "CM2": ("D1", "王强", "customer_manager", "SUP1"),
+    "SUP2": ("D1", "陈静", "supervisor", None),
+    "CM3": ("D1", "刘洋", "customer_manager", "SUP2"),
+    "RSUP1": ("R1", "孙丽", "supervisor", None),
+    "RCM1": ("R1", "赵敏", "customer_manager", "RSUP1"),
+    "XSUP1": ("X1", "吴刚", "supervisor", None),
+    "XCM1": ("X1", "周杰", "customer_manager", "XSUP1"),
+}
+
+# customer_id: (name, account, owner partner, manager, association type, industry, region,
+#               is new, associated at, credit limit, discount rate, balance)
+CUSTOMERS = {
+    "C1": ("Acme Cloud Ltd", "acme-cloud", "D1", "CM1", "reseller", "Retail", "East China",
+           True, datetime(2026, 3, 2, 10), "50000.00", "0.900000", "-1200.50"),
+    "C2": ("北京星河科技", "xinghe-bj", "D1", "CM1", "referral", "Internet", "North China",
+           False, datetime(2025, 11, 5, 9), "80000.00", "0.850000", "23000.00"),
+    "C3": ("Blue Ocean Retail", "blueocean", "D1", "CM2", "reseller", "Retail", "South China",
+           False, datetime(2025, 6, 1, 8), "30000.00", "0.950000", "4100.00"),
+    "C4": ("Delta Games", "delta-games", "D1", "CM3", "referral", "Gaming", "East China",
+           True, datetime(2026, 9, 12, 15), "20000.00", "1.000000", "900.00"),
+    "C5": ("杭州数智", "hz-shuzhi", "R1", "RCM1", "reseller", "Manufacturing", "East China",
+           True, datetime(2026, 5, 20, 11), "60000.00", "0.800000", "120.00"),
+    "C6": ("Echo Media", "echo-media", "R1", "RCM1", "referral", "Media", "East China",
+           False, datetime(2026, 1, 8, 14), "40000.00", "0.880000", "7000.00"),
+    "C7": ("Foxtrot Bank", "foxtrot", "X1", "XCM1", "reseller", "Finance", "West China",
+           False, datetime(2025, 2, 1, 9), "90000.00", "0.700000", "50000.00"),
+}
+
+SETTLEMENT = {"D1": "D1", "R1": "D1", "X1": "X1"}
+
+STATUS_BY_PERIOD = {
+    "202512": "issued",
+    "202608": "issued",
+    "202609": "issuing",
+    "202610": "pending_confirmation",
+    "202611": "estimated",
+}
+
+# (transaction_id, type, order_no, customer, product, billing mode, date, eligible, rate,
+#  incentive type)
+DETAILS = [
+    ("T001", "order", "ORD-20251203-001", "C2", "ecs", "yearly_monthly", date(2025, 12, 3),
+     "12000.00", "0.050000", "base"),
+    ("T002", "consumption", None, "C3", "obs", "on_demand", date(2025, 12, 20),
+     "800.00", "0.030000", "base"),
+    ("T003", "order", "ORD-20260805-002", "C1", "ecs", "yearly_monthly", date(2026, 8, 5),
+     "24000.00", "0.050000", "base"),
+    ("T004", "consumption", None, "C1", "obs", "on_demand", date(2026, 8, 31),
+     "1500.00", "0.030000", "base"),
+    ("T005", "order", "ORD-20260812-003", "C5", "rds", "yearly_monthly", date(2026, 8, 12),
+     "9000.00", "0.040000", "base"),
+    ("T006", "order", "ORD-20260903-004", "C2", "rds", "yearly_monthly", date(2026, 9, 3),
+     "15000.00", "0.040000", "base"),
+    ("T007", "refund", "ORD-20260805-002", "C1", "ecs", "yearly_monthly", date(2026, 9, 18),
+     "-6000.00", "0.050000", "base"),
+    ("T008", "consumption", None, "C6", "cdn", "on_demand", date(2026, 9, 30),
+     "2300.00", "0.030000", "base"),
+    ("T009", "project", None, "C1", "ecs", "yearly_monthly", date(2026, 10, 1),
+     "180000.00", None, "acceleration"),
+    ("T010", "order", "ORD-20261007-005", "C3", "ecs", "yearly_monthly", date(2026, 10, 7),
+     "36000.00", "0.050000", "base"),
+    ("T011", "order", "ORD-20261015-006", "C4", "gaussdb", "yearly_monthly", date(2026, 10, 15),
+     "18000.00", "0.060000", "base"),
+    ("T012", "consumption", None, "C5", "obs", "on_demand", date(2026, 10, 31),
+     "700.00", "0.030000", "base"),
+    ("T013", "order", "ORD-20261102-007", "C2", "ecs", "yearly_monthly", date(2026, 11, 2),
+     "10000.00", "0.050000", "base"),
+    ("T014", "consumption", None, "C4", "obs", "on_demand", date(2026, 11, 20),
+     "450.55", "0.030000", "base"),
+    ("T015", "order", "ORD-20261110-008", "C7", "ecs", "yearly_monthly", date(2026, 11, 10),
+     "50000.00", "0.050000", "base"),
+    ("T016", "order", "ORD-20261112-009", "C6", "ecs", "yearly_monthly", date(2026, 11, 12),
+     "8000.00", "0.050000", "base"),
+]
+EXTRA_DETAIL_V2 = (
+    "T017", "order", "ORD-20261121-010", "C3", "rds", "yearly_monthly", date(2026, 11, 21),
+    "5000.00", "0.040000", "base",
+)
+
+ACCESS = {
+    ("partner", "D1"): {"C1": "full", "C2": "full", "C3": "full", "C4": "full",
+                        "C5": "basic", "C6": "basic"},
+    ("partner", "R1"): {"C5": "full", "C6": "full"},
+    ("partner", "X1"): {"C7": "full"},
+    ("staff", "SUP1"): {"C1": "full", "C2": "full", "C3": "full"},
+    ("staff", "CM1"): {"C1": "full", "C2": "full"},
+    ("staff", "CM2"): {"C3": "full"},
+    ("staff", "SUP2"): {"C4": "full"},
+    ("staff", "CM3"): {"C4": "full"},
+    ("staff", "RSUP1"): {"C5": "full", "C6": "full"},
+    ("staff", "RCM1"): {"C5": "full", "C6": "full"},
+    ("staff", "XSUP1"): {"C7": "full"},
+    ("staff", "XCM1"): {"C7": "full"},
+}
+
+INDICATORS = [
+    ("cash_spend", "现金消费", "Cash spend", "sum", "month"),
+    ("cash_spend_ytd", "年度累计现金消费", "Cash spend, year to date", "cumulative sum", "year"),
+    ("incentive_amount", "激励金额", "Incentive amount", "sum", "month"),
+    ("new_customers", "新增关联客户数", "Newly associated customers", "count", "month"),
+    ("disassociated_customers", "解除关联客户数", "Disassociated customers", "count", "month"),
+    ("active_customers", "活跃客户数", "Active customers", "distinct count", "month"),
+]
+
+# Monthly customer board of D1 per own customer manager: (period, manager) ->
+# (customers_at_end, new, disassociated, revenue).
+BOARD_MONTHS = [date(2026, m, 1) for m in range(6, 12)]
+BOARD_BY_MANAGER = {
+    "CM1": [(2, 0, 0, "3000.00"), (2, 0, 0, "2500.00"), (2, 0, 0, "25500.00"),
+            (2, 0, 0, "9000.00"), (2, 0, 0, "0.00"), (2, 0, 0, "10000.00")],
+    "CM2": [(2, 1, 0, "500.00"), (2, 0, 0, "800.00"), (1, 0, 1, "0.00"),
+            (1, 0, 0, "0.00"), (1, 0, 0, "36000.00"), (1, 0, 0, "0.00")],
+    "CM3": [(0, 0, 0, "0.00"), (0, 0, 0, "0.00"), (0, 0, 0, "0.00"),
+            (1, 1, 0, "0.00"), (1, 0, 0, "18000.00"), (1, 0, 0, "450.55")],
+}
+
+
+def _money(text: str | None, version: int) -> Decimal | None:
+    if text is None:
+        return None
+    return Decimal(text) * (2 if version == 2 else 1)
+
+
+def _detail_rows(version: int) -> list[tuple[object, ...]]:
+    rows = []
+    source = DETAILS + ([EXTRA_DETAIL_V2] if version == 2 else [])
+    for tid, ttype, order_no, cid, product, mode, day, eligible, rate, itype in source:
+        name, account, owner, manager, assoc = CUSTOMERS[cid][:5]
+        settlement = SETTLEMENT[owner]
+        supervisor = STAFF[manager][3]
+        period = f"{day.year}{day.month:02d}"
+        amount = _money(eligible, version)
+        assert amount is not None
+        if rate is None:  # acceleration: capped amount, no rate
+            incentive = min(amount, Decimal(150000) * (2 if version == 2 else 1))
+        else:
+            incentive = (amount * Decimal(rate)).quantize(Decimal("0.01"))
+        status = STATUS_BY_PERIOD.get(period, "issued") if settlement == "D1" else "estimated"
+        reseller_id = owner if owner != settlement else None
+        rows.append((
+            tid, ttype, order_no, settlement, period, cid, name, account,
+            PARTNER_NAMES[reseller_id] if reseller_id else None,
+            STAFF[manager][1], STAFF[supervisor][1] if supervisor else None,
+            product, itype, amount, Decimal(rate) if rate else None, incentive, status,
+            f"{settlement}-{period}", day, owner, reseller_id, manager, supervisor, assoc,
+            mode, day.year,
+        ))
+    return rows
+
+
+def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
+    """Write the fixture warehouse to `path` (replacing it) and return the path."""
+    path = Path(path)
+    if path.exists():
+        path.unlink()
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(DDL)
+        details = _detail_rows(version)
+        con.executemany(
+            f"INSERT INTO marts.incentive_details VALUES ({', '.join(['?'] * 26)})", details
+        )
+        con.execute("""INSERT INTO marts.incentive_board
+            SELECT partner_id, billing_period, supervisor_name, customer_manager_name,
+                statement_status, sum(incentive_amount), supervisor_id, customer_manager_id, year
+            FROM marts.incentive_details GROUP BY ALL""")
+        _statements(con)
+        _indicators(con, version)
+        _customer_board(con, version)
+        _warnings(con)
+        _customers(con, version)
+        con.executemany(
+            "INSERT INTO marts.customer_access VALUES (?, ?, ?, ?)",
+            [(kind, vid, cid, level) for (kind, vid), m in ACCESS.items() for cid, level in m.items()],
+        )
+        con.executemany(
+            "INSERT INTO marts.staff_directory VALUES (?, ?, ?, ?, ?, ?)",
+            [(sid, p, n, r, sup, STAFF[sup][1] if sup else None)
+             for sid, (p, n, r, sup) in STAFF.items()],
+        )
+    finally:
+        con.close()
+    return path
+
+
+def _statements(con: duckdb.DuckDBPyConnection) -> None:
+    events = {  # period: generated, confirmed, invoice, due, paid, overdue
+        "202512": ("2026-01-05", "2026-01-08", "2026-01-20", "2026-02-04", "2026-02-01", False),
+        "202608": ("2026-09-05", "2026-09-07", "2026-09-15", "2026-09-30", "2026-09-25", False),
+        "202609": ("2026-10-05", "2026-10-12", "2026-10-20", "2026-11-04", None, True),
+        "202610": ("2026-11-05", None, None, None, None, False),
+        "202611": (None, None, None, None, None, False),
+    }
+    for period, (gen, conf, inv, due, paid, overdue) in events.items():
+        con.execute(
+            """INSERT INTO marts.incentive_statements
+            SELECT 'D1', ?, coalesce(sum(incentive_amount), 0), ?, ?::TIMESTAMP, ?::DATE,
+                ?::TIMESTAMP, ?, 'D1-' || ?, ?, ?::TIMESTAMP, ?::TIMESTAMP, ?, ?::TIMESTAMP,
+                count(*)
+            FROM marts.incentive_details WHERE partner_id = 'D1' AND billing_period = ?""",
+            [period, STATUS_BY_PERIOD[period], inv, due, paid, overdue, period,
+             PARTNER_NAMES["D1"], gen, conf, period == "202609", paid, period],
+        )
+    con.execute("""INSERT INTO marts.incentive_statements
+        SELECT 'X1', '202611', sum(incentive_amount), 'estimated', NULL, NULL, NULL, FALSE,
+            'X1-202611', 'Other Partner', NULL, NULL, FALSE, NULL, count(*)
+        FROM marts.incentive_details WHERE partner_id = 'X1'""")
+
+
+def _indicators(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    rows = []
+    for partner in ("D1", "X1"):
+        for i, period in enumerate(("202609", "202610", "202611")):
+            values = {
+                "cash_spend": _money(f"{10000 + 1000 * i}.50", version),
+                "cash_spend_ytd": _money(f"{200000 + 11000 * i}.50", version),
+                "incentive_amount": _money(f"{700 + 10 * i}.25", version),
+                "new_customers": Decimal(i),
+                "disassociated_customers": Decimal(1 if i == 0 else 0),
+                "active_customers": Decimal(3 + i),
+            }
+            for code, zh, en, method, stat_period in INDICATORS:
+                value = values[code]
+                if partner == "X1":
+                    value = Decimal(7)
+                rows.append((partner, code, zh, en, method, stat_period, period, value))
+    con.executemany("INSERT INTO marts.indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    monthly, breakdown = [], []
+    for i, month in enumerate(BOARD_MONTHS):
+        totals = [0, 0, 0, Decimal(0)]
+        for manager, series in BOARD_BY_MANAGER.items():
+            at_end, new, gone, revenue = series[i]
+            money = _money(revenue, version)
+            totals = [totals[0] + at_end, totals[1] + new, totals[2] + gone, totals[3] + money]
+            breakdown.append(("D1", "month", month, "customer_manager", STAFF[manager][1],
+                              at_end, new, gone, money))
+        monthly.append(("D1", month, *totals))
+    last = BOARD_MONTHS[-1]
+    for dimension, split in {
+        "industry": {"Retail": (2, "10000.00"), "Internet": (1, "0.00"), "Gaming": (1, "450.55")},
+        "region": {"East China": (2, "10450.55"), "North China": (1, "0.00"),
+                   "South China": (1, "0.00")},
+        "association_type": {"reseller": (2, "10000.00"), "referral": (2, "450.55")},
+        "customer_kind": {"new": (2, "10450.55"), "existing": (2, "0.00")},
+    }.items():
+        for value, (at_end, revenue) in split.items():
+            breakdown.append(("D1", "month", last, dimension, value, at_end, 0, 0,
+                              _money(revenue, version)))
+    daily = []
+    for day in range(17, 24):
+        d = date(2026, 11, day)
+        daily.append(("D1", d, 4, 1 if day == 20 else 0, 1 if day == 20 else 0,
+                      _money("450.55" if day == 20 else "0.00", version)))
+    con.executemany("INSERT INTO marts.customer_board_monthly VALUES (?, ?, ?, ?, ?, ?)", monthly)
+    con.executemany("INSERT INTO marts.customer_board_daily VALUES (?, ?, ?, ?, ?, ?)", daily)
+    con.executemany(
+        "INSERT INTO marts.customer_board_breakdown VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", breakdown
+    )
+
+
+def _warnings(con: duckdb.DuckDBPyConnection) -> None:
+    rows = []
+    spec = [  # customer, type, category, severity, detail, first seen
+        ("C1", "arrears", "resource", "high", "balance -1200.50", date(2026, 11, 18)),
+        ("C3", "inactive", "churn", "medium", "no spend in 30 days", date(2026, 11, 10)),
+        ("C2", "expiring_resource", "resource", "low", "ecs-c2-01 expires 2026-12-01",
+         date(2026, 11, 16)),
+        ("C5", "low_balance", "resource", "medium", "balance 120.00 < 7 x daily spend 50.00",
+         date(2026, 11, 21)),
+        ("C7", "consumption_drop", "churn", "medium", "spend 7d 100.00 vs 400.00",
+         date(2026, 11, 20)),
+    ]
+    for day in (date(2026, 11, 22), AS_OF):
+        for cid, wtype, category, severity, detail, first in spec:
+            if first > day:
+                continue
+            name, _, owner, manager = CUSTOMERS[cid][:4]
+            rows.append((day, owner, cid, wtype, severity, detail, first, category, name,
+                         SETTLEMENT[owner], owner != SETTLEMENT[owner], manager,
+                         STAFF[manager][1]))
+    con.executemany(
+        "INSERT INTO marts.customer_warnings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+    )
+
+
+def _customers(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    subs = []
+    for viewer in ("D1", "R1", "X1"):
+        for cid, (name, account, owner, manager, assoc, industry, region, _new, at, credit,
+                  discount, balance) in CUSTOMERS.items():
+            if owner != viewer and SETTLEMENT[owner] != viewer:
+                continue
+            # The fixture deliberately keeps credit/discount/balance on rows the mart would
+            # null (a distributor's view of its resellers' customers): the dashboards' SQL
+            # must hide them itself.
+            subs.append((viewer, cid, name, account, assoc, owner, at, _money(credit, version),
+                         Decimal(discount), owner == viewer, manager, STAFF[manager][3],
+                         industry, region, _money(balance, version)))
+    con.executemany(
+        f"INSERT INTO marts.sub_customers VALUES ({', '.join(['?'] * 15)})", subs
+    )
+    resources = [
+        ("C1", "ecs-c1-01", "ecs", "yearly_monthly", date(2025, 12, 1), date(2026, 12, 1), "active"),
+        ("C1", "obs-c1-01", "obs", "on_demand", date(2026, 3, 2), None, "active"),
+        ("C2", "ecs-c2-01", "ecs", "yearly_monthly", date(2025, 11, 20), date(2026, 11, 30),
+         "active"),
+        ("C2", "rds-c2-01", "rds", "yearly_monthly", date(2025, 9, 3), date(2026, 9, 3), "expired"),
+        ("C3", "ecs-c3-01", "ecs", "yearly_monthly", date(2026, 10, 7), date(2027, 10, 7),
+         "active"),
+        ("C4", "gaussdb-c4-01", "gaussdb", "yearly_monthly", date(2026, 10, 15),
+         date(2027, 1, 15), "active"),
+        ("C5", "rds-c5-01", "rds", "yearly_monthly", date(2026, 8, 12), date(2026, 12, 12),
+         "active"),
+        ("C6", "cdn-c6-01", "cdn", "on_demand", date(2026, 1, 8), None, "active"),
+        ("C7", "ecs-c7-01", "ecs", "yearly_monthly", date(2026, 11, 10), date(2027, 11, 10),
+         "active"),
+    ]
+    con.executemany("INSERT INTO marts.customer_resources VALUES (?, ?, ?, ?, ?, ?, ?)", resources)
+
+
+def publish(folder: Path, version: int) -> Path:
+    """Write `warehouse-<version>.duckdb` into `folder` and point `CURRENT` at it."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"warehouse-{version}.duckdb"
+    tmp = folder / f".{name}.tmp"
+    build_fixture_warehouse(tmp, version)
+    os.replace(tmp, folder / name)
+    marker_tmp = folder / ".CURRENT.tmp"
+    marker_tmp.write_text(name + "\n", encoding="utf-8")
+    os.replace(marker_tmp, folder / "CURRENT")
+    return folder / name
