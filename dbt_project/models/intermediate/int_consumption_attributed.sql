@@ -1,0 +1,70 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='transaction_id',
+        on_schema_change='fail'
+    )
+}}
+-- depends_on: {{ ref('stg_raw__associations') }}
+-- On-demand consumption as transactions, attributed to the association in force at the
+-- END of the usage day (associated before midnight, not disassociated before midnight):
+-- a customer who changes partner during the day counts that day for the new partner; a
+-- customer disassociated during the day counts it for nobody.
+--
+-- Incremental: a run processes the consumption of partitions after the watermark (the
+-- newest _partition_date already here) plus all consumption of customers whose
+-- association events landed after the watermark (their attribution may have changed).
+-- Rows without an owner are kept (null owner) so that a re-attribution always replaces
+-- the previous row of the same transaction_id.
+with
+
+consumption as (
+    select * from {{ ref('stg_raw__consumption') }}
+    {% if is_incremental() %}
+        where
+            _partition_date > (select coalesce(max(_partition_date), date '1900-01-01') from {{ this }})
+            or customer_id in (
+                select customer_id from {{ ref('stg_raw__associations') }}
+                where _partition_date > (select coalesce(max(_partition_date), date '1900-01-01') from {{ this }})
+            )
+    {% endif %}
+),
+
+periods as (
+    select * from {{ ref('int_association_periods') }}
+),
+
+final as (
+    select
+        'consumption:' || consumption.resource_id || ':'
+        || strftime(consumption.usage_date, '%Y-%m-%d') as transaction_id,
+        'consumption' as transaction_type,
+        cast(null as varchar) as order_no,
+        consumption.resource_id,
+        cast(null as varchar) as project_id,
+        consumption.customer_id,
+        consumption.product_type,
+        'on_demand' as billing_mode,
+        cast(consumption.usage_date as timestamp) as transaction_time,
+        consumption.usage_date as transaction_date,
+        {{ billing_period('consumption.usage_date') }} as billing_period,
+        consumption.paid_amount as eligible_amount,
+        periods.association_id,
+        periods.partner_id as owner_partner_id,
+        periods.association_type,
+        periods.customer_manager_id,
+        consumption._partition_date,
+        '{{ invocation_id }}' as _dbt_invocation_id
+    from consumption
+    left join periods
+        on
+            consumption.customer_id = periods.customer_id
+            and periods.associated_at < consumption.usage_date + interval 1 day
+            and (
+                periods.disassociated_at is null
+                or periods.disassociated_at >= consumption.usage_date + interval 1 day
+            )
+)
+
+select * from final

@@ -1,0 +1,90 @@
+-- Base incentive of every attributed order, refund and consumption row: resolve the
+-- settlement partner (a reseller's customers settle to its distributor), the supervisor of
+-- the customer manager, and the policy in force on the transaction date for (settlement
+-- partner type, association type, product type). No policy: rate 0, row kept. Several
+-- matching versions: the one that started last wins (then the smallest policy_id).
+with
+
+orders as (
+    select * from {{ ref('int_orders_attributed') }}
+),
+
+consumption as (
+    select * from {{ ref('int_consumption_attributed') }}
+),
+
+partners as (
+    select * from {{ ref('int_partners_resolved') }}
+),
+
+staff as (
+    select * from {{ ref('stg_raw__staff') }}
+),
+
+policies as (
+    select * from {{ ref('stg_raw__incentive_policies') }}
+),
+
+transactions as (
+    select
+        transaction_id, transaction_type, order_no, resource_id, project_id, customer_id,
+        product_type, billing_mode, transaction_time, transaction_date, billing_period,
+        eligible_amount, association_id, owner_partner_id, association_type, customer_manager_id
+    from orders
+    where owner_partner_id is not null
+
+    union all
+
+    select
+        transaction_id, transaction_type, order_no, resource_id, project_id, customer_id,
+        product_type, billing_mode, transaction_time, transaction_date, billing_period,
+        eligible_amount, association_id, owner_partner_id, association_type, customer_manager_id
+    from consumption
+    where owner_partner_id is not null
+),
+
+resolved as (
+    select
+        transactions.*,
+        coalesce(partners.settlement_partner_id, transactions.owner_partner_id)
+            as settlement_partner_id,
+        partners.settlement_partner_type,
+        partners.reseller_id,
+        staff.supervisor_id
+    from transactions
+    left join partners on transactions.owner_partner_id = partners.partner_id
+    left join staff on transactions.customer_manager_id = staff.staff_id
+),
+
+matched as (
+    select
+        resolved.transaction_id,
+        policies.policy_id,
+        policies.rate,
+        row_number() over (
+            partition by resolved.transaction_id
+            order by policies.valid_from desc, policies.policy_id
+        ) as match_rank
+    from resolved
+    inner join policies
+        on
+            resolved.settlement_partner_type = policies.partner_type
+            and resolved.association_type = policies.association_type
+            and resolved.product_type = policies.product_type
+            and resolved.transaction_date >= policies.valid_from
+            and (policies.valid_to is null or resolved.transaction_date <= policies.valid_to)
+),
+
+final as (
+    select
+        resolved.*,
+        matched.policy_id,
+        cast(coalesce(matched.rate, 0) as decimal(9, 6)) as rate,
+        {{ round_money('resolved.eligible_amount * coalesce(matched.rate, 0)') }}
+            as incentive_amount
+    from resolved
+    left join matched
+        on resolved.transaction_id = matched.transaction_id and matched.match_rank = 1
+)
+
+select * from final

@@ -1,0 +1,30 @@
+-- Customer resources (S15): on-demand and yearly/monthly resources with their expiry.
+with
+
+resources as (
+    select * from {{ ref('stg_raw__resources') }}
+),
+
+customers as (
+    select * from {{ ref('stg_raw__customers') }}
+),
+
+final as (
+    select
+        resources.customer_id,
+        resources.resource_id,
+        resources.product_type,
+        resources.billing_mode,
+        resources.start_date,
+        resources.expire_date,
+        resources.status,
+        customers.customer_name,
+        case
+            when resources.expire_date is not null
+                then cast(resources.expire_date - {{ as_of() }} as integer)
+        end as days_to_expiry
+    from resources
+    left join customers on resources.customer_id = customers.customer_id
+)
+
+select * from final

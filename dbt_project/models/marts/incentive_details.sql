@@ -1,0 +1,67 @@
+-- 激励明细 (S14): one row per transaction and incentive type, with the names to search
+-- by and the status of the statement the row belongs to.
+with
+
+incentives as (
+    select * from {{ ref('int_incentives_combined') }}
+),
+
+statements as (
+    select * from {{ ref('int_statements_statused') }}
+),
+
+customers as (
+    select * from {{ ref('stg_raw__customers') }}
+),
+
+partners as (
+    select * from {{ ref('stg_raw__partners') }}
+),
+
+staff as (
+    select * from {{ ref('stg_raw__staff') }}
+),
+
+final as (
+    select
+        incentives.transaction_id,
+        incentives.transaction_type,
+        incentives.order_no,
+        incentives.settlement_partner_id as partner_id,
+        incentives.billing_period,
+        incentives.customer_id,
+        customers.customer_name,
+        customers.account_name,
+        resellers.partner_name as reseller_name,
+        managers.staff_name as customer_manager_name,
+        supervisors.staff_name as supervisor_name,
+        incentives.product_type,
+        incentives.incentive_type,
+        incentives.eligible_amount,
+        incentives.rate,
+        incentives.incentive_amount,
+        statements.status as statement_status,
+        statements.statement_id,
+        incentives.transaction_date,
+        incentives.owner_partner_id,
+        incentives.reseller_id,
+        incentives.customer_manager_id,
+        incentives.supervisor_id,
+        incentives.association_type,
+        incentives.billing_mode,
+        cast(left(incentives.billing_period, 4) as integer) as year,
+        incentives.resource_id,
+        incentives.project_id,
+        incentives.policy_id
+    from incentives
+    left join statements
+        on
+            incentives.settlement_partner_id = statements.partner_id
+            and incentives.billing_period = statements.billing_period
+    left join customers on incentives.customer_id = customers.customer_id
+    left join partners as resellers on incentives.reseller_id = resellers.partner_id
+    left join staff as managers on incentives.customer_manager_id = managers.staff_id
+    left join staff as supervisors on incentives.supervisor_id = supervisors.staff_id
+)
+
+select * from final
