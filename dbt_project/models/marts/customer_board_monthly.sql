@@ -12,8 +12,8 @@ final as (
         partner_id,
         cast(date_trunc('month', period) as date) as period,
         arg_max(customers_at_end, period) as customers_at_end,
-        sum(new_associated) as new_associated,
-        sum(disassociated) as disassociated,
+        cast(sum(new_associated) as bigint) as new_associated,
+        cast(sum(disassociated) as bigint) as disassociated,
         cast(sum(contributed_revenue) as decimal(18, 2)) as contributed_revenue
     from daily
     group by partner_id, date_trunc('month', period)
