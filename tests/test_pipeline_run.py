@@ -1,0 +1,214 @@
+"""`partner-warehouse run` end to end on the hand-made landing set."""
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from handmade_landing import write_landing
+
+from pipelines.cli import main, run_pipeline
+from pipelines.warehouse import Warehouse, published_warehouse
+
+AS_OF = date(2026, 7, 20)
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Warehouse:
+    root = tmp_path_factory.mktemp("run")
+    landing = write_landing(root / "landing")
+    warehouse = Warehouse(path=str(root / "warehouse.duckdb"), landing_dir=str(landing))
+    summary = run_pipeline(warehouse, AS_OF)
+    assert summary.success, summary.error
+    return warehouse
+
+
+def query(warehouse: Warehouse, sql: str) -> list[tuple]:
+    with duckdb.connect(str(published_warehouse(warehouse.published_root)), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def snapshot(path: Path) -> dict[str, pl.DataFrame]:
+    """Every table of the warehouse, sorted, except the load log's wall-clock column."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_type = 'BASE TABLE' order by 1, 2"
+        ).fetchall()
+        return {
+            f"{s}.{t}": con.sql(f"select * exclude (loaded_at) from {s}.{t} order by all").pl()
+            if (s, t) == ("audit", "load_log")
+            else con.sql(f"select * from {s}.{t} order by all").pl()
+            for s, t in tables
+        }
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_incentive_details_follow_the_rules(built: Warehouse) -> None:
+    rows = query(
+        built,
+        """
+        select coalesce(order_no, customer_id || ' ' || transaction_id), transaction_type,
+               partner_id, billing_period, eligible_amount, rate, incentive_amount
+        from marts.incentive_details where incentive_type = 'base'
+        order by partner_id, billing_period, transaction_type, eligible_amount
+        """,
+    )
+    by_order = {(r[0], r[1]): r[2:] for r in rows if r[1] in ("order", "refund")}
+    # O1: C1 with D1 on 06-10, distributor/referral/ECS 5%: 1,000.00 x 0.05 = 50.00
+    assert by_order[("O1", "order")] == (
+        "D1",
+        "202606",
+        Decimal("1000.00"),
+        Decimal("0.050000"),
+        Decimal("50.00"),
+    )
+    # O2: C1 with S1 from 06-20, solution_provider/referral/ECS 4%: 500.00 x 0.04 = 20.00
+    assert by_order[("O2", "order")] == (
+        "S1",
+        "202606",
+        Decimal("500.00"),
+        Decimal("0.040000"),
+        Decimal("20.00"),
+    )
+    # O2's refund on 07-03 nets in July: -200.00 x 0.04 = -8.00
+    assert by_order[("O2", "refund")] == (
+        "S1",
+        "202607",
+        Decimal("-200.00"),
+        Decimal("0.040000"),
+        Decimal("-8.00"),
+    )
+    # O4: C2 through reseller R1 settles to D1, distributor/reseller/ECS 10%: 2,000.00 x 0.10 = 200.00
+    assert by_order[("O4", "order")] == (
+        "D1",
+        "202606",
+        Decimal("2000.00"),
+        Decimal("0.100000"),
+        Decimal("200.00"),
+    )
+    # O3 was cancelled: no row at all
+    assert ("O3", "order") not in by_order
+
+    consumption = sorted((r[2], r[4], r[5], r[6]) for r in rows if r[1] == "consumption")
+    # C2 (R1 -> D1) OBS 8%: 10.00 -> 0.80, 20.00 -> 1.60; C1 with D1 on 06-14, no
+    # distributor/referral/OBS policy: rate 0 -> 0.00; C1 on 06-15 ended the day unassociated.
+    assert consumption == [
+        ("D1", Decimal("5.00"), Decimal("0.000000"), Decimal("0.00")),
+        ("D1", Decimal("10.00"), Decimal("0.080000"), Decimal("0.80")),
+        ("D1", Decimal("20.00"), Decimal("0.080000"), Decimal("1.60")),
+    ]
+    ((reseller,),) = query(
+        built, "select distinct reseller_name from marts.incentive_details where order_no = 'O4'"
+    )
+    assert reseller == "深圳小云科技有限公司"
+
+
+def test_rejected_associations_are_visible_with_their_reason(built: Warehouse) -> None:
+    rows = dict(
+        query(
+            built,
+            "select event_id, rejection_reason from marts.association_events where not is_accepted",
+        )
+    )
+    assert set(rows) == {"E3", "E6"}
+    assert "7" in rows["E3"]  # C3's account was created 61 days before an offline invitation
+    assert "associated" in rows["E6"]  # C2 was still associated with R1
+
+
+def test_a_second_run_of_the_same_files_changes_no_table(built: Warehouse) -> None:
+    before = snapshot(built.warehouse_file)
+    summary = run_pipeline(built, AS_OF)
+    assert summary.success, summary.error
+    after = snapshot(built.warehouse_file)
+    assert before.keys() == after.keys()
+    for name, table in before.items():
+        assert table.equals(after[name]), name
+
+
+def test_a_run_that_fails_halfway_leaves_the_warehouse_as_it_was(
+    built: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new day lands: two files, so the crash comes after the first was loaded.
+    extra = built.landing_root / "orders" / "2026-07-10"
+    extra.mkdir(parents=True)
+    header = "order_no,customer_id,product_type,product_name,order_time,list_amount,discount_amount,voucher_amount,paid_amount,order_status,refund_time,refund_amount,project_id\n"
+    (extra / "a.csv").write_text(header + "O9,C2,ECS,x,2026-07-09 10:00:00,9,0,0,9,paid,,,\n")
+    (extra / "b.csv").write_text(header + "O10,C2,ECS,x,2026-07-09 11:00:00,9,0,0,9,paid,,,\n")
+    warehouse_before = sha256(built.warehouse_file)
+    published_before = published_warehouse(built.published_root)
+
+    import pipelines.ingest.assets as ingest_assets
+
+    real_load_file = ingest_assets.load_file
+    calls = {"n": 0}
+
+    def crash_on_second_file(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("simulated crash while loading")
+        return real_load_file(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_assets, "load_file", crash_on_second_file)
+    summary = run_pipeline(built, AS_OF)
+    assert not summary.success
+    assert "simulated crash" in (summary.error or "")
+    assert sha256(built.warehouse_file) == warehouse_before
+    assert published_warehouse(built.published_root) == published_before
+    assert query(built, "select count(*) from raw.orders where order_no = 'O9'") == [(0,)]
+    assert not list(built.warehouse_file.parent.glob("*.run-*"))  # no working file left
+    monkeypatch.undo()
+    for path in extra.iterdir():
+        path.unlink()
+    extra.rmdir()
+
+
+def test_a_second_run_started_while_one_runs_refuses(built: Warehouse, capsys) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import fcntl, os, sys, time
+                fd = os.open({str(built.lock_file)!r}, os.O_RDWR | os.O_CREAT)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                print("locked", flush=True)
+                time.sleep(60)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        before = sha256(built.warehouse_file)
+        code = main(
+            [
+                "run",
+                "--landing",
+                str(built.landing_root),
+                "--warehouse",
+                str(built.warehouse_file),
+                "--as-of",
+                "2026-07-20",
+            ]
+        )
+        assert code == 1
+        err = capsys.readouterr().err
+        assert "another run is writing" in err
+        assert sha256(built.warehouse_file) == before
+    finally:
+        holder.kill()
+        holder.wait()
