@@ -395,9 +395,7 @@ def scripted_history(
     role = Role.PROJECT_EXISTING_UNDER_CAP
     existing(role, 1300)
     assoc(role, RESELLER_3, -90 * DAY + 10 * 60)
-    projects.append(
-        Project("PRJ0004", RESELLER_3, role, OFFERINGS[5], window.at(0.3), 1_200_000, None)
-    )
+    projects.append(Project("PRJ0004", RESELLER_3, role, OFFERINGS[5], 0, 1_200_000, None))
     return events, projects, prepaid
 
 
