@@ -145,22 +145,22 @@ walk as (
                     then 'customer is still associated with partner ' || walk.state_partner_id
                 when flagged.is_account_too_old
                     then 'offline invitation: the customer account was created more than '
-                    || flagged.max_account_age_days || ' days before the association'
+                        || flagged.max_account_age_days || ' days before the association'
                 when flagged.had_cash_spend_before
                     then 'offline invitation: the customer had cash spend before the association'
                 when flagged.had_arrears_before
                     then 'offline invitation: the customer was in arrears before the association'
                 when
                     flagged.event_type = 'disassociate'
-                    and walk.state_partner_id is distinct from flagged.partner_id
+                    and (walk.state_partner_id is null or walk.state_partner_id != flagged.partner_id)
                     then 'customer is not associated with partner ' || flagged.partner_id
                 when
                     flagged.event_type = 'disassociate'
                     and flagged.event_time
                     < walk.state_last_disassociated_at + to_months(flagged.cooldown_months)
                     then 'second disassociation within ' || flagged.cooldown_months
-                    || ' months of the previous one ('
-                    || strftime(walk.state_last_disassociated_at, '%Y-%m-%d') || ')'
+                        || ' months of the previous one ('
+                        || strftime(walk.state_last_disassociated_at, '%Y-%m-%d') || ')'
             end as rejection_reason
         from walk
         inner join flagged

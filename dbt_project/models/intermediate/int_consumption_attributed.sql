@@ -20,13 +20,17 @@
 with
 
 consumption as (
-    select * from {{ ref('stg_raw__consumption') }}
+    select new_rows.* from {{ ref('stg_raw__consumption') }} as new_rows
     {% if is_incremental() %}
         where
-            _partition_date > (select coalesce(max(_partition_date), date '1900-01-01') from {{ this }})
-            or customer_id in (
-                select customer_id from {{ ref('stg_raw__associations') }}
-                where _partition_date > (select coalesce(max(_partition_date), date '1900-01-01') from {{ this }})
+            new_rows._partition_date > (
+                select coalesce(max(done._partition_date), date '1900-01-01') from {{ this }} as done
+            )
+            or new_rows.customer_id in (
+                select changed.customer_id from {{ ref('stg_raw__associations') }} as changed
+                where changed._partition_date > (
+                        select coalesce(max(done._partition_date), date '1900-01-01') from {{ this }} as done
+                    )
             )
     {% endif %}
 ),

@@ -38,9 +38,10 @@ params as (
 ),
 
 window_days as (
-    select unnest(generate_series(
-        {{ as_of() }} - (params.history_days - 1), {{ as_of() }}, interval 1 day
-    )) as day_start
+    select
+        unnest(generate_series(
+            {{ as_of() }} - (params.history_days - 1), {{ as_of() }}, interval 1 day
+        )) as day_start
     from params
 ),
 
@@ -95,15 +96,15 @@ spend_stats as (
         ), 0) as spend_last_window,
         coalesce(sum(daily_spend.spend) filter (
             where
-                daily_spend.usage_date <= customer_days.warning_date - params.drop_window_days
-                and daily_spend.usage_date > customer_days.warning_date - 2 * params.drop_window_days
+            daily_spend.usage_date <= customer_days.warning_date - params.drop_window_days
+            and daily_spend.usage_date > customer_days.warning_date - 2 * params.drop_window_days
         ), 0) as spend_previous_window
     from customer_days
     cross join params
     left join daily_spend
         on
             customer_days.customer_id = daily_spend.customer_id
-            and daily_spend.usage_date <= customer_days.warning_date
+            and customer_days.warning_date >= daily_spend.usage_date
             and daily_spend.usage_date > customer_days.warning_date
             - greatest(params.spend_window_days, 2 * params.drop_window_days)
     group by customer_days.customer_id, customer_days.warning_date
@@ -118,7 +119,7 @@ last_activity as (
     inner join activity_days
         on
             customer_days.customer_id = activity_days.customer_id
-            and activity_days.activity_date <= customer_days.warning_date
+            and customer_days.warning_date >= activity_days.activity_date
     group by customer_days.customer_id, customer_days.warning_date
 ),
 
@@ -132,7 +133,7 @@ latest_balance as (
     inner join balances
         on
             customer_days.customer_id = balances.customer_id
-            and balances.snapshot_date <= customer_days.warning_date
+            and customer_days.warning_date >= balances.snapshot_date
     group by customer_days.customer_id, customer_days.warning_date
 ),
 
@@ -151,8 +152,8 @@ expiring as (
             customer_days.customer_id = resources.customer_id
             and resources.billing_mode = 'yearly_monthly'
             and resources.status != 'released'
-            and resources.start_date <= customer_days.warning_date
-            and resources.expire_date >= customer_days.warning_date
+            and customer_days.warning_date >= resources.start_date
+            and customer_days.warning_date <= resources.expire_date
             and resources.expire_date <= customer_days.warning_date + params.expiring_days
     group by customer_days.customer_id, customer_days.warning_date
 ),
@@ -192,7 +193,10 @@ stats as (
 
 warnings as (
     select
-        customer_id, warning_date, partner_id, customer_manager_id,
+        customer_id,
+        warning_date,
+        partner_id,
+        customer_manager_id,
         'arrears' as warning_type,
         'available balance ' || available_balance || ' is below zero (snapshot of '
         || strftime(snapshot_date, '%Y-%m-%d') || ')' as detail
@@ -202,12 +206,15 @@ warnings as (
     union all
 
     select
-        customer_id, warning_date, partner_id, customer_manager_id,
+        customer_id,
+        warning_date,
+        partner_id,
+        customer_manager_id,
         'low_balance' as warning_type,
         'available balance ' || available_balance || ' is under ' || low_balance_days
         || ' days of daily spend ' || round(spend_window / spend_window_days, 2)
         || ' (spend of the last ' || spend_window_days || ' days ' || spend_window || ')'
-        as detail
+            as detail
     from stats
     -- balance < days x (spend / window days), kept exact in decimals
     where
@@ -217,18 +224,24 @@ warnings as (
     union all
 
     select
-        customer_id, warning_date, partner_id, customer_manager_id,
+        customer_id,
+        warning_date,
+        partner_id,
+        customer_manager_id,
         'expiring_resource' as warning_type,
         expiring_resources || ' yearly/monthly resource(s) expire within ' || expiring_days
         || ' days, first on ' || strftime(first_expire_date, '%Y-%m-%d') || ': ' || resource_ids
-        as detail
+            as detail
     from stats
     where expiring_resources > 0
 
     union all
 
     select
-        customer_id, warning_date, partner_id, customer_manager_id,
+        customer_id,
+        warning_date,
+        partner_id,
+        customer_manager_id,
         'consumption_drop' as warning_type,
         'spend of the last ' || drop_window_days || ' days ' || spend_last_window
         || ' is under ' || drop_ratio || ' x that of the ' || drop_window_days
@@ -241,11 +254,14 @@ warnings as (
     union all
 
     select
-        customer_id, warning_date, partner_id, customer_manager_id,
+        customer_id,
+        warning_date,
+        partner_id,
+        customer_manager_id,
         'inactive' as warning_type,
         'no cash spend, order or consumption in the last ' || inactive_days
         || ' days (last activity on ' || strftime(last_activity_date, '%Y-%m-%d') || ')'
-        as detail
+            as detail
     from stats
     where last_activity_date <= warning_date - inactive_days
 ),

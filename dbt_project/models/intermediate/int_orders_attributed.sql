@@ -66,7 +66,7 @@ final as (
     left join periods
         on
             transactions.customer_id = periods.customer_id
-            and periods.associated_at <= transactions.transaction_time
+            and transactions.transaction_time >= periods.associated_at
             and (
                 periods.disassociated_at is null
                 or transactions.transaction_time < periods.disassociated_at

@@ -66,8 +66,8 @@ window_amounts as (
     inner join order_rows
         on
             windowed.project_id = order_rows.project_id
-            and order_rows.transaction_date >= windowed.start_date
-            and order_rows.transaction_date < windowed.window_end_exclusive
+            and windowed.start_date <= order_rows.transaction_date
+            and windowed.window_end_exclusive > order_rows.transaction_date
     group by windowed.project_id
 ),
 

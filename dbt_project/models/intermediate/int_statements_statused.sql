@@ -95,7 +95,8 @@ final as (
         is_period_open,
         generated_at,
         confirmed_at,
-        coalesce(confirmed_at is not null and confirmed_at = auto_confirm_at
+        coalesce(
+            confirmed_at is not null and confirmed_at = auto_confirm_at
             and (partner_confirmed_at is null or partner_confirmed_at > auto_confirm_at), false)
             as is_auto_confirmed,
         ops_approved_at,

@@ -27,18 +27,44 @@ policies as (
 
 transactions as (
     select
-        transaction_id, transaction_type, order_no, resource_id, project_id, customer_id,
-        product_type, billing_mode, transaction_time, transaction_date, billing_period,
-        eligible_amount, association_id, owner_partner_id, association_type, customer_manager_id
+        transaction_id,
+        transaction_type,
+        order_no,
+        resource_id,
+        project_id,
+        customer_id,
+        product_type,
+        billing_mode,
+        transaction_time,
+        transaction_date,
+        billing_period,
+        eligible_amount,
+        association_id,
+        owner_partner_id,
+        association_type,
+        customer_manager_id
     from orders
     where owner_partner_id is not null
 
     union all
 
     select
-        transaction_id, transaction_type, order_no, resource_id, project_id, customer_id,
-        product_type, billing_mode, transaction_time, transaction_date, billing_period,
-        eligible_amount, association_id, owner_partner_id, association_type, customer_manager_id
+        transaction_id,
+        transaction_type,
+        order_no,
+        resource_id,
+        project_id,
+        customer_id,
+        product_type,
+        billing_mode,
+        transaction_time,
+        transaction_date,
+        billing_period,
+        eligible_amount,
+        association_id,
+        owner_partner_id,
+        association_type,
+        customer_manager_id
     from consumption
     where owner_partner_id is not null
 ),
@@ -63,7 +89,7 @@ matched as (
         policies.rate,
         row_number() over (
             partition by resolved.transaction_id
-            order by policies.valid_from desc, policies.policy_id
+            order by policies.valid_from desc, policies.policy_id asc
         ) as match_rank
     from resolved
     inner join policies

@@ -86,9 +86,14 @@ transaction_values as (
 
 figures as (
     select
-        board_periods.partner_id, board_periods.grain, board_periods.period,
-        period_values.dimension, period_values.dimension_value,
-        count(*) as customers_at_end, 0 as new_associated, 0 as disassociated,
+        board_periods.partner_id,
+        board_periods.grain,
+        board_periods.period,
+        period_values.dimension,
+        period_values.dimension_value,
+        count(*) as customers_at_end,
+        0 as new_associated,
+        0 as disassociated,
         0 as contributed_revenue
     from board_periods
     inner join period_values
@@ -104,9 +109,15 @@ figures as (
     union all
 
     select
-        board_periods.partner_id, board_periods.grain, board_periods.period,
-        period_values.dimension, period_values.dimension_value,
-        0, count(*), 0, 0
+        board_periods.partner_id,
+        board_periods.grain,
+        board_periods.period,
+        period_values.dimension,
+        period_values.dimension_value,
+        0 as customers_at_end,
+        count(*) as new_associated,
+        0 as disassociated,
+        0 as contributed_revenue
     from board_periods
     inner join period_values
         on
@@ -117,9 +128,15 @@ figures as (
     union all
 
     select
-        board_periods.partner_id, board_periods.grain, board_periods.period,
-        period_values.dimension, period_values.dimension_value,
-        0, 0, count(*), 0
+        board_periods.partner_id,
+        board_periods.grain,
+        board_periods.period,
+        period_values.dimension,
+        period_values.dimension_value,
+        0 as customers_at_end,
+        0 as new_associated,
+        count(*) as disassociated,
+        0 as contributed_revenue
     from board_periods
     inner join period_values
         on
@@ -130,9 +147,15 @@ figures as (
     union all
 
     select
-        board_periods.partner_id, board_periods.grain, board_periods.period,
-        transaction_values.dimension, transaction_values.dimension_value,
-        0, 0, 0, sum(transaction_values.eligible_amount)
+        board_periods.partner_id,
+        board_periods.grain,
+        board_periods.period,
+        transaction_values.dimension,
+        transaction_values.dimension_value,
+        0 as customers_at_end,
+        0 as new_associated,
+        0 as disassociated,
+        sum(transaction_values.eligible_amount) as contributed_revenue
     from board_periods
     inner join transaction_values
         on

@@ -145,22 +145,46 @@ monthly as (
 ),
 
 values_long as (
-    select partner_id, reconciliation_period, 'cash_spend' as indicator_code, cash_spend as indicator_value
+    select
+        partner_id,
+        reconciliation_period,
+        'cash_spend' as indicator_code,
+        cash_spend as indicator_value
     from monthly
     union all
-    select partner_id, reconciliation_period, 'cash_spend_ytd', cash_spend_ytd
+    select
+        partner_id,
+        reconciliation_period,
+        'cash_spend_ytd' as indicator_code,
+        cash_spend_ytd as indicator_value
     from monthly
     union all
-    select partner_id, reconciliation_period, 'incentive_amount', incentive_amount
+    select
+        partner_id,
+        reconciliation_period,
+        'incentive_amount' as indicator_code,
+        incentive_amount as indicator_value
     from monthly
     union all
-    select partner_id, reconciliation_period, 'new_customers', new_customers
+    select
+        partner_id,
+        reconciliation_period,
+        'new_customers' as indicator_code,
+        new_customers as indicator_value
     from monthly
     union all
-    select partner_id, reconciliation_period, 'disassociated_customers', disassociated_customers
+    select
+        partner_id,
+        reconciliation_period,
+        'disassociated_customers' as indicator_code,
+        disassociated_customers as indicator_value
     from monthly
     union all
-    select partner_id, reconciliation_period, 'active_customers', active_customers
+    select
+        partner_id,
+        reconciliation_period,
+        'active_customers' as indicator_code,
+        active_customers as indicator_value
     from monthly
 ),
 
