@@ -92,6 +92,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "month": ("月份", "Month"),
     # incentive details
     "search": ("搜索", "Search"),
+    "choose": ("请选择", "Choose"),
     "search_in": ("搜索范围", "Search in"),
     "search_any": ("全部字段", "All fields"),
     "search_order_no": ("订单号", "Order number"),
@@ -104,9 +105,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "page": ("页码", "Page"),
     "page_of": ("第 {page} / {pages} 页", "Page {page} of {pages}"),
     "basic_access_note": (
-        "二级经销商客户仅显示基本信息，业绩金额与比例不显示（规则 7）。",
-        "Second-tier resellers' customers show basic info only: eligible amount and rate "
-        "are hidden (rule 7).",
+        "二级经销商客户仅显示基本信息，金额与比例不显示，也不计入合计（规则 7）。",
+        "Second-tier resellers' customers show basic info only: amounts and rate are "
+        "hidden and left out of the totals (rule 7).",
     ),
     # statements
     "invoice_received_at": ("收到发票时间", "Invoice received"),

@@ -34,7 +34,8 @@ left, right = st.columns(2)
 with left:
     fig = go.Figure(go.Scatter(x=xs, y=board["customers_at_end"].to_list(),
                                mode="lines+markers", name=ui.label("customers_at_end")))
-    fig.update_layout(title=ui.label("customers_over_time"))
+    fig.update_layout(title=ui.label("customers_over_time"),
+                      yaxis={"tickformat": ",d", "rangemode": "tozero"})
     ui.chart(fig, "cb_count")
 with right:
     fig = go.Figure([
@@ -42,7 +43,8 @@ with right:
         go.Bar(x=xs, y=[-v for v in board["disassociated"].to_list()],
                name=ui.label("disassociated")),
     ])
-    fig.update_layout(title=ui.label("new_and_disassociated"), barmode="relative")
+    fig.update_layout(title=ui.label("new_and_disassociated"), barmode="relative",
+                      yaxis={"tickformat": ",d", "dtick": 1})
     ui.chart(fig, "cb_flow")
 revenue = [float(v) for v in board["contributed_revenue"]]
 fig = go.Figure(go.Bar(x=xs, y=revenue, text=[fmt.money(v) for v in revenue],

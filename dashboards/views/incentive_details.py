@@ -44,23 +44,23 @@ search_in = in_col.selectbox(
 )
 search = search_col.text_input(ui.label("search"), key="details_search", max_chars=200)
 f1, f2, f3, f4 = st.columns(4)
-years = f1.multiselect(ui.label("year"), options.years, key="details_years")
+years = f1.multiselect(ui.label("year"), options.years, placeholder=t("choose", lang), key="details_years")
 periods = f2.multiselect(
     ui.label("reconciliation_period"),
     [p for p in options.periods if not years or int(p[:4]) in years],
-    format_func=lambda p: fmt.period(p, lang), key="details_periods",
+    format_func=lambda p: fmt.period(p, lang), placeholder=t("choose", lang), key="details_periods",
 )
-products = f3.multiselect(ui.label("product_type"), options.product_types, key="details_products")
+products = f3.multiselect(ui.label("product_type"), options.product_types, placeholder=t("choose", lang), key="details_products")
 statuses = f4.multiselect(ui.label("status"), options.statuses,
                           format_func=lambda v: value_label("status", v, lang),
-                          key="details_statuses")
+                          placeholder=t("choose", lang), key="details_statuses")
 f5, f6, _ = st.columns([1, 1, 2])
 assoc = f5.multiselect(ui.label("association_type"), options.association_types,
                        format_func=lambda v: value_label("association_type", v, lang),
-                       key="details_assoc")
+                       placeholder=t("choose", lang), key="details_assoc")
 modes = f6.multiselect(ui.label("billing_mode"), options.billing_modes,
                        format_func=lambda v: value_label("billing_mode", v, lang),
-                       key="details_modes")
+                       placeholder=t("choose", lang), key="details_modes")
 
 flt = q.DetailFilter(
     search=search, search_in=search_in, years=tuple(years), periods=tuple(periods),
