@@ -8,7 +8,8 @@ earlier, existing customers) lands with the first day, together with the first f
 version of every snapshot source (partners, staff, customers, resources, projects);
 later days hold only new or changed snapshot rows (same key = newer version). The
 incentive policy library (`incentive_policies.csv` beside this file) is copied in on the
-first day. Formats per source: see `pipelines.generate.formats`.
+first day. Formats per source: see `pipelines.generate.formats`. Files at the same paths
+are overwritten; nothing else under `out` is removed, so generate into an empty folder.
 
 The world: one distributor P1001 with resellers P2001-P2003, one solution provider P3001;
 ~190 × scale random customers after 13 scripted ones (C000001-C000013, one per

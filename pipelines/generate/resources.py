@@ -86,28 +86,27 @@ def on_demand_plan(world: World, seed: int) -> OnDemandPlan:
     return OnDemandPlan(ids, customer, product, start, end, daily)
 
 
-def on_demand_rows(world: World, plan: OnDemandPlan) -> list[dict]:
-    """Snapshot rows of on-demand resources: running from their start, and their release."""
+def on_demand_frame(world: World, plan: OnDemandPlan) -> pl.DataFrame:
+    """Snapshot rows of on-demand resources: running from their start, then their release."""
     window = world.window
-    rows = []
-    for k in range(plan.count):
-        i, start, end = int(plan.customer[k]), int(plan.start[k]), int(plan.end[k])
-        base = {
-            "resource_id": plan.ids["resource_id"][k],
-            "customer_id": customer_id(i),
-            "product_type": PRODUCT_TYPES[int(plan.product[k])],
-            "billing_mode": "on_demand",
-            "start_date": window.date_of(start),
-            "expire_date": None,
-            "status": "active",
-            "_day": window.drop_day(start),
-        }
-        rows.append(base)
-        if end <= window.last:
-            # The scripted inactive customer's resources are frozen rather than deleted.
-            status = "frozen" if i == Role.INACTIVE else "released"
-            rows.append({**base, "status": status, "_day": end})
-    return rows
+    running = plan.ids.with_columns(
+        pl.lit("on_demand").alias("billing_mode"),
+        (pl.lit(window.start) + pl.duration(days=pl.Series(plan.start)))
+        .cast(pl.Date)
+        .alias("start_date"),
+        pl.lit(None, dtype=pl.Date).alias("expire_date"),
+        pl.lit("active").alias("status"),
+        pl.Series("_day", np.maximum(plan.start, 0), dtype=pl.Int64),
+    )
+    # The scripted inactive customer's resources are frozen rather than deleted.
+    ended = running.with_columns(
+        pl.when(pl.col("customer_id") == customer_id(Role.INACTIVE))
+        .then(pl.lit("frozen"))
+        .otherwise(pl.lit("released"))
+        .alias("status"),
+        pl.Series("_day", plan.end, dtype=pl.Int64),
+    ).filter(pl.col("_day") <= window.last)
+    return pl.concat([running, ended]).select(list(RESOURCE_SCHEMA))
 
 
 def prepaid_rows(
@@ -147,7 +146,7 @@ def resources_frame(
     """Every resource snapshot row with its landing day `_day`."""
     window = world.window
     c = world.customers
-    rows = on_demand_rows(world, plan)
+    rows: list[dict] = []
     for number, o in zip(order_numbers(world, orders), orders, strict=True):
         if o.status != "cancelled":
             refund_day = o.refund_minute // DAY if o.refund_minute is not None else None
@@ -180,7 +179,8 @@ def resources_frame(
         rows += prepaid_rows(
             window, f"{product_type.lower()}-pre{n:07d}", i, product_type, start, months
         )
-    return pl.DataFrame(rows, schema=RESOURCE_SCHEMA).sort(
+    prepaid = pl.DataFrame(rows, schema=RESOURCE_SCHEMA)
+    return pl.concat([on_demand_frame(world, plan), prepaid]).sort(
         "_day", "resource_id", maintain_order=True
     )
 
