@@ -1,0 +1,79 @@
+"""Incremental consumption: a new day's partition costs work in proportion to that day.
+
+Build on the sample rows, land one more day (consumption of 2026-07-02 in partition
+2026-07-03, plus an association event of C4 in the same partition), build again, and
+show by the `_dbt_invocation_id` each row carries that the second run only wrote the new
+day's row and the rows of the customer whose association changed. Then `--full-refresh`
+must give the same intermediate rows and identical marts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal as D
+from pathlib import Path
+
+import duckdb
+from dbt_fixtures import build_raw_database, insert_rows, query, run_dbt
+from dbt_sample_data import AS_OF, sample_rows
+
+# unit tests are covered by test_dbt_marts.py's build; skip them on the repeated builds
+FAST = ["--exclude-resource-type", "unit_test"]
+
+
+def invocation_id(work: Path) -> str:
+    return json.loads((work / "target" / "run_results.json").read_text())["metadata"]["invocation_id"]
+
+
+def marts_snapshot(db: Path) -> dict[str, list[tuple]]:
+    tables = [r[0] for r in query(db, "select table_name from information_schema.tables where table_schema = 'marts' order by 1")]
+    return {t: query(db, f"select * from marts.{t} order by all") for t in tables}
+
+
+def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: Path) -> None:
+    db = build_raw_database(tmp_path / "warehouse.duckdb", sample_rows())
+    run_dbt(["build", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
+    first_run = invocation_id(tmp_path)
+    before = query(db, "select transaction_id, owner_partner_id, eligible_amount from intermediate.int_consumption_attributed order by 1")
+    assert len(before) == 4  # the four consumption rows of the sample
+
+    con = duckdb.connect(str(db))
+    insert_rows(con, "consumption", [{
+        "usage_date": date(2026, 7, 2), "customer_id": "C1", "resource_id": "RES1", "product_type": "ecs",
+        "consumption_amount": D("42.00"), "voucher_amount": D("2.00"), "paid_amount": D("40.00"),
+        "_partition_date": date(2026, 7, 3),
+    }])
+    insert_rows(con, "associations", [{
+        "event_id": "E14", "customer_id": "C4", "partner_id": "D1", "event_type": "disassociate",
+        "event_time": datetime(2026, 7, 3, 9, 0), "_partition_date": date(2026, 7, 3),
+    }])
+    con.close()
+
+    run_dbt(["build", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
+    second_run = invocation_id(tmp_path)
+    written = query(
+        db,
+        "select transaction_id, owner_partner_id, eligible_amount from intermediate.int_consumption_attributed "
+        "where _dbt_invocation_id = ? order by 1",
+        [second_run],
+    )
+    # only the new day (C1, 40.00 at 3% for SP1) and C4's consumption (its associations changed)
+    assert written == [
+        ("consumption:RES1:2026-07-02", "SP1", D("40.00")),
+        ("consumption:RES4:2026-02-15", None, D("7.00")),
+    ]
+    untouched = query(db, "select count(*) from intermediate.int_consumption_attributed where _dbt_invocation_id = ?", [first_run])
+    assert untouched == [(3,)]
+    # the new day is in the marts: SP1 202607 = 0.90 + 40.00 x 3% (1.20) = 2.10
+    assert query(db, "select incentive_amount from marts.incentive_statements where statement_id = 'SP1-202607'") == [(D("2.10"),)]
+
+    incremental_rows = query(db, "select * exclude (_dbt_invocation_id) from intermediate.int_consumption_attributed order by all")
+    incremental_marts = marts_snapshot(db)
+
+    run_dbt(["build", "--full-refresh", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
+    assert query(db, "select * exclude (_dbt_invocation_id) from intermediate.int_consumption_attributed order by all") == incremental_rows
+    full_marts = marts_snapshot(db)
+    assert full_marts.keys() == incremental_marts.keys()
+    for table, table_rows in full_marts.items():
+        assert table_rows == incremental_marts[table], table
