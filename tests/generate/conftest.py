@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
+from landing_reader import ARGS
 
 from pipelines.generate import generate_landing
-
-# Small but long enough for three closed months (so every statement event type) and
-# every scripted case.
-ARGS = {"seed": 7, "scale": 0.2, "start": date(2026, 6, 1), "days": 120}
 
 
 @pytest.fixture(scope="session")

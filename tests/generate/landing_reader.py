@@ -6,6 +6,7 @@ source schemas (`SOURCES`) themselves.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -13,6 +14,9 @@ import polars as pl
 from pipelines.sources import SOURCES
 
 BOM = b"\xef\xbb\xbf"
+# The generator arguments of the shared test landing set: small, but long enough for three
+# closed months (so every statement event type) and every scripted case.
+ARGS = {"seed": 7, "scale": 0.2, "start": date(2026, 6, 1), "days": 120}
 
 
 def landing_files(root: Path, source: str | None = None) -> list[Path]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ARGS
-from landing_reader import landing_files
+from landing_reader import ARGS, landing_files
 
 from pipelines.generate import BAD_ROWS, generate_landing
 
