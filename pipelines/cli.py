@@ -100,12 +100,13 @@ def run_pipeline(
 
 
 def failure_message(result) -> str:
+    """The first failed step and the innermost cause of its error (dbt's own message, say)."""
     for event in result.all_events:
-        if event.is_step_failure:
-            data = event.step_failure_data
-            return (
-                f"step {event.step_key} failed: {data.error.message.strip() if data.error else ''}"
-            )
+        if event.is_step_failure and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while (error.cause or error.context) is not None:
+                error = error.cause or error.context
+            return f"step {event.step_key} failed: {error.message.strip()}"
     return "the run failed"
 
 
