@@ -12,6 +12,7 @@ for obs. Association periods after validation:
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
@@ -37,6 +38,17 @@ def test_schemas_are_named_exactly(warehouse: Path) -> None:
     schemas = {r[0] for r in rows(warehouse, "select distinct table_schema from information_schema.tables")}
     assert {"raw", "audit", "staging", "intermediate", "marts", "seeds"} <= schemas
     assert not any(s.startswith("main_") for s in schemas)
+
+
+def test_views_work_in_a_copy_under_another_name(warehouse: Path, tmp_path: Path) -> None:
+    # the pipeline builds in a working file and publishes warehouse-<n>.duckdb: views must
+    # not name the catalog they were built in
+    copy = tmp_path / "published-7.duckdb"
+    shutil.copy(warehouse, copy)
+    views = rows(copy, "select schema_name, view_name from duckdb_views() where not internal")
+    assert len(views) == 11
+    for schema, view in views:
+        query(copy, f"select count(*) from {schema}.{view}")
 
 
 def test_association_rejections(warehouse: Path) -> None:

@@ -2,6 +2,8 @@
 -- period and one dimension value (industry, region, association_type, customer_kind
 -- new/existing, customer_manager name). Rows only where a figure is not zero. A missing
 -- dimension value shows as 'unknown'.
+-- Computed from daily deltas on the board's day spine (equality joins only): customers at
+-- the end of day d = associations started on or before d - those ended on or before d.
 with
 
 periods as (
@@ -30,27 +32,11 @@ dimensions as (
         as dimension
 ),
 
--- the board's periods: each day, and each month ending on its last day or on as_of
-board_periods as (
-    select
-        partner_id,
-        'day' as grain,
-        period,
-        period as period_end
-    from daily
-    union all
-    select
-        partner_id,
-        'month' as grain,
-        cast(date_trunc('month', period) as date) as period,
-        max(period) as period_end
-    from daily
-    group by partner_id, date_trunc('month', period)
-),
-
 period_values as (
     select
-        periods.*,
+        periods.partner_id,
+        periods.started_on,
+        periods.ended_on,
         dimensions.dimension,
         coalesce(case dimensions.dimension
             when 'industry' then customers.industry
@@ -84,85 +70,140 @@ transaction_values as (
     left join staff on incentives.customer_manager_id = staff.staff_id
 ),
 
-figures as (
-    select
-        board_periods.partner_id,
-        board_periods.grain,
-        board_periods.period,
-        period_values.dimension,
-        period_values.dimension_value,
-        count(*) as customers_at_end,
-        0 as new_associated,
-        0 as disassociated,
-        0 as contributed_revenue
-    from board_periods
-    inner join period_values
-        on
-            board_periods.partner_id = period_values.partner_id
-            and period_values.associated_at < board_periods.period_end + interval 1 day
-            and (
-                period_values.disassociated_at is null
-                or period_values.disassociated_at >= board_periods.period_end + interval 1 day
-            )
-    group by all
+value_keys as (
+    select distinct
+        partner_id,
+        dimension,
+        dimension_value
+    from period_values
+    union
+    select distinct
+        partner_id,
+        dimension,
+        dimension_value
+    from transaction_values
+),
 
+started as (
+    select
+        partner_id,
+        dimension,
+        dimension_value,
+        started_on as period,
+        count(*) as new_associated
+    from period_values
+    group by partner_id, dimension, dimension_value, started_on
+),
+
+ended as (
+    select
+        partner_id,
+        dimension,
+        dimension_value,
+        ended_on as period,
+        count(*) as disassociated
+    from period_values
+    where ended_on is not null
+    group by partner_id, dimension, dimension_value, ended_on
+),
+
+revenue as (
+    select
+        partner_id,
+        dimension,
+        dimension_value,
+        transaction_date as period,
+        sum(eligible_amount) as contributed_revenue
+    from transaction_values
+    group by partner_id, dimension, dimension_value, transaction_date
+),
+
+day_deltas as (
+    select
+        daily.partner_id,
+        daily.period,
+        value_keys.dimension,
+        value_keys.dimension_value,
+        coalesce(started.new_associated, 0) as new_associated,
+        coalesce(ended.disassociated, 0) as disassociated,
+        coalesce(revenue.contributed_revenue, 0) as contributed_revenue
+    from daily
+    inner join value_keys on daily.partner_id = value_keys.partner_id
+    left join started
+        on
+            value_keys.partner_id = started.partner_id
+            and value_keys.dimension = started.dimension
+            and value_keys.dimension_value = started.dimension_value
+            and daily.period = started.period
+    left join ended
+        on
+            value_keys.partner_id = ended.partner_id
+            and value_keys.dimension = ended.dimension
+            and value_keys.dimension_value = ended.dimension_value
+            and daily.period = ended.period
+    left join revenue
+        on
+            value_keys.partner_id = revenue.partner_id
+            and value_keys.dimension = revenue.dimension
+            and value_keys.dimension_value = revenue.dimension_value
+            and daily.period = revenue.period
+),
+
+days as (
+    select
+        partner_id,
+        period,
+        dimension,
+        dimension_value,
+        new_associated,
+        disassociated,
+        contributed_revenue,
+        sum(new_associated - disassociated) over (
+            partition by partner_id, dimension, dimension_value
+            order by period
+            rows between unbounded preceding and current row
+        ) as customers_at_end
+    from day_deltas
+),
+
+months as (
+    select
+        partner_id,
+        cast(date_trunc('month', period) as date) as period,
+        dimension,
+        dimension_value,
+        sum(new_associated) as new_associated,
+        sum(disassociated) as disassociated,
+        sum(contributed_revenue) as contributed_revenue,
+        arg_max(customers_at_end, period) as customers_at_end
+    from days
+    group by partner_id, date_trunc('month', period), dimension, dimension_value
+),
+
+both_grains as (
+    select
+        partner_id,
+        'day' as grain,
+        period,
+        dimension,
+        dimension_value,
+        customers_at_end,
+        new_associated,
+        disassociated,
+        contributed_revenue
+    from days
     union all
-
     select
-        board_periods.partner_id,
-        board_periods.grain,
-        board_periods.period,
-        period_values.dimension,
-        period_values.dimension_value,
-        0 as customers_at_end,
-        count(*) as new_associated,
-        0 as disassociated,
-        0 as contributed_revenue
-    from board_periods
-    inner join period_values
-        on
-            board_periods.partner_id = period_values.partner_id
-            and period_values.started_on between board_periods.period and board_periods.period_end
-    group by all
-
-    union all
-
-    select
-        board_periods.partner_id,
-        board_periods.grain,
-        board_periods.period,
-        period_values.dimension,
-        period_values.dimension_value,
-        0 as customers_at_end,
-        0 as new_associated,
-        count(*) as disassociated,
-        0 as contributed_revenue
-    from board_periods
-    inner join period_values
-        on
-            board_periods.partner_id = period_values.partner_id
-            and period_values.ended_on between board_periods.period and board_periods.period_end
-    group by all
-
-    union all
-
-    select
-        board_periods.partner_id,
-        board_periods.grain,
-        board_periods.period,
-        transaction_values.dimension,
-        transaction_values.dimension_value,
-        0 as customers_at_end,
-        0 as new_associated,
-        0 as disassociated,
-        sum(transaction_values.eligible_amount) as contributed_revenue
-    from board_periods
-    inner join transaction_values
-        on
-            board_periods.partner_id = transaction_values.partner_id
-            and transaction_values.transaction_date
-            between board_periods.period and board_periods.period_end
-    group by all
+        partner_id,
+        'month' as grain,
+        period,
+        dimension,
+        dimension_value,
+        customers_at_end,
+        new_associated,
+        disassociated,
+        contributed_revenue
+    from months
 ),
 
 final as (
@@ -172,12 +213,16 @@ final as (
         period,
         dimension,
         dimension_value,
-        cast(sum(customers_at_end) as bigint) as customers_at_end,
-        cast(sum(new_associated) as bigint) as new_associated,
-        cast(sum(disassociated) as bigint) as disassociated,
-        cast(sum(contributed_revenue) as decimal(18, 2)) as contributed_revenue
-    from figures
-    group by partner_id, grain, period, dimension, dimension_value
+        cast(customers_at_end as bigint) as customers_at_end,
+        cast(new_associated as bigint) as new_associated,
+        cast(disassociated as bigint) as disassociated,
+        cast(contributed_revenue as decimal(18, 2)) as contributed_revenue
+    from both_grains
+    where
+        customers_at_end != 0
+        or new_associated != 0
+        or disassociated != 0
+        or contributed_revenue != 0
 )
 
 select * from final
