@@ -28,10 +28,11 @@ import polars as pl
 
 ROLES = ("partner_admin", "supervisor", "customer_manager")
 
-# The partner's own incentive on a basic-access (reseller's) customer row: shown or not.
-# DOMAIN rule 1 pays a reseller's customers' incentive to the distributor, but rule 7 (and
-# the dashboards brief) hide "amounts" of those customers. Hidden by default; flip here.
-BASIC_ACCESS_SHOWS_INCENTIVE = False
+# The distributor's own incentive on a basic-access (reseller's) customer row is shown:
+# DOMAIN rule 1 settles a reseller's customers' incentive to the distributor, so those rows
+# are lines of the distributor's own statement and must add up to it. Rule 7 hides the
+# customer's credit, discount and balance, which stay hidden (see docs/RULES.md).
+BASIC_ACCESS_SHOWS_INCENTIVE = True
 
 
 @dataclass(frozen=True)
