@@ -3,8 +3,9 @@
 Build on the sample rows, land one more day (consumption of 2026-07-02 in partition
 2026-07-03, plus an association event of C4 in the same partition), build again, and
 show by the `_dbt_invocation_id` each row carries that the second run only wrote the new
-day's row and the rows of the customer whose association changed. Then `--full-refresh`
-must give the same intermediate rows and identical marts.
+day's row and the rows of the customer whose association changed. Then a late order that
+makes validation reject an association re-attributes that customer's rows only. Finally
+`--full-refresh` must give the same intermediate rows and identical marts.
 """
 
 from __future__ import annotations
@@ -67,6 +68,33 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
     assert untouched == [(3,)]
     # the new day is in the marts: SP1 202607 = 0.90 + 40.00 x 3% (1.20) = 2.10
     assert query(db, "select incentive_amount from marts.incentive_statements where statement_id = 'SP1-202607'") == [(D("2.10"),)]
+
+    # A late file: an order of C1 dated 05-30 lands in partition 07-04. C1's offline invitation
+    # of 06-01 is now rejected (cash spend before it), so C1's periods change and all of C1's
+    # consumption is re-attributed, although no association event of C1 landed.
+    con = duckdb.connect(str(db))
+    insert_rows(con, "orders", [{
+        "order_no": "O10", "customer_id": "C1", "product_type": "ecs", "order_time": datetime(2026, 5, 30, 10, 0),
+        "list_amount": D("1.00"), "discount_amount": D("0.00"), "voucher_amount": D("0.00"), "paid_amount": D("1.00"),
+        "order_status": "paid", "_partition_date": date(2026, 7, 4),
+    }])
+    con.close()
+    run_dbt(["build", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
+    third_run = invocation_id(tmp_path)
+    written = query(
+        db,
+        "select transaction_id, owner_partner_id from intermediate.int_consumption_attributed "
+        "where _dbt_invocation_id = ? order by 1",
+        [third_run],
+    )
+    assert written == [
+        ("consumption:RES1:2026-06-14", None),  # was D1's: the D1 association no longer exists
+        ("consumption:RES1:2026-06-15", "SP1"),
+        ("consumption:RES1:2026-07-01", "SP1"),
+        ("consumption:RES1:2026-07-02", "SP1"),
+    ]
+    assert query(db, "select is_accepted, rejection_reason from marts.association_events where event_id = 'E01'") == [
+        (False, "offline invitation: the customer had cash spend before the association")]
 
     incremental_rows = query(db, "select * exclude (_dbt_invocation_id) from intermediate.int_consumption_attributed order by all")
     incremental_marts = marts_snapshot(db)

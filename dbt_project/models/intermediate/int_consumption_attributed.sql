@@ -3,21 +3,40 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='transaction_id',
-        on_schema_change='fail'
+        on_schema_change='sync_all_columns'
     )
 }}
--- depends_on: {{ ref('stg_raw__associations') }}
 -- On-demand consumption as transactions, attributed to the association in force at the
 -- END of the usage day (associated before midnight, not disassociated before midnight):
 -- a customer who changes partner during the day counts that day for the new partner; a
 -- customer disassociated during the day counts it for nobody.
 --
 -- Incremental: a run processes the consumption of partitions after the watermark (the
--- newest _partition_date already here) plus all consumption of customers whose
--- association events landed after the watermark (their attribution may have changed).
+-- newest _partition_date already here) plus all consumption of the customers whose
+-- association periods changed since their rows were written (a fingerprint of the
+-- customer's periods is stored on each row): new or late association events, or an
+-- association that validation now accepts or rejects differently.
 -- Rows without an owner are kept (null owner) so that a re-attribution always replaces
 -- the previous row of the same transaction_id.
 with
+
+periods as (
+    select * from {{ ref('int_association_periods') }}
+),
+
+fingerprints as (
+    select
+        customer_id,
+        md5(string_agg(
+            association_id || '|' || strftime(associated_at, '%Y-%m-%d %H:%M:%S.%f') || '|'
+            || coalesce(strftime(disassociated_at, '%Y-%m-%d %H:%M:%S.%f'), 'open') || '|'
+            || partner_id || '|' || coalesce(association_type, '') || '|'
+            || coalesce(customer_manager_id, ''),
+            ',' order by associated_at, association_id
+        )) as association_fingerprint
+    from periods
+    group by customer_id
+),
 
 consumption as (
     select new_rows.* from {{ ref('stg_raw__consumption') }} as new_rows
@@ -27,16 +46,17 @@ consumption as (
                 select coalesce(max(done._partition_date), date '1900-01-01') from {{ this }} as done
             )
             or new_rows.customer_id in (
-                select changed.customer_id from {{ ref('stg_raw__associations') }} as changed
-                where changed._partition_date > (
-                        select coalesce(max(done._partition_date), date '1900-01-01') from {{ this }} as done
-                    )
+                select done.customer_id
+                from (
+                    select distinct
+                        written.customer_id,
+                        written._association_fingerprint
+                    from {{ this }} as written
+                ) as done
+                left join fingerprints on done.customer_id = fingerprints.customer_id
+                where done._association_fingerprint is distinct from fingerprints.association_fingerprint
             )
     {% endif %}
-),
-
-periods as (
-    select * from {{ ref('int_association_periods') }}
 ),
 
 final as (
@@ -59,8 +79,10 @@ final as (
         periods.association_type,
         periods.customer_manager_id,
         consumption._partition_date,
+        fingerprints.association_fingerprint as _association_fingerprint,
         '{{ invocation_id }}' as _dbt_invocation_id
     from consumption
+    left join fingerprints on consumption.customer_id = fingerprints.customer_id
     left join periods
         on
             consumption.customer_id = periods.customer_id
