@@ -40,7 +40,8 @@ fingerprints as (
 
 consumption as (
     select new_rows.* from {{ ref('stg_raw__consumption') }} as new_rows
-    {% if is_incremental() %}
+    {#- written before the fingerprint existed: everything is reprocessed once -#}
+    {% if is_incremental() and relation_has_column(this, '_association_fingerprint') %}
         where
             new_rows._partition_date > (
                 select coalesce(max(done._partition_date), date '1900-01-01') from {{ this }} as done
