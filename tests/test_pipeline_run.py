@@ -212,3 +212,55 @@ def test_a_second_run_started_while_one_runs_refuses(built: Warehouse, capsys) -
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_statements_indicators_and_customer_board_by_hand(built: Warehouse) -> None:
+    statements = query(
+        built,
+        "select partner_id, billing_period, incentive_amount, status from marts.incentive_statements order by all",
+    )
+    # D1 June: O1 50.00 + O4 200.00 + consumption 0.80 + 1.60 + 0.00 = 252.40.
+    # S1 June: O2 20.00; S1 July: the refund -8.00. No statement event landed: all estimated.
+    assert statements == [
+        ("D1", "202606", Decimal("252.40"), "estimated"),
+        ("S1", "202606", Decimal("20.00"), "estimated"),
+        ("S1", "202607", Decimal("-8.00"), "estimated"),
+    ]
+
+    indicators = {
+        (p, code, period): value
+        for p, code, period, value in query(
+            built,
+            "select partner_id, indicator_code, reconciliation_period, indicator_value from marts.indicators",
+        )
+    }
+    # D1 June: cash spend 1,000.00 (O1) + 2,000.00 (O4, via R1) + 10.00 + 20.00 + 5.00 = 3,035.00;
+    # incentive 252.40; new: C2 via R1 (1); disassociated: C1 on 06-15 (1); active: C1, C2 (2).
+    assert indicators[("D1", "cash_spend", "202606")] == Decimal("3035.00")
+    assert indicators[("D1", "incentive_amount", "202606")] == Decimal("252.40")
+    assert indicators[("D1", "new_customers", "202606")] == 1
+    assert indicators[("D1", "disassociated_customers", "202606")] == 1
+    assert indicators[("D1", "active_customers", "202606")] == 2
+    # S1: June 500.00, July -200.00 (the refund); year to date in July 500.00 - 200.00 = 300.00;
+    # in July C1 nets negative, so no active customer.
+    assert indicators[("S1", "cash_spend", "202607")] == Decimal("-200.00")
+    assert indicators[("S1", "cash_spend_ytd", "202607")] == Decimal("300.00")
+    assert indicators[("S1", "active_customers", "202607")] == 0
+
+    board = {
+        (p, str(period)[:7]): rest
+        for p, period, *rest in query(
+            built,
+            "select partner_id, period, customers_at_end, new_associated, disassociated, "
+            "contributed_revenue from marts.customer_board_monthly",
+        )
+    }
+    # D1 owns C1 from 05-01 to 06-15 (E6 for C2 was rejected): June ends with 0 customers,
+    # revenue O1 1,000.00 + 5.00 of consumption = 1,005.00.
+    assert board[("D1", "2026-05")] == [1, 1, 0, Decimal("0.00")]
+    assert board[("D1", "2026-06")] == [0, 0, 1, Decimal("1005.00")]
+    # R1 owns C2 from 06-01: O4 2,000.00 + 10.00 + 20.00 = 2,030.00.
+    assert board[("R1", "2026-06")] == [1, 1, 0, Decimal("2030.00")]
+    # S1 owns C1 from 06-20: O2 500.00 in June, the refund -200.00 in July.
+    assert board[("S1", "2026-06")] == [1, 1, 0, Decimal("500.00")]
+    assert board[("S1", "2026-07")] == [1, 0, 0, Decimal("-200.00")]
