@@ -68,7 +68,12 @@ def run_pipeline(
     result = None
     try:
         result = job.execute_in_process(
-            instance=instance, tags=tags, raise_on_error=raise_on_error, asset_selection=selection
+            instance=instance,
+            tags=tags,
+            raise_on_error=raise_on_error,
+            asset_selection=selection,
+            # The summary is printed at the end; Dagster's console says only what went wrong.
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
         summary.success = result.success
         if not result.success:
@@ -225,12 +230,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_users(args: argparse.Namespace) -> int:
-    from dashboards.users import main as users_main
-
-    return users_main(args.rest)
-
-
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="partner-warehouse", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -265,13 +264,18 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-dagster", action="store_true")
     serve.set_defaults(func=cmd_serve)
 
-    users = sub.add_parser("users", help="manage dashboard users (see dashboards/users.py)")
-    users.add_argument("rest", nargs=argparse.REMAINDER)
-    users.set_defaults(func=cmd_users)
+    # Handled in `main`: listed here for --help.
+    sub.add_parser("users", help="manage dashboard users: users [--file F] add|remove|list|demo ...")
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["users"]:
+        # Everything after `users` belongs to its own parser (options included).
+        from dashboards.users import main as users_main
+
+        return users_main(argv[1:])
     args = parser().parse_args(argv)
     return args.func(args)
 
