@@ -198,7 +198,9 @@ final as (
         catalog.statistical_period,
         values_long.reconciliation_period,
         cast(values_long.indicator_value as decimal(18, 2)) as indicator_value,
-        catalog.sort_order
+        catalog.sort_order,
+        catalog.statistical_method_zh,
+        catalog.statistical_period_zh
     from values_long
     inner join catalog on values_long.indicator_code = catalog.indicator_code
 )
