@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pipelines.dbt.project import PROJECT_DIR, dbt_project
@@ -26,9 +25,5 @@ def manifest_is_current() -> bool:
 def prepare_manifest(force: bool = False) -> Path:
     """Parse the dbt project into its manifest when the models changed since the last parse."""
     if force or not manifest_is_current():
-        # `dbt parse` renders the profile but never connects: any path will do.
-        os.environ.setdefault(
-            "PARTNER_WAREHOUSE_PATH", str(PROJECT_DIR / "target" / "parse.duckdb")
-        )
         dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path

@@ -16,6 +16,10 @@ _BIN = str(Path(sys.executable).parent)
 if (Path(_BIN) / "dbt").exists() and _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_BIN, os.environ.get("PATH", "")])
 
+# `dbt parse` renders the profile but never connects, so any path does for it; every run
+# points dbt at its own working file (pipelines/dbt/assets.py).
+os.environ.setdefault("PARTNER_WAREHOUSE_PATH", str(PROJECT_DIR / "target" / "parse.duckdb"))
+
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 # Under `dagster dev` the manifest is rebuilt from the models; elsewhere it is prepared
 # before the definitions load (`partner-warehouse prepare`, run by set-up and CI).
