@@ -76,15 +76,24 @@ def run_dbt(
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     """Run `dbt <args>` on the project against db_path, with target/logs under work_dir."""
-    env = {**os.environ, "PARTNER_WAREHOUSE_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "PARTNER_WAREHOUSE_PATH": str(db_path),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     cmd = [
         str(DBT),
         *args,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(work_dir / "target"),
-        "--log-path", str(work_dir / "logs"),
-        "--vars", f"{{as_of: '{as_of}'}}",
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        "--vars",
+        f"{{as_of: '{as_of}'}}",
     ]
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=PROJECT_DIR)
     if check and result.returncode != 0:

@@ -24,11 +24,19 @@ FAST = ["--exclude-resource-type", "unit_test"]
 
 
 def invocation_id(work: Path) -> str:
-    return json.loads((work / "target" / "run_results.json").read_text())["metadata"]["invocation_id"]
+    return json.loads((work / "target" / "run_results.json").read_text())["metadata"][
+        "invocation_id"
+    ]
 
 
 def marts_snapshot(db: Path) -> dict[str, list[tuple]]:
-    tables = [r[0] for r in query(db, "select table_name from information_schema.tables where table_schema = 'marts' order by 1")]
+    tables = [
+        r[0]
+        for r in query(
+            db,
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1",
+        )
+    ]
     return {t: query(db, f"select * from marts.{t} order by all") for t in tables}
 
 
@@ -36,19 +44,43 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
     db = build_raw_database(tmp_path / "warehouse.duckdb", sample_rows())
     run_dbt(["build", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
     first_run = invocation_id(tmp_path)
-    before = query(db, "select transaction_id, owner_partner_id, eligible_amount from intermediate.int_consumption_attributed order by 1")
+    before = query(
+        db,
+        "select transaction_id, owner_partner_id, eligible_amount from intermediate.int_consumption_attributed order by 1",
+    )
     assert len(before) == 4  # the four consumption rows of the sample
 
     con = duckdb.connect(str(db))
-    insert_rows(con, "consumption", [{
-        "usage_date": date(2026, 7, 2), "customer_id": "C1", "resource_id": "RES1", "product_type": "ecs",
-        "consumption_amount": D("42.00"), "voucher_amount": D("2.00"), "paid_amount": D("40.00"),
-        "_partition_date": date(2026, 7, 3),
-    }])
-    insert_rows(con, "associations", [{
-        "event_id": "E14", "customer_id": "C4", "partner_id": "D1", "event_type": "disassociate",
-        "event_time": datetime(2026, 7, 3, 9, 0), "_partition_date": date(2026, 7, 3),
-    }])
+    insert_rows(
+        con,
+        "consumption",
+        [
+            {
+                "usage_date": date(2026, 7, 2),
+                "customer_id": "C1",
+                "resource_id": "RES1",
+                "product_type": "ecs",
+                "consumption_amount": D("42.00"),
+                "voucher_amount": D("2.00"),
+                "paid_amount": D("40.00"),
+                "_partition_date": date(2026, 7, 3),
+            }
+        ],
+    )
+    insert_rows(
+        con,
+        "associations",
+        [
+            {
+                "event_id": "E14",
+                "customer_id": "C4",
+                "partner_id": "D1",
+                "event_type": "disassociate",
+                "event_time": datetime(2026, 7, 3, 9, 0),
+                "_partition_date": date(2026, 7, 3),
+            }
+        ],
+    )
     con.close()
 
     run_dbt(["build", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
@@ -64,20 +96,40 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
         ("consumption:RES1:2026-07-02", "SP1", D("40.00")),
         ("consumption:RES4:2026-02-15", None, D("7.00")),
     ]
-    untouched = query(db, "select count(*) from intermediate.int_consumption_attributed where _dbt_invocation_id = ?", [first_run])
+    untouched = query(
+        db,
+        "select count(*) from intermediate.int_consumption_attributed where _dbt_invocation_id = ?",
+        [first_run],
+    )
     assert untouched == [(3,)]
     # the new day is in the marts: SP1 202607 = 0.90 + 40.00 x 3% (1.20) = 2.10
-    assert query(db, "select incentive_amount from marts.incentive_statements where statement_id = 'SP1-202607'") == [(D("2.10"),)]
+    assert query(
+        db,
+        "select incentive_amount from marts.incentive_statements where statement_id = 'SP1-202607'",
+    ) == [(D("2.10"),)]
 
     # A late file: an order of C1 dated 05-30 lands in partition 07-04. C1's offline invitation
     # of 06-01 is now rejected (cash spend before it), so C1's periods change and all of C1's
     # consumption is re-attributed, although no association event of C1 landed.
     con = duckdb.connect(str(db))
-    insert_rows(con, "orders", [{
-        "order_no": "O10", "customer_id": "C1", "product_type": "ecs", "order_time": datetime(2026, 5, 30, 10, 0),
-        "list_amount": D("1.00"), "discount_amount": D("0.00"), "voucher_amount": D("0.00"), "paid_amount": D("1.00"),
-        "order_status": "paid", "_partition_date": date(2026, 7, 4),
-    }])
+    insert_rows(
+        con,
+        "orders",
+        [
+            {
+                "order_no": "O10",
+                "customer_id": "C1",
+                "product_type": "ecs",
+                "order_time": datetime(2026, 5, 30, 10, 0),
+                "list_amount": D("1.00"),
+                "discount_amount": D("0.00"),
+                "voucher_amount": D("0.00"),
+                "paid_amount": D("1.00"),
+                "order_status": "paid",
+                "_partition_date": date(2026, 7, 4),
+            }
+        ],
+    )
     con.close()
     run_dbt(["build", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
     third_run = invocation_id(tmp_path)
@@ -93,14 +145,25 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
         ("consumption:RES1:2026-07-01", "SP1"),
         ("consumption:RES1:2026-07-02", "SP1"),
     ]
-    assert query(db, "select is_accepted, rejection_reason from marts.association_events where event_id = 'E01'") == [
-        (False, "offline invitation: the customer had cash spend before the association")]
+    assert query(
+        db,
+        "select is_accepted, rejection_reason from marts.association_events where event_id = 'E01'",
+    ) == [(False, "offline invitation: the customer had cash spend before the association")]
 
-    incremental_rows = query(db, "select * exclude (_dbt_invocation_id) from intermediate.int_consumption_attributed order by all")
+    incremental_rows = query(
+        db,
+        "select * exclude (_dbt_invocation_id) from intermediate.int_consumption_attributed order by all",
+    )
     incremental_marts = marts_snapshot(db)
 
     run_dbt(["build", "--full-refresh", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
-    assert query(db, "select * exclude (_dbt_invocation_id) from intermediate.int_consumption_attributed order by all") == incremental_rows
+    assert (
+        query(
+            db,
+            "select * exclude (_dbt_invocation_id) from intermediate.int_consumption_attributed order by all",
+        )
+        == incremental_rows
+    )
     full_marts = marts_snapshot(db)
     assert full_marts.keys() == incremental_marts.keys()
     for table, table_rows in full_marts.items():
