@@ -13,7 +13,6 @@ working file, which it locks while it writes).
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -21,9 +20,10 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.published import published_warehouse
+
 PUBLISHED_ENV = "PARTNER_WAREHOUSE_PUBLISHED"
 DEFAULT_PUBLISHED = "data/published"
-_FILE_NAME = re.compile(r"^warehouse-\d+\.duckdb$")
 # A connection to a file that is no longer the newest stays open this many seconds, so a
 # page run that resolved it just before a publication finishes on it (closing a DuckDB
 # connection closes its cursors too).
@@ -41,17 +41,10 @@ def published_dir() -> Path:
 def current_file(folder: Path | None = None) -> Path:
     """The published file `CURRENT` names; raises WarehouseUnavailable if there is none."""
     folder = folder or published_dir()
-    marker = folder / "CURRENT"
-    try:
-        name = marker.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise WarehouseUnavailable(str(marker)) from exc
-    if not _FILE_NAME.match(name):
-        # Only `warehouse-<n>.duckdb` inside the folder: never a path that points elsewhere.
-        raise WarehouseUnavailable(f"{marker}: {name!r}")
-    path = folder / name
-    if not path.is_file():
-        raise WarehouseUnavailable(str(path))
+    path = published_warehouse(folder)
+    if path is None:
+        # Also when CURRENT names anything but `warehouse-<n>.duckdb` inside the folder.
+        raise WarehouseUnavailable(f"no published warehouse in {folder}")
     return path
 
 

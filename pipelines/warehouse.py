@@ -24,10 +24,14 @@ import dagster as dg
 import duckdb
 
 from pipelines.ingest.tables import ensure_tables
+from pipelines.published import (
+    CURRENT_FILE,
+    published_name,
+    published_versions,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF_TAG = "partner_warehouse/as_of"
-CURRENT_FILE = "CURRENT"
 PUBLISHED_KEPT = 3
 
 
@@ -43,20 +47,6 @@ def run_as_of(tags: dict[str, str]) -> date:
     """The business date of a run: its `partner_warehouse/as_of` tag, else today in Shanghai."""
     text = tags.get(AS_OF_TAG)
     return date.fromisoformat(text) if text else today_in_shanghai()
-
-
-def published_warehouse(published_dir: Path) -> Path | None:
-    """The newest published copy, as named by `CURRENT`; None before the first publish."""
-    pointer = published_dir / CURRENT_FILE
-    if not pointer.is_file():
-        return None
-    path = published_dir / pointer.read_text(encoding="utf-8").strip()
-    return path if path.is_file() else None
-
-
-def published_versions(published_dir: Path) -> list[int]:
-    names = (p.stem.removeprefix("warehouse-") for p in published_dir.glob("warehouse-*.duckdb"))
-    return [int(n) for n in names if n.isdigit()]
 
 
 class _WriterLock:
@@ -171,7 +161,7 @@ class Warehouse(dg.ConfigurableResource):
         root = self.published_root
         root.mkdir(parents=True, exist_ok=True)
         versions = published_versions(root)
-        target = root / f"warehouse-{max(versions, default=0) + 1}.duckdb"
+        target = root / published_name(max(versions, default=0) + 1)
         partial = target.with_suffix(".duckdb.partial")
         shutil.copyfile(self.warehouse_file, partial)
         os.replace(partial, target)
@@ -180,7 +170,7 @@ class Warehouse(dg.ConfigurableResource):
         os.replace(pointer, root / CURRENT_FILE)
         # Readers that still hold an old copy open keep reading it; new readers get the new one.
         for version in sorted(published_versions(root))[:-PUBLISHED_KEPT]:
-            (root / f"warehouse-{version}.duckdb").unlink(missing_ok=True)
+            (root / published_name(version)).unlink(missing_ok=True)
         return target
 
     def end(self, run_id: str) -> None:

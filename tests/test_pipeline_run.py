@@ -14,7 +14,8 @@ import pytest
 from handmade_landing import write_landing
 
 from pipelines.cli import main, run_pipeline
-from pipelines.warehouse import Warehouse, published_warehouse
+from pipelines.published import published_warehouse
+from pipelines.warehouse import Warehouse
 
 AS_OF = date(2026, 7, 20)
 pytestmark = pytest.mark.slow

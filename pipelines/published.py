@@ -1,0 +1,35 @@
+"""The published copies of the warehouse that readers open: their names and `CURRENT`.
+
+Kept free of Dagster imports so readers (the dashboards, SQL users) load it cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+CURRENT_FILE = "CURRENT"
+_PUBLISHED_NAME = re.compile(r"^warehouse-(\d+)\.duckdb$")
+
+
+def published_name(version: int) -> str:
+    return f"warehouse-{version}.duckdb"
+
+
+def published_versions(published_dir: Path) -> list[int]:
+    """The versions of the copies in the folder, in no particular order."""
+    matches = (_PUBLISHED_NAME.match(p.name) for p in published_dir.glob("warehouse-*.duckdb"))
+    return [int(m.group(1)) for m in matches if m]
+
+
+def published_warehouse(published_dir: Path) -> Path | None:
+    """The newest published copy, as named by `CURRENT`; None before the first publish, or
+    when `CURRENT` names anything but a published copy inside this folder."""
+    try:
+        name = (published_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not _PUBLISHED_NAME.match(name):
+        return None
+    path = published_dir / name
+    return path if path.is_file() else None
