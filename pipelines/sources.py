@@ -9,6 +9,7 @@ and the docs are all derived from these classes.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandera.polars as pa
@@ -261,6 +262,11 @@ class Source:
     def columns(self) -> list[str]:
         return list(self.schema.columns)
 
+    @property
+    def required_columns(self) -> list[str]:
+        """The columns a row may not leave empty; a file without one cannot be loaded."""
+        return [name for name, col in self.schema.columns.items() if not col.nullable]
+
     def chinese_headers(self) -> dict[str, str]:
         """English column name -> Chinese header."""
         return {name: col.metadata["zh"] for name, col in self.schema.columns.items()}
@@ -284,13 +290,9 @@ class Source:
         return {name: col.dtype.type for name, col in self.schema.columns.items()}
 
 
-_SCHEMAS: dict[type, pa.DataFrameSchema] = {}
-
-
+@functools.cache
 def _schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
-    if model not in _SCHEMAS:
-        _SCHEMAS[model] = model.to_schema()
-    return _SCHEMAS[model]
+    return model.to_schema()
 
 
 SOURCES: dict[str, Source] = {

@@ -1,6 +1,5 @@
 """`partner-warehouse run` end to end on the hand-made landing set."""
 
-import hashlib
 import subprocess
 import sys
 import textwrap
@@ -14,6 +13,7 @@ import pytest
 from handmade_landing import write_landing
 
 from pipelines.cli import main, run_pipeline
+from pipelines.ingest.load import file_sha256
 from pipelines.published import published_warehouse
 from pipelines.warehouse import Warehouse
 
@@ -49,10 +49,6 @@ def snapshot(path: Path) -> dict[str, pl.DataFrame]:
             else con.sql(f"select * from {s}.{t} order by all").pl()
             for s, t in tables
         }
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_incentive_details_follow_the_rules(built: Warehouse) -> None:
@@ -146,7 +142,7 @@ def test_a_run_that_fails_halfway_leaves_the_warehouse_as_it_was(
     header = "order_no,customer_id,product_type,product_name,order_time,list_amount,discount_amount,voucher_amount,paid_amount,order_status,refund_time,refund_amount,project_id\n"
     (extra / "a.csv").write_text(header + "O9,C2,ECS,x,2026-07-09 10:00:00,9,0,0,9,paid,,,\n")
     (extra / "b.csv").write_text(header + "O10,C2,ECS,x,2026-07-09 11:00:00,9,0,0,9,paid,,,\n")
-    warehouse_before = sha256(built.warehouse_file)
+    warehouse_before = file_sha256(built.warehouse_file)
     published_before = published_warehouse(built.published_root)
 
     import pipelines.ingest.assets as ingest_assets
@@ -164,7 +160,7 @@ def test_a_run_that_fails_halfway_leaves_the_warehouse_as_it_was(
     summary = run_pipeline(built, AS_OF)
     assert not summary.success
     assert "simulated crash" in (summary.error or "")
-    assert sha256(built.warehouse_file) == warehouse_before
+    assert file_sha256(built.warehouse_file) == warehouse_before
     assert published_warehouse(built.published_root) == published_before
     assert query(built, "select count(*) from raw.orders where order_no = 'O9'") == [(0,)]
     assert not list(built.warehouse_file.parent.glob("*.run-*"))  # no working file left
@@ -194,7 +190,7 @@ def test_a_second_run_started_while_one_runs_refuses(built: Warehouse, capsys) -
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        before = sha256(built.warehouse_file)
+        before = file_sha256(built.warehouse_file)
         code = main(
             [
                 "run",
@@ -209,7 +205,7 @@ def test_a_second_run_started_while_one_runs_refuses(built: Warehouse, capsys) -
         assert code == 1
         err = capsys.readouterr().err
         assert "another run is writing" in err
-        assert sha256(built.warehouse_file) == before
+        assert file_sha256(built.warehouse_file) == before
     finally:
         holder.kill()
         holder.wait()

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.ingest.read import SUPPORTED_SUFFIXES, UnreadableFile, read_landed_file
+from pipelines.ingest.read import UnreadableFile, read_landed_file
 from pipelines.ingest.tables import LINEAGE_COLUMNS
 from pipelines.ingest.validate import validated
 from pipelines.sources import Source
@@ -46,18 +46,15 @@ def landing_files(landing_root: Path, source: str, partition_date: str) -> list[
 
 def landed_partitions(landing_root: Path) -> list[str]:
     """Every drop date that has a folder under some source, sorted."""
-    days = (
-        {
-            d.name
-            for source_dir in landing_root.iterdir()
-            if source_dir.is_dir()
-            for d in source_dir.iterdir()
-            if d.is_dir() and is_iso_date(d.name)
-        }
-        if landing_root.is_dir()
-        else set()
+    if not landing_root.is_dir():
+        return []
+    folders = (
+        d
+        for source_dir in landing_root.iterdir()
+        if source_dir.is_dir()
+        for d in source_dir.iterdir()
     )
-    return sorted(days)
+    return sorted({d.name for d in folders if d.is_dir() and is_iso_date(d.name)})
 
 
 def is_iso_date(text: str) -> bool:
@@ -141,7 +138,7 @@ def record_load(con: duckdb.DuckDBPyConnection, load: FileLoad, day: date, sha25
     )
 
 
-def whole_file_quarantine(source: Source, file: str, reason: str) -> pl.DataFrame:
+def whole_file_quarantine(reason: str) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "_row_number": [None],
@@ -167,14 +164,12 @@ def load_file(
     if previous_sha256(con, source.name, file) == sha256:
         return FileLoad(source.name, file, 0, 0, 0, skipped=True)
     try:
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise UnreadableFile(f"unsupported file type {path.suffix!r}")
         landed = read_landed_file(path, source)
         result = validated(landed, source)
     except UnreadableFile as exc:
         load = FileLoad(source.name, file, 0, 0, 0, unreadable=str(exc))
         good = None
-        bad = whole_file_quarantine(source, file, str(exc))
+        bad = whole_file_quarantine(str(exc))
     else:
         good = result.good.with_columns(
             pl.lit(file).alias("_file"), pl.lit(day).alias("_partition_date")

@@ -55,14 +55,16 @@ def normalized_header(name: str) -> str:
     return name.replace("\ufeff", "").strip()
 
 
+def header_lookup(source: Source) -> dict[str, str]:
+    """Accepted header, trimmed and lower-cased -> English column: `Order_No` and `订单号 ` match."""
+    return {alias.lower(): name for alias, name in source.header_aliases().items()}
+
+
 def english_columns(headers: list[str], source: Source) -> dict[str, str]:
     """Landed header -> English column, for the headers that name a column of the source."""
-    aliases = {alias.lower(): name for alias, name in source.header_aliases().items()}
-    return {
-        h: aliases[normalized_header(h).lower()]
-        for h in headers
-        if normalized_header(h).lower() in aliases
-    }
+    aliases = header_lookup(source)
+    found = {h: aliases.get(normalized_header(h).lower()) for h in headers}
+    return {h: name for h, name in found.items() if name}
 
 
 def check_columns(mapping: dict[str, str], headers: list[str], source: Source) -> list[str]:
@@ -71,8 +73,7 @@ def check_columns(mapping: dict[str, str], headers: list[str], source: Source) -
     duplicated = sorted({c for c in found if found.count(c) > 1})
     if duplicated:
         raise UnreadableFile(f"the header names column(s) {', '.join(duplicated)} more than once")
-    required = [name for name, col in source.schema.columns.items() if not col.nullable]
-    missing = [c for c in required if c not in found]
+    missing = [c for c in source.required_columns if c not in found]
     if missing:
         raise UnreadableFile(
             "the header lacks required column(s) "
@@ -130,8 +131,8 @@ def read_parquet(path: Path, source: Source) -> LandedFrame:
 
 def header_row_offset(sheet: pl.DataFrame, source: Source) -> int:
     """Rows to skip above the header: the first row that names most of the source's columns."""
-    aliases = {a.lower() for a in source.header_aliases()}
-    needed = max(1, len([c for c in source.schema.columns.values() if not c.nullable]))
+    aliases = header_lookup(source)
+    needed = max(1, len(source.required_columns))
     for offset in range(min(MAX_HEADER_OFFSET, sheet.height) + 1):
         if offset == 0:
             names = sheet.columns
