@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse import AS_OF_TAG, Warehouse, WarehouseBusy, today_in_shanghai
+from pipelines.warehouse import AS_OF_TAG, FULL_REFRESH_TAG, Warehouse, today_in_shanghai
 
 PARTITION_RANGE_START = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END = "dagster/asset_partition_range_end"
@@ -32,9 +32,7 @@ class RunSummary:
     seconds: float = 0.0
 
 
-def run_pipeline(
-    warehouse: Warehouse, as_of: date, *, full_refresh: bool = False, raise_on_error: bool = False
-) -> RunSummary:
+def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = False) -> RunSummary:
     """Materialize every asset in one in-process Dagster run: ingestion of every drop date that
     landed (unchanged files are skipped), `dbt build`, then commit and publish."""
     import dagster as dg
@@ -51,7 +49,7 @@ def run_pipeline(
     job = defs.resolve_implicit_global_asset_job_def()
     tags = {AS_OF_TAG: as_of.isoformat()}
     if full_refresh:
-        tags["partner_warehouse/full_refresh"] = "true"
+        tags[FULL_REFRESH_TAG] = "true"
     selection = None
     if partitions:
         tags[PARTITION_RANGE_START] = partitions[0]
@@ -70,7 +68,8 @@ def run_pipeline(
         result = job.execute_in_process(
             instance=instance,
             tags=tags,
-            raise_on_error=raise_on_error,
+            # A failed step ends the run; the summary carries its cause.
+            raise_on_error=False,
             asset_selection=selection,
             # The summary is printed at the end; Dagster's console says only what went wrong.
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
@@ -78,8 +77,6 @@ def run_pipeline(
         summary.success = result.success
         if not result.success:
             summary.error = failure_message(result)
-    except WarehouseBusy as exc:
-        summary.error = str(exc)
     finally:
         run_id = result.run_id if result is not None else None
         if run_id:
@@ -265,7 +262,9 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     # Handled in `main`: listed here for --help.
-    sub.add_parser("users", help="manage dashboard users: users [--file F] add|remove|list|demo ...")
+    sub.add_parser(
+        "users", help="manage dashboard users: users [--file F] add|remove|list|demo ..."
+    )
     return top
 
 

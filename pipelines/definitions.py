@@ -10,7 +10,7 @@ from dagster_dbt import DbtCliResource
 from pipelines.dbt.assets import dbt_models
 from pipelines.dbt.project import dbt_project
 from pipelines.ingest.assets import INGEST_ASSETS, INGEST_CHECKS
-from pipelines.publish.assets import published_warehouse
+from pipelines.publish.assets import publish
 from pipelines.schedules import daily_job, daily_schedule
 from pipelines.warehouse import Warehouse
 
@@ -25,7 +25,7 @@ def warehouse_from_env() -> Warehouse:
 
 def definitions(warehouse: Warehouse | None = None) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*INGEST_ASSETS, dbt_models, published_warehouse],
+        assets=[*INGEST_ASSETS, dbt_models, publish],
         asset_checks=INGEST_CHECKS,
         jobs=[daily_job],
         schedules=[daily_schedule],

@@ -32,6 +32,7 @@ from pipelines.published import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF_TAG = "partner_warehouse/as_of"
+FULL_REFRESH_TAG = "partner_warehouse/full_refresh"  # "true": rebuild incremental models
 PUBLISHED_KEPT = 3
 
 
@@ -56,11 +57,10 @@ class _WriterLock:
 
     @classmethod
     def acquire(cls, lock_path: Path, run_id: str) -> None:
-        key = str(lock_path)
-        if key in cls.held:
-            holder = cls.held[key][0]
-            if holder == run_id:
-                return
+        holder = cls.holder(lock_path)
+        if holder == run_id:
+            return
+        if holder is not None:
             raise WarehouseBusy(f"run {holder} in this process is still writing the warehouse")
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -84,7 +84,13 @@ class _WriterLock:
                 }
             ).encode(),
         )
-        cls.held[key] = (run_id, fd)
+        cls.held[str(lock_path)] = (run_id, fd)
+
+    @classmethod
+    def holder(cls, lock_path: Path) -> str | None:
+        """The run of this process that holds the lock, if any."""
+        entry = cls.held.get(str(lock_path))
+        return entry[0] if entry else None
 
     @classmethod
     def release(cls, lock_path: Path) -> None:
@@ -175,9 +181,6 @@ class Warehouse(dg.ConfigurableResource):
 
     def end(self, run_id: str) -> None:
         """Forget a run: drop its working file (if it did not commit) and release the lock."""
-        if (
-            str(self.lock_file) in _WriterLock.held
-            and _WriterLock.held[str(self.lock_file)][0] == run_id
-        ):
+        if _WriterLock.holder(self.lock_file) == run_id:
             self.working_file(run_id).unlink(missing_ok=True)
             _WriterLock.release(self.lock_file)

@@ -16,9 +16,7 @@ from dagster_dbt import (
 )
 
 from pipelines.dbt.project import dbt_project
-from pipelines.warehouse import Warehouse, run_as_of
-
-FULL_REFRESH_TAG = "partner_warehouse/full_refresh"
+from pipelines.warehouse import FULL_REFRESH_TAG, Warehouse, run_as_of
 
 
 class WarehouseTranslator(DagsterDbtTranslator):

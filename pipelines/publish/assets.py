@@ -15,8 +15,6 @@ from pipelines.warehouse import Warehouse
     "published/ for dashboards and SQL users; until this runs, nothing a reader sees changes.",
     kinds={"duckdb"},
 )
-def published_warehouse(
-    context: dg.AssetExecutionContext, warehouse: Warehouse
-) -> dg.MaterializeResult:
+def publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     path = warehouse.commit(context.run.run_id)
     return dg.MaterializeResult(metadata={"published_file": str(path)})
