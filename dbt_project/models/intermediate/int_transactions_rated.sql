@@ -27,44 +27,14 @@ policies as (
 
 transactions as (
     select
-        transaction_id,
-        transaction_type,
-        order_no,
-        resource_id,
-        project_id,
-        customer_id,
-        product_type,
-        billing_mode,
-        transaction_time,
-        transaction_date,
-        billing_period,
-        eligible_amount,
-        association_id,
-        owner_partner_id,
-        association_type,
-        customer_manager_id
+        {{ attributed_transaction_columns() }}
     from orders
     where owner_partner_id is not null
 
     union all
 
     select
-        transaction_id,
-        transaction_type,
-        order_no,
-        resource_id,
-        project_id,
-        customer_id,
-        product_type,
-        billing_mode,
-        transaction_time,
-        transaction_date,
-        billing_period,
-        eligible_amount,
-        association_id,
-        owner_partner_id,
-        association_type,
-        customer_manager_id
+        {{ attributed_transaction_columns() }}
     from consumption
     where owner_partner_id is not null
 ),
