@@ -21,6 +21,8 @@ from pipelines.sources import SOURCES
 DROP_1 = "2026-06-01"
 DROP_2 = "2026-07-05"
 
+# One landed row per line, so the arithmetic in the comments can be read against it.
+# fmt: off
 ROWS: dict[str, dict[str, list[list[str]]]] = {
     "partners": {
         DROP_1: [
@@ -41,33 +43,9 @@ ROWS: dict[str, dict[str, list[list[str]]]] = {
     },
     "customers": {
         DROP_1: [
-            [
-                "C1",
-                "广州星河贸易有限公司",
-                "xinghe_gz",
-                "2025-01-01 08:00:00",
-                "零售",
-                "华南",
-                "false",
-            ],
-            [
-                "C2",
-                "深圳云帆物流有限公司",
-                "yunfan_sz",
-                "2026-05-28 10:00:00",
-                "物流",
-                "华南",
-                "true",
-            ],
-            [
-                "C3",
-                "北京青松教育科技有限公司",
-                "qingsong_bj",
-                "2026-04-01 10:00:00",
-                "教育",
-                "华北",
-                "true",
-            ],
+            ["C1", "广州星河贸易有限公司", "xinghe_gz", "2025-01-01 08:00:00", "零售", "华南", "false"],
+            ["C2", "深圳云帆物流有限公司", "yunfan_sz", "2026-05-28 10:00:00", "物流", "华南", "true"],
+            ["C3", "北京青松教育科技有限公司", "qingsong_bj", "2026-04-01 10:00:00", "教育", "华北", "true"],
         ]
     },
     "associations": {
@@ -85,70 +63,14 @@ ROWS: dict[str, dict[str, list[list[str]]]] = {
     "orders": {
         DROP_2: [
             # C1 with D1 (referral, ECS 5% until 06-19): 1,000.00 x 5% = 50.00
-            [
-                "O1",
-                "C1",
-                "ECS",
-                "云服务器 包年",
-                "2026-06-10 10:00:00",
-                "1200.00",
-                "200.00",
-                "0.00",
-                "1000.00",
-                "paid",
-                "",
-                "",
-                "",
-            ],
+            ["O1", "C1", "ECS", "云服务器 包年", "2026-06-10 10:00:00", "1200.00", "200.00", "0.00", "1000.00", "paid", "", "", ""],
             # C1 with S1 from 06-20 (referral, ECS 4%): 500.00 x 4% = 20.00 in 202606;
             # refund 200.00 on 07-03, still S1: -200.00 x 4% = -8.00 in 202607
-            [
-                "O2",
-                "C1",
-                "ECS",
-                "云服务器 包月",
-                "2026-06-25 10:00:00",
-                "500.00",
-                "0.00",
-                "0.00",
-                "500.00",
-                "refunded",
-                "2026-07-03 10:00:00",
-                "200.00",
-                "",
-            ],
+            ["O2", "C1", "ECS", "云服务器 包月", "2026-06-25 10:00:00", "500.00", "0.00", "0.00", "500.00", "refunded", "2026-07-03 10:00:00", "200.00", ""],
             # C2 via R1, settled to D1 (distributor/reseller/ECS 10%): 2,000.00 x 10% = 200.00
-            [
-                "O4",
-                "C2",
-                "ECS",
-                "云服务器 包年",
-                "2026-06-02 10:00:00",
-                "2100.00",
-                "0.00",
-                "100.00",
-                "2000.00",
-                "paid",
-                "",
-                "",
-                "PRJ1",
-            ],
+            ["O4", "C2", "ECS", "云服务器 包年", "2026-06-02 10:00:00", "2100.00", "0.00", "100.00", "2000.00", "paid", "", "", "PRJ1"],
             # cancelled: counts for nothing
-            [
-                "O3",
-                "C2",
-                "OBS",
-                "对象存储 包月",
-                "2026-06-05 10:00:00",
-                "300.00",
-                "0.00",
-                "0.00",
-                "0.00",
-                "cancelled",
-                "",
-                "",
-                "",
-            ],
+            ["O3", "C2", "OBS", "对象存储 包月", "2026-06-05 10:00:00", "300.00", "0.00", "0.00", "0.00", "cancelled", "", "", ""],
         ]
     },
     "consumption": {
@@ -164,41 +86,15 @@ ROWS: dict[str, dict[str, list[list[str]]]] = {
     },
     "incentive_policies": {
         DROP_1: [
-            [
-                "POL-1",
-                "分销 顾问 ECS",
-                "distributor",
-                "referral",
-                "ECS",
-                "0.05",
-                "2026-01-01",
-                "2026-06-19",
-            ],
-            [
-                "POL-1B",
-                "分销 顾问 ECS 新版",
-                "distributor",
-                "referral",
-                "ECS",
-                "0.06",
-                "2026-06-20",
-                "",
-            ],
+            ["POL-1", "分销 顾问 ECS", "distributor", "referral", "ECS", "0.05", "2026-01-01", "2026-06-19"],
+            ["POL-1B", "分销 顾问 ECS 新版", "distributor", "referral", "ECS", "0.06", "2026-06-20", ""],
             ["POL-2", "分销 代售 ECS", "distributor", "reseller", "ECS", "0.10", "2026-01-01", ""],
             ["POL-3", "分销 代售 OBS", "distributor", "reseller", "OBS", "0.08", "2026-01-01", ""],
-            [
-                "POL-4",
-                "方案 顾问 ECS",
-                "solution_provider",
-                "referral",
-                "ECS",
-                "0.04",
-                "2026-01-01",
-                "",
-            ],
+            ["POL-4", "方案 顾问 ECS", "solution_provider", "referral", "ECS", "0.04", "2026-01-01", ""],
         ]
     },
 }
+# fmt: on
 
 
 def write_landing(root: Path) -> Path:

@@ -10,60 +10,21 @@ import pytest
 
 from pipelines.ingest.load import load_file
 from pipelines.ingest.tables import ensure_tables
-from pipelines.sources import SOURCES
+from pipelines.sources import ORDER_STATUSES, SOURCES
 
 ORDERS = SOURCES["orders"]
 DAY = date(2026, 6, 2)
 
 # Three good orders, written in English with English enum values.
+# fmt: off
 GOOD_ORDERS = [
-    [
-        "O-1",
-        "C1",
-        "ECS",
-        "云服务器",
-        "2026-06-01 10:00:00",
-        "100.00",
-        "10.00",
-        "0.00",
-        "90.00",
-        "paid",
-        "",
-        "",
-        "",
-    ],
-    [
-        "O-2",
-        "C1",
-        "OBS",
-        "对象存储",
-        "2026-06-01T09:30:00+08:00",
-        "50.00",
-        "0.00",
-        "5.00",
-        "45.00",
-        "refunded",
-        "2026-06-05 12:00:00",
-        "20.00",
-        "PRJ-1",
-    ],
-    [
-        "O-3",
-        "C2",
-        "RDS",
-        "数据库",
-        "2026-06-01 11:00:00",
-        "30.00",
-        "0.00",
-        "0.00",
-        "0.00",
-        "cancelled",
-        "",
-        "",
-        "",
-    ],
+    ["O-1", "C1", "ECS", "云服务器", "2026-06-01 10:00:00", "100.00", "10.00", "0.00", "90.00", "paid", "", "", ""],
+    ["O-2", "C1", "OBS", "对象存储", "2026-06-01T09:30:00+08:00", "50.00", "0.00", "5.00", "45.00", "refunded", "2026-06-05 12:00:00", "20.00", "PRJ-1"],
+    ["O-3", "C2", "RDS", "数据库", "2026-06-01 11:00:00", "30.00", "0.00", "0.00", "0.00", "cancelled", "", "", ""],
 ]
-ZH_VALUES = {"paid": "已支付", "refunded": "已退订", "cancelled": "已取消"}
+# fmt: on
+# English order status -> its Chinese spelling in a partner-center export.
+ZH_VALUES = {english: chinese for chinese, english in ORDER_STATUSES.items()}
 
 
 def frame_of(rows: list[list[str]], chinese: bool) -> pl.DataFrame:
@@ -136,77 +97,23 @@ def test_every_format_encoding_and_header_language_loads_the_same_table(tmp_path
     assert o2["order_status"] == "refunded"
 
 
+# fmt: off
 BAD_ORDERS = [
     GOOD_ORDERS[0],
     # wrong type: a word where an amount belongs
-    [
-        "O-4",
-        "C1",
-        "ECS",
-        "x",
-        "2026-06-01 10:00:00",
-        "100.00",
-        "0",
-        "0",
-        "lots",
-        "paid",
-        "",
-        "",
-        "",
-    ],
+    ["O-4", "C1", "ECS", "x", "2026-06-01 10:00:00", "100.00", "0", "0", "lots", "paid", "", "", ""],
     # unknown enum value
-    [
-        "O-5",
-        "C1",
-        "ECS",
-        "x",
-        "2026-06-01 10:00:00",
-        "100.00",
-        "0",
-        "0",
-        "100.00",
-        "shipped",
-        "",
-        "",
-        "",
-    ],
+    ["O-5", "C1", "ECS", "x", "2026-06-01 10:00:00", "100.00", "0", "0", "100.00", "shipped", "", "", ""],
     # impossible date
-    [
-        "O-6",
-        "C1",
-        "ECS",
-        "x",
-        "2026-02-30 10:00:00",
-        "100.00",
-        "0",
-        "0",
-        "100.00",
-        "paid",
-        "",
-        "",
-        "",
-    ],
+    ["O-6", "C1", "ECS", "x", "2026-02-30 10:00:00", "100.00", "0", "0", "100.00", "paid", "", "", ""],
     # missing key
     ["", "C1", "ECS", "x", "2026-06-01 10:00:00", "100.00", "0", "0", "100.00", "paid", "", "", ""],
     # duplicate key of row 2
     ["O-1", "C9", "ECS", "x", "2026-06-01 10:00:00", "1.00", "0", "0", "1.00", "paid", "", "", ""],
     # repaired, not rejected: thousands separator, currency sign, spaces, full-width digits
-    [
-        "O-7",
-        " C1 ",
-        "ECS",
-        "x",
-        "２０２６-06-01 10:00",
-        "1,000.00",
-        "¥0",
-        "0",
-        "１,０００.００",
-        "PAID",
-        "",
-        "",
-        "",
-    ],
+    ["O-7", " C1 ", "ECS", "x", "２０２６-06-01 10:00", "1,000.00", "¥0", "0", "１,０００.００", "PAID", "", "", ""],
 ]
+# fmt: on
 
 
 def test_bad_rows_are_quarantined_with_reasons_and_good_rows_load(con, tmp_path: Path) -> None:
