@@ -145,9 +145,33 @@ DETAIL_COLUMNS = f"""
     d.statement_status, a.is_full AS full_access"""
 
 
+def _detail_scope(viewer: Viewer) -> tuple[str, str, list[object]]:
+    """(WITH clause, FROM clause, parameters) of the detail rows the viewer may see.
+
+    A detail row belongs to whom it was attributed at the transaction's time (rule 1), not
+    to whom the customer belongs today: a partner admin sees every row it settles, in full
+    where it owned the customer and as basic where a reseller did; a staff viewer sees the
+    rows whose customer manager is themselves or, for a supervisor, on their team.
+    """
+    if viewer.is_admin:
+        return (
+            "WITH viewer AS (SELECT ?::VARCHAR AS partner_id)",
+            """FROM marts.incentive_details d CROSS JOIN viewer v,
+            LATERAL (SELECT d.owner_partner_id = v.partner_id AS is_full) a""",
+            [viewer.partner_id],
+        )
+    cte, params = _team_cte(viewer)
+    return (
+        f"WITH {cte}",
+        """FROM marts.incentive_details d JOIN team t ON t.staff_id = d.customer_manager_id,
+        LATERAL (SELECT TRUE AS is_full) a""",
+        params,
+    )
+
+
 def _details_from(viewer: Viewer, flt: DetailFilter) -> tuple[str, str, list[object]]:
     """(WITH clause, FROM ... WHERE clause, parameters) of the filtered, visible rows."""
-    cte, params = _access_cte(viewer)
+    with_, from_, params = _detail_scope(viewer)
     where = ["d.partner_id = ?"]
     params.append(viewer.partner_id)
     if flt.search.strip():
@@ -168,9 +192,7 @@ def _details_from(viewer: Viewer, flt: DetailFilter) -> tuple[str, str, list[obj
     if flt.statement_id is not None:
         where.append("d.statement_id = ?")
         params.append(flt.statement_id)
-    sql = f"""FROM marts.incentive_details d JOIN access a ON a.customer_id = d.customer_id
-        WHERE {' AND '.join(where)}"""
-    return f"WITH {cte}", sql, params
+    return with_, f"{from_} WHERE {' AND '.join(where)}", params
 
 
 _DETAIL_ORDER = "ORDER BY d.billing_period DESC, d.transaction_date DESC, d.transaction_id"

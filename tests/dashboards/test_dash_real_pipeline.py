@@ -1,0 +1,158 @@
+"""The dashboards on what the real pipeline publishes (not the fixture warehouse), and
+while the pipeline publishes again."""
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from handmade_landing import write_landing
+from streamlit.testing.v1 import AppTest
+
+from dashboards import fmt
+from dashboards.queries import Viewer
+from pipelines.cli import run_pipeline
+from pipelines.sources import SOURCES
+from pipelines.warehouse import Warehouse
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
+PAGES = [
+    "incentive_board",
+    "incentive_details",
+    "statements",
+    "indicators",
+    "customer_board",
+    "customer_warnings",
+    "sub_customers",
+]
+AS_OF = date(2026, 7, 20)
+# The hand-made set's distributor and its staff (tests/handmade_landing.py).
+VIEWERS = {
+    "admin": Viewer("admin", "partner_admin", "D1"),
+    "supervisor": Viewer("sup", "supervisor", "D1", "SUP-D"),
+    "manager": Viewer("cm", "customer_manager", "D1", "CM-D"),
+}
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory) -> Warehouse:
+    root = tmp_path_factory.mktemp("real")
+    warehouse = Warehouse(
+        path=str(root / "warehouse.duckdb"), landing_dir=str(write_landing(root / "landing"))
+    )
+    summary = run_pipeline(warehouse, AS_OF)
+    assert summary.success, summary.error
+    return warehouse
+
+
+@pytest.mark.parametrize("who", list(VIEWERS))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_renders_on_the_pipeline_output(real, monkeypatch, who, lang) -> None:
+    monkeypatch.setenv("PARTNER_WAREHOUSE_PUBLISHED", str(real.published_root))
+    for page in PAGES:
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.session_state["viewer"] = VIEWERS[who]
+        at.session_state["lang"] = lang
+        at.run()
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+        assert at.title[0].value
+
+
+def test_details_live_total_is_the_distributors_incentive(real, monkeypatch) -> None:
+    monkeypatch.setenv("PARTNER_WAREHOUSE_PUBLISHED", str(real.published_root))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["viewer"] = VIEWERS["admin"]
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("views/incentive_details.py").run()
+    # D1's base incentive: O1 50.00 + O4 200.00 + consumption 0.80 + 1.60 + 0.00 = 252.40 in
+    # 5 rows (O4 and the consumption rows are its reseller R1's customer C2, settled to D1).
+    assert at.metric[0].value == fmt.money(Decimal("252.40"))
+    assert at.metric[1].value == "5"
+
+
+READER = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    from dashboards import queries as q, warehouse
+    folder, stop = Path(sys.argv[1]), Path(sys.argv[2])
+    viewer = q.Viewer("admin", "partner_admin", "D1")
+    deadline = time.monotonic() + 240
+    while not stop.exists() and time.monotonic() < deadline:
+        try:
+            con = warehouse.current(folder).cursor()
+            totals = q.incentive_details_totals(con, viewer, q.DetailFilter())
+            (statements,) = con.execute(
+                "select sum(incentive_amount) from marts.incentive_statements where partner_id = 'D1'"
+            ).fetchone()
+            con.close()
+            print(json.dumps([totals.rows, str(totals.incentive_amount), str(statements)]), flush=True)
+        except Exception as exc:
+            print(json.dumps(["error", repr(exc)]), flush=True)
+        time.sleep(0.02)
+    """
+)
+
+
+def test_readers_never_fail_nor_mix_old_and_new_during_a_run(real, tmp_path) -> None:
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(real.published_root), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # A new day lands: O9, C2 (R1's customer, settled to D1) buys ECS on 07-09 for 100.00;
+        # distributor/reseller/ECS 10% -> 10.00 more for D1, one more detail row.
+        day = real.landing_root / "orders" / "2026-07-10"
+        day.mkdir(parents=True)
+        header = ",".join(SOURCES["orders"].columns)
+        (day / "orders.csv").write_text(
+            header + "\nO9,C2,ECS,云服务器,2026-07-09 10:00:00,100.00,0,0,100.00,paid,,,\n",
+            encoding="utf-8",
+        )
+        time.sleep(1)  # the reader is answering from the old publication
+        summary = run_pipeline(real, AS_OF)
+        assert summary.success, summary.error
+        time.sleep(1)  # and now from the new one
+    finally:
+        stop.touch()
+        out, err = reader.communicate(timeout=60)
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert answers, err
+    assert [a for a in answers if a[0] == "error"] == []
+    old = [5, "252.40", "252.40"]
+    new = [6, "262.40", "262.40"]
+    assert {tuple(a) for a in answers} == {tuple(old), tuple(new)}
+    # Every answer is wholly one publication; the old ones all come before the new ones.
+    first_new = answers.index(new)
+    assert all(a == old for a in answers[:first_new])
+    assert all(a == new for a in answers[first_new:])
+
+
+def test_detail_rows_follow_their_attribution_not_todays_association(real) -> None:
+    from dashboards import queries as q
+    from dashboards import warehouse
+
+    con = warehouse.current(real.published_root).cursor()
+    try:
+        managed = q.incentive_details_export(con, VIEWERS["manager"], q.DetailFilter(), 1000)
+        admin = q.incentive_details_totals(con, VIEWERS["admin"], q.DetailFilter())
+    finally:
+        con.close()
+    # CM-D managed C1 for D1 until 06-15; C1 is S1's customer today. CM-D still sees the two
+    # rows of that time, O1 (50.00) and the 06-14 consumption (rate 0: 0.00), and nothing of
+    # C2, whom R1's CM-R manages.
+    assert sorted(managed["customer_id"].to_list()) == ["C1", "C1"]
+    assert sum(managed["incentive_amount"].to_list()) == Decimal("50.00")
+    # D1's statement lines add up to its statements: 252.40 (see the live total above).
+    assert (admin.rows, admin.incentive_amount) == (5, Decimal("252.40"))
