@@ -40,15 +40,20 @@ VIEWERS = {
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def real(tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp("real")
+def built_warehouse(root: Path) -> Warehouse:
+    """The hand-made set run through the pipeline into root, published."""
     warehouse = Warehouse(
         path=str(root / "warehouse.duckdb"), landing_dir=str(write_landing(root / "landing"))
     )
     summary = run_pipeline(warehouse, AS_OF)
     assert summary.success, summary.error
     return warehouse
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory) -> Warehouse:
+    """Shared by the read-only tests of this module; never run again."""
+    return built_warehouse(tmp_path_factory.mktemp("real"))
 
 
 @pytest.mark.parametrize("who", list(VIEWERS))
@@ -102,7 +107,9 @@ READER = textwrap.dedent(
 )
 
 
-def test_readers_never_fail_nor_mix_old_and_new_during_a_run(real, tmp_path) -> None:
+def test_readers_never_fail_nor_mix_old_and_new_during_a_run(tmp_path) -> None:
+    # Its own warehouse: this test lands a new day and runs again.
+    real = built_warehouse(tmp_path / "run")
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(real.published_root), str(stop)],
