@@ -61,7 +61,7 @@ month, a rejected invoice, an overdue month, the latest month only generated).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -126,8 +126,14 @@ def generate_landing(
     start: date = date(2026, 6, 1),
     days: int = 175,
     bad_rows: bool = True,
+    rejected_events: bool = True,
+    plain: bool = False,
 ) -> dict[str, int]:
-    """Write landing files under out/<source>/<YYYY-MM-DD>/ and return rows written per source."""
+    """Write landing files under out/<source>/<YYYY-MM-DD>/ and return rows written per source.
+
+    `rejected_events=False` leaves out the scripted association events that the rules
+    reject, and `plain=True` writes every text source as UTF-8 CSV with English headers:
+    the benchmark's floor and peer validate nothing and read no Excel or GB18030."""
     if days < MIN_DAYS:
         raise ValueError(f"days must be at least {MIN_DAYS} (got {days})")
     if scale <= 0:
@@ -135,6 +141,8 @@ def generate_landing(
     window = Window(start, days)
     staff = team(window, seed, scale)
     world = build_world(window, staff, seed, scale)
+    if not rejected_events:
+        world = replace(world, events=[e for e in world.events if e.rejection is None])
     plan = on_demand_plan(world, seed)
     orders = draw_orders(world, seed)
     by_day = {
@@ -147,7 +155,9 @@ def generate_landing(
         "statement_events": statement_events_frame(window, seed),
         "projects": projects_frame(world),
     }
-    writer = LandingWriter(Path(out), window, bad_rows_by_file(window) if bad_rows else {})
+    writer = LandingWriter(
+        Path(out), window, bad_rows_by_file(window) if bad_rows else {}, plain=plain
+    )
     writer.copy_policies()
     partitions = {source: split_by_day(frame) for source, frame in by_day.items()}
     balances = Balances.opening(world, plan)
@@ -181,8 +191,16 @@ def bad_rows_by_file(window: Window) -> dict[tuple[str, int], list[BadRow]]:
 class LandingWriter:
     """Writes one file per source and drop day, appending that file's bad rows."""
 
-    def __init__(self, out: Path, window: Window, bad: dict[tuple[str, int], list[BadRow]]) -> None:
+    def __init__(
+        self,
+        out: Path,
+        window: Window,
+        bad: dict[tuple[str, int], list[BadRow]],
+        *,
+        plain: bool = False,
+    ) -> None:
         self.out = out
+        self.plain = plain
         self.window = window
         self.bad = dict(bad)
         self.rows: Counter[str] = Counter()
@@ -191,7 +209,7 @@ class LandingWriter:
         bad = [b.values for b in self.bad.pop((source, day), [])]
         if (frame is None or frame.is_empty()) and not bad:
             return
-        fmt = file_format(source, day)
+        fmt = file_format(source, day, plain=self.plain)
         drop_date = self.window.date_of(day)
         path = file_path(self.out, source, drop_date, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -206,7 +224,7 @@ class LandingWriter:
             self.write(source, day, None)
 
     def copy_policies(self) -> None:
-        fmt = file_format("incentive_policies", 0)
+        fmt = file_format("incentive_policies", 0, plain=self.plain)
         path = file_path(self.out, "incentive_policies", self.window.start, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = POLICY_LIBRARY.read_bytes()

@@ -50,13 +50,18 @@ FORMATS: dict[str, FileFormat] = {
     "incentive_policies": FileFormat("csv", chinese=False),
 }
 CONSUMPTION_CSV = FileFormat("csv", chinese=False)
+# `plain`: every text source as UTF-8 CSV with English headers and naive times, so that
+# tools without Excel or GB18030 readers (the benchmark's floor and peer) read the same files.
+PLAIN_CSV = FileFormat("csv", chinese=False)
 
 
-def file_format(source: str, day: int) -> FileFormat:
+def file_format(source: str, day: int, *, plain: bool = False) -> FileFormat:
     """The format of a source's file on a day: some consumption days come as plain CSV,
     as when an analyst re-exports a day by hand."""
     if source == "consumption" and day % 7 == 3:
         return CONSUMPTION_CSV
+    if plain and source != "consumption":
+        return PLAIN_CSV
     return FORMATS[source]
 
 

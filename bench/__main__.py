@@ -1,0 +1,242 @@
+"""`python -m bench --rows N`: the whole benchmark in one run, printed and saved.
+
+1. generates the landing files (not timed as part of the pipeline), holding back the last
+   day for the incremental run;
+2. times the fixed cost: a full `partner-warehouse run` of one row per source;
+3. times a full run, by stage, with peak memory of the whole process tree;
+4. times the floor (one DuckDB query) and the peer (pandas) on the same files, and checks
+   that the three agree on the totals to the cent;
+5. times one incremental day, then the dashboard's queries (p50, p95);
+6. writes `bench/results/<label>.json` and rebuilds `bench/RESULTS.md` from every result.
+"""
+
+import argparse
+import json
+import platform
+import shutil
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from bench.dashboard import dashboard_timings
+from bench.measure import Measured, measured_command
+from bench.report import results_markdown, summary_table
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+# Consumption rows the generator writes per unit of scale over 175 days (93k at scale 10
+# and 100; the count is not quite linear, so results report the rows actually loaded).
+CONSUMPTION_ROWS_PER_SCALE = 93_000
+DAYS = 175
+START = date(2026, 6, 1)
+
+
+def generated_landing(landing: Path, rows: int) -> dict[str, int]:
+    from pipelines.generate import generate_landing
+
+    scale = rows / CONSUMPTION_ROWS_PER_SCALE
+    # Plain UTF-8 CSV, no malformed rows, no rejected association events: the floor and the
+    # peer validate nothing, so the input must not need it for the totals to agree.
+    return generate_landing(
+        landing,
+        scale=scale,
+        start=START,
+        days=DAYS,
+        bad_rows=False,
+        rejected_events=False,
+        plain=True,
+    )
+
+
+def held_back_day(landing: Path, holding: Path, day: str) -> None:
+    """Move one drop date's folders out of the landing folder (the incremental day)."""
+    for folder in sorted(landing.glob(f"*/{day}")):
+        target = holding / folder.parent.name / day
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folder.rename(target)
+
+
+def returned_day(holding: Path, landing: Path, day: str) -> None:
+    for folder in sorted(holding.glob(f"*/{day}")):
+        folder.rename(landing / folder.parent.name / day)
+
+
+def one_row_landing(landing: Path, out: Path) -> None:
+    """One row per source, from the first file of each source, as UTF-8 CSV."""
+    for source_dir in sorted(p for p in landing.iterdir() if p.is_dir()):
+        first = min(source_dir.glob("*/*"))
+        frame = (
+            pl.read_parquet(first)
+            if first.suffix == ".parquet"
+            else pl.read_csv(first, infer_schema=False)
+        )
+        target = out / source_dir.name / first.parent.name / f"{source_dir.name}.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        frame.head(1).cast(pl.String).write_csv(target)
+
+
+def pipeline_run(landing: Path, warehouse: Path, as_of: date, logs: Path, name: str) -> dict:
+    summary_file = logs / f"{name}.json"
+    measured = measured_command(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "run",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+            "--as-of",
+            as_of.isoformat(),
+            "--json",
+            str(summary_file),
+        ],
+        str(logs / f"{name}.log"),
+    )
+    if measured.returncode != 0:
+        raise SystemExit(f"{name} run failed: see {logs / f'{name}.log'}")
+    summary = json.loads(summary_file.read_text())
+    return {**figures(measured), "stages": summary["stage_seconds"], "summary": summary}
+
+
+def figures(measured: Measured) -> dict:
+    return {"seconds": round(measured.seconds, 3), "peak_rss_mib": round(measured.peak_rss_mib, 1)}
+
+
+def totals_run(way: str, landing: Path, logs: Path) -> tuple[dict, pl.DataFrame]:
+    out = logs / f"{way}.parquet"
+    measured = measured_command(
+        [sys.executable, "-m", "bench.totals", way, str(landing), str(out)],
+        str(logs / f"{way}.log"),
+    )
+    if measured.returncode != 0:
+        raise SystemExit(f"{way} failed: see {logs / f'{way}.log'}")
+    return figures(measured), pl.read_parquet(out)
+
+
+def pipeline_totals(published: Path) -> pl.DataFrame:
+    import duckdb
+
+    with duckdb.connect(str(published), read_only=True) as con:
+        return con.sql(
+            """
+            select partner_id, billing_period,
+                cast(sum(incentive_amount) as decimal(38, 2)) as incentive_amount
+            from marts.incentive_details
+            where incentive_type = 'base'
+            group by all
+            order by all
+            """
+        ).pl()
+
+
+def agreement(pipeline: pl.DataFrame, floor: pl.DataFrame, peer: pl.DataFrame) -> dict:
+    """Whether the three agree on every (partner, period) total, to the cent."""
+    key = ["partner_id", "billing_period"]
+    joined = (
+        pipeline.rename({"incentive_amount": "pipeline"})
+        .join(floor.rename({"incentive_amount": "floor"}), on=key, how="full", coalesce=True)
+        .join(peer.rename({"incentive_amount": "peer"}), on=key, how="full", coalesce=True)
+    )
+    differing = joined.filter(
+        pl.col("pipeline").ne_missing(pl.col("floor"))
+        | pl.col("pipeline").ne_missing(pl.col("peer"))
+    )
+    return {
+        "agree": differing.is_empty(),
+        "totals": joined.height,
+        "grand_total": str(pipeline["incentive_amount"].sum()),
+        "differing": differing.cast(pl.String).to_dicts()[:20],
+    }
+
+
+def consumption_rows(summary: dict) -> int:
+    return next((load["loaded"] for load in summary["loads"] if load["source"] == "consumption"), 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="consumption rows to generate")
+    parser.add_argument("--label", default=None, help="result name (default: the row count)")
+    parser.add_argument("--work", default=str(BENCH / "out"), help="scratch folder")
+    parser.add_argument("--repeat", type=int, default=30, help="runs of each dashboard query")
+    parser.add_argument(
+        "--no-save", action="store_true", help="print only; do not write bench/results"
+    )
+    args = parser.parse_args(argv)
+    label = args.label or f"{args.rows}"
+    work = Path(args.work).resolve() / label
+    shutil.rmtree(work, ignore_errors=True)
+    landing, holding, logs = work / "landing", work / "held-back", work / "logs"
+    logs.mkdir(parents=True)
+    last_day = (START + timedelta(days=DAYS - 1)).isoformat()
+    as_of = START + timedelta(days=DAYS)
+
+    started = time.perf_counter()
+    generated = generated_landing(landing, args.rows)
+    generate_seconds = time.perf_counter() - started
+    held_back_day(landing, holding, last_day)
+    one_row_landing(landing, work / "one-row-landing")
+    print(f"generated {generated['consumption']:,} consumption rows in {generate_seconds:.1f} s")
+
+    fixed = pipeline_run(
+        work / "one-row-landing", work / "fixed" / "warehouse.duckdb", as_of, logs, "fixed"
+    )
+    print(f"fixed cost: {fixed['seconds']:.1f} s")
+    full = pipeline_run(landing, work / "warehouse" / "warehouse.duckdb", as_of, logs, "full")
+    print(f"full run: {full['seconds']:.1f} s")
+    floor, floor_totals = totals_run("floor", landing, logs)
+    print(f"floor: {floor['seconds']:.1f} s")
+    peer, peer_totals = totals_run("peer", landing, logs)
+    print(f"peer: {peer['seconds']:.1f} s")
+    checked = agreement(
+        pipeline_totals(Path(full["summary"]["published"])), floor_totals, peer_totals
+    )
+
+    returned_day(holding, landing, last_day)
+    incremental = pipeline_run(
+        landing, work / "warehouse" / "warehouse.duckdb", as_of, logs, "incremental"
+    )
+    print(f"incremental day: {incremental['seconds']:.1f} s")
+    queries = dashboard_timings(Path(incremental["summary"]["published"]), args.repeat)
+
+    rows = consumption_rows(full["summary"])
+    result = {
+        "label": label,
+        "measured_on": date.today().isoformat(),
+        "command": f"scripts/bench --rows {args.rows}",
+        "machine": {
+            "cpus": __import__("os").cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "consumption_rows": rows,
+        "landing_rows": generated,
+        "generate_seconds": round(generate_seconds, 1),
+        "fixed": fixed,
+        "full": full,
+        "floor": floor,
+        "peer": peer,
+        "incremental": incremental,
+        "agreement": checked,
+        "dashboard": queries,
+    }
+    for run in (fixed, full, incremental):
+        run.pop("summary")
+    print(summary_table(result))
+    if not args.no_save:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"{label}.json").write_text(json.dumps(result, indent=2) + "\n")
+        (BENCH / "RESULTS.md").write_text(results_markdown(RESULTS))
+    if not checked["agree"]:
+        print("THE TOTALS DISAGREE:", json.dumps(checked["differing"], indent=2), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

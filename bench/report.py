@@ -1,0 +1,84 @@
+"""The benchmark's figures as Markdown: one run's table, and RESULTS.md from every run."""
+
+import json
+from pathlib import Path
+
+TARGETS = """Targets (issue 6, at 10M consumption rows on 2 cores): full run faster than the
+peer and variable cost <= 5x the floor; fixed cost <= 10 s; one incremental day <= 20% of
+the full run; every dashboard query p95 <= 200 ms; peak memory <= 4 GiB."""
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "-"
+
+
+def summary_table(result: dict) -> str:
+    full, floor, peer = result["full"], result["floor"], result["peer"]
+    fixed, incremental = result["fixed"], result["incremental"]
+    rows = result["consumption_rows"]
+    variable = max(full["seconds"] - fixed["seconds"], 0.0)
+    stages = full["stages"]
+    lines = [
+        f"### {rows:,} consumption rows ({result['label']})",
+        "",
+        f"Measured {result['measured_on']} with `{result['command']}` on "
+        f"{result['machine']['cpus']} CPUs, Python {result['machine']['python']}.",
+        "",
+        "| what | seconds | rows/s | peak RSS MiB | vs floor | vs peer |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+
+    def line(name: str, seconds: float, rss: float | None) -> str:
+        rate = f"{rows / seconds:,.0f}" if seconds else "-"
+        memory = f"{rss:,.0f}" if rss is not None else ""
+        return (
+            f"| {name} | {seconds:.2f} | {rate} | {memory} | "
+            f"{ratio(seconds, floor['seconds'])} | {ratio(seconds, peer['seconds'])} |"
+        )
+
+    lines += [
+        line("floor: one DuckDB query", floor["seconds"], floor["peak_rss_mib"]),
+        line("peer: pandas", peer["seconds"], peer["peak_rss_mib"]),
+        line("pipeline: full run", full["seconds"], full["peak_rss_mib"]),
+        line("- ingestion", stages.get("ingest", 0.0), None),
+        line("- dbt build", stages.get("dbt", 0.0), None),
+        line("- publish", stages.get("publish", 0.0), None),
+        line("- start-up and the rest", full["seconds"] - sum(stages.values()), None),
+        line("fixed cost (one row per source)", fixed["seconds"], fixed["peak_rss_mib"]),
+        line("variable cost (full - fixed)", variable, None),
+        line("incremental day", incremental["seconds"], incremental["peak_rss_mib"]),
+        "",
+        f"Incremental day = {incremental['seconds'] / full['seconds']:.0%} of the full run "
+        f"(ingestion {incremental['stages'].get('ingest', 0):.1f} s, dbt "
+        f"{incremental['stages'].get('dbt', 0):.1f} s).",
+        f"Totals agree (pipeline = floor = peer, {result['agreement']['totals']} partner-periods, "
+        f"{result['agreement']['grand_total']} CNY): **{result['agreement']['agree']}**.",
+        "",
+        "| dashboard query | p50 ms | p95 ms |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {t['p50_ms']:.1f} | {t['p95_ms']:.1f} |"
+        for name, t in result["dashboard"].items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def results_markdown(folder: Path) -> str:
+    results = sorted(
+        (json.loads(p.read_text()) for p in folder.glob("*.json")),
+        key=lambda r: r["consumption_rows"],
+    )
+    head = [
+        "# Benchmark results",
+        "",
+        "Written by `scripts/bench --rows N` (see `bench/__main__.py` for what each figure",
+        "is). The floor is one DuckDB query over the landing files with no validation; the",
+        "peer is pandas; both compute the base incentive per settlement partner and billing",
+        "period, and the run fails unless the pipeline's `marts.incentive_details` agrees",
+        "with both to the cent. Peak RSS is summed over the whole process tree.",
+        "",
+        TARGETS,
+        "",
+    ]
+    return "\n".join(head) + "\n".join(summary_table(r) for r in results)
