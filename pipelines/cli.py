@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -14,9 +15,6 @@ from pathlib import Path
 import duckdb
 
 from pipelines.warehouse import AS_OF_TAG, FULL_REFRESH_TAG, Warehouse, today_in_shanghai
-
-PARTITION_RANGE_START = "dagster/asset_partition_range_start"
-PARTITION_RANGE_END = "dagster/asset_partition_range_end"
 
 
 @dataclass
@@ -30,6 +28,24 @@ class RunSummary:
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # ingest, dbt, publish
+
+    def as_json(self) -> dict:
+        return {
+            "success": self.success,
+            "as_of": self.as_of.isoformat(),
+            "partitions": len(self.partitions),
+            "published": str(self.published) if self.published else None,
+            "error": self.error,
+            "loads": [
+                dict(zip(("source", "files", "landed", "loaded", "quarantined"), load, strict=True))
+                for load in self.loads
+            ],
+            "checks_passed": self.checks_passed,
+            "checks_failed": self.checks_failed,
+            "seconds": self.seconds,
+            "stage_seconds": self.stage_seconds,
+        }
 
 
 def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = False) -> RunSummary:
@@ -50,13 +66,6 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
     tags = {AS_OF_TAG: as_of.isoformat()}
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
-    selection = None
-    if partitions:
-        tags[PARTITION_RANGE_START] = partitions[0]
-        tags[PARTITION_RANGE_END] = partitions[-1]
-    else:
-        # Nothing landed: the raw tables are created empty and the models still build.
-        selection = [k for k in job.asset_layer.executable_asset_keys if k.path[0] != "raw"]
     instance = (
         dg.DagsterInstance.get()
         if os.environ.get("DAGSTER_HOME")
@@ -70,7 +79,6 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
             tags=tags,
             # A failed step ends the run; the summary carries its cause.
             raise_on_error=False,
-            asset_selection=selection,
             # The summary is printed at the end; Dagster's console says only what went wrong.
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
@@ -82,6 +90,7 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
         if run_id:
             warehouse.end(run_id)  # drops the working file of a failed run, releases the lock
     if result is not None:
+        summary.stage_seconds = stage_seconds(instance, result.run_id)
         for evaluation in result.get_asset_check_evaluations():
             if evaluation.passed:
                 summary.checks_passed += 1
@@ -99,6 +108,42 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
     )
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def stage_of(step_key: str) -> str:
+    """The stage a step belongs to: ingestion of a raw asset (with its checks), dbt, publish."""
+    if step_key.startswith("raw__"):
+        return "ingest"
+    if step_key.startswith("publish"):
+        return "publish"
+    return "dbt"
+
+
+def stage_seconds(instance, run_id: str) -> dict[str, float]:
+    """Seconds spent in each stage: the summed durations of its steps (in process, steps run
+    one after the other)."""
+    import dagster as dg
+
+    started: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            started[event.step_key] = entry.timestamp
+        elif (
+            event.event_type
+            in (
+                dg.DagsterEventType.STEP_SUCCESS,
+                dg.DagsterEventType.STEP_FAILURE,
+            )
+            and event.step_key in started
+        ):
+            stage = stage_of(event.step_key)
+            elapsed = entry.timestamp - started[event.step_key]
+            seconds[stage] = seconds.get(stage, 0.0) + elapsed
+    return seconds
 
 
 def failure_message(result) -> str:
@@ -149,6 +194,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         start=date.fromisoformat(args.start),
         days=args.days,
         bad_rows=not args.clean,
+        rejected_events=not args.no_rejected_events,
+        plain=args.plain,
     )
     for source, rows in counts.items():
         print(f"{source:<20}{rows:>12,}")
@@ -172,6 +219,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     as_of = date.fromisoformat(args.as_of) if args.as_of else today_in_shanghai()
     summary = run_pipeline(warehouse, as_of, full_refresh=args.full_refresh)
     print_summary(summary)
+    if args.json:
+        Path(args.json).write_text(json.dumps(summary.as_json(), indent=2))
     return 0 if summary.success else 1
 
 
@@ -238,6 +287,14 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--start", default="2026-06-01")
     gen.add_argument("--days", type=int, default=175)
     gen.add_argument("--clean", action="store_true", help="write no deliberately bad rows")
+    gen.add_argument(
+        "--no-rejected-events",
+        action="store_true",
+        help="leave out the scripted association events the rules reject",
+    )
+    gen.add_argument(
+        "--plain", action="store_true", help="every text source as UTF-8 CSV, English headers"
+    )
     gen.set_defaults(func=cmd_generate)
 
     prep = sub.add_parser("prepare", help="parse the dbt project into its manifest")
@@ -252,6 +309,7 @@ def parser() -> argparse.ArgumentParser:
         "--as-of", default=None, help="business date YYYY-MM-DD (default: today, Asia/Shanghai)"
     )
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    run.add_argument("--json", default=None, help="also write the run's summary to this file")
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser("serve", help="serve the dashboards and the Dagster UI")
