@@ -147,16 +147,16 @@ def test_a_run_that_fails_halfway_leaves_the_warehouse_as_it_was(
 
     import pipelines.ingest.assets as ingest_assets
 
-    real_load_file = ingest_assets.load_file
+    real_load_source = ingest_assets.load_source
     calls = {"n": 0}
 
-    def crash_on_second_file(*args, **kwargs):
+    def crash_on_second_source(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError("simulated crash while loading")
-        return real_load_file(*args, **kwargs)
+        return real_load_source(*args, **kwargs)
 
-    monkeypatch.setattr(ingest_assets, "load_file", crash_on_second_file)
+    monkeypatch.setattr(ingest_assets, "load_source", crash_on_second_source)
     summary = run_pipeline(built, AS_OF)
     assert not summary.success
     assert "simulated crash" in (summary.error or "")

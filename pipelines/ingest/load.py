@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pipelines.ingest.read import UnreadableFile, read_landed_file
+from pipelines.ingest.read import LandedFrame, UnreadableFile, read_landed_file
 from pipelines.ingest.tables import LINEAGE_COLUMNS
-from pipelines.ingest.validate import validated
+from pipelines.ingest.validate import ROW_ID, validated
 from pipelines.sources import Source
+
+# Rows validated and written at once: large enough that per-batch costs vanish, small
+# enough that memory stays flat whatever the size of the landing folder.
+BATCH_ROWS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class FileLoad:
     skipped: bool = False  # the same content was loaded before
     unreadable: str | None = None  # why the whole file was quarantined
     notes: tuple[str, ...] = ()
+    partition_date: date | None = None
+    sha256: str | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -44,16 +50,13 @@ def landing_files(landing_root: Path, source: str, partition_date: str) -> list[
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def landed_partitions(landing_root: Path) -> list[str]:
-    """Every drop date that has a folder under some source, sorted."""
+def landed_partitions(landing_root: Path, *, nested: bool = True) -> list[str]:
+    """Every drop date that has a folder under some source (`nested=False`: under the folder
+    itself), sorted."""
     if not landing_root.is_dir():
         return []
-    folders = (
-        d
-        for source_dir in landing_root.iterdir()
-        if source_dir.is_dir()
-        for d in source_dir.iterdir()
-    )
+    parents = [d for d in landing_root.iterdir() if d.is_dir()] if nested else [landing_root]
+    folders = (d for parent in parents for d in parent.iterdir())
     return sorted({d.name for d in folders if d.is_dir() and is_iso_date(d.name)})
 
 
@@ -64,11 +67,13 @@ def is_iso_date(text: str) -> bool:
         return False
 
 
-def previous_sha256(con: duckdb.DuckDBPyConnection, source: str, file: str) -> str | None:
-    row = con.execute(
-        "select file_sha256 from audit.load_log where source = ? and file = ?", [source, file]
-    ).fetchall()
-    return row[0][0] if row else None
+def known_sha256(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, str]:
+    """File -> content hash of every file of the source loaded before."""
+    return dict(
+        con.execute(
+            "select file, file_sha256 from audit.load_log where source = ?", [source.name]
+        ).fetchall()
+    )
 
 
 def upsert_rows(con: duckdb.DuckDBPyConnection, source: Source, rows: pl.DataFrame) -> None:
@@ -81,7 +86,7 @@ def upsert_rows(con: duckdb.DuckDBPyConnection, source: Source, rows: pl.DataFra
         "(b._partition_date, b._file, b._row_number) >= (t._partition_date, t._file, t._row_number)"
     )
     columns = ", ".join([*source.columns, *LINEAGE_COLUMNS])
-    con.register("incoming_rows", rows.select([*source.columns, *LINEAGE_COLUMNS]))
+    con.register("incoming_rows", latest_versions(rows, source))
     try:
         con.execute(
             f"delete from raw.{source.name} t using incoming_rows b where {key_match} and {version}"
@@ -94,105 +99,229 @@ def upsert_rows(con: duckdb.DuckDBPyConnection, source: Source, rows: pl.DataFra
         con.unregister("incoming_rows")
 
 
+def latest_versions(rows: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """One row per key: the latest version (drop date, then file, then row) among `rows`."""
+    ordered = rows.select([*source.columns, *LINEAGE_COLUMNS]).sort(
+        "_partition_date", "_file", "_row_number"
+    )
+    return ordered.unique(subset=list(source.key), keep="last", maintain_order=True)
+
+
 def record_quarantine(
-    con: duckdb.DuckDBPyConnection, source: Source, file: str, day: date, bad: pl.DataFrame
+    con: duckdb.DuckDBPyConnection, source: Source, files: list[str], bad: pl.DataFrame
 ) -> None:
-    con.execute("delete from audit.quarantine where source = ? and file = ?", [source.name, file])
-    if bad.is_empty():
-        return
+    """Replace the quarantined rows of `files` by `bad` (`_file`, `_row_number`,
+    `_partition_date`, `column_name`, `reason`, `raw_record`)."""
+    con.register("loaded_files", pl.DataFrame({"file": files}, schema={"file": pl.String}))
     frame = bad.select(
         pl.lit(source.name).alias("source"),
-        pl.lit(file).alias("file"),
+        pl.col("_file").alias("file"),
         pl.col("_row_number").alias("row_number"),
         "column_name",
         "reason",
         "raw_record",
-        pl.lit(day).alias("partition_date"),
+        pl.col("_partition_date").alias("partition_date"),
     )
     con.register("quarantined_rows", frame)
     try:
+        con.execute(
+            "delete from audit.quarantine where source = ? "
+            "and file in (select file from loaded_files)",
+            [source.name],
+        )
         con.execute("insert into audit.quarantine by name select * from quarantined_rows")
     finally:
+        con.unregister("loaded_files")
         con.unregister("quarantined_rows")
 
 
-def record_load(con: duckdb.DuckDBPyConnection, load: FileLoad, day: date, sha256: str) -> None:
-    con.execute(
-        """
-        insert or replace into audit.load_log
-            (source, file, partition_date, file_sha256, rows_landed, rows_loaded,
-             rows_quarantined, notes, loaded_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-            load.source,
-            load.file,
-            day,
-            sha256,
-            load.rows_landed,
-            load.rows_loaded,
-            load.rows_quarantined,
-            "; ".join(load.notes) or None,
-            datetime.now(),
-        ],
+def record_loads(con: duckdb.DuckDBPyConnection, loads: list[FileLoad]) -> None:
+    frame = pl.DataFrame(
+        {
+            "source": [load.source for load in loads],
+            "file": [load.file for load in loads],
+            "partition_date": [load.partition_date for load in loads],
+            "file_sha256": [load.sha256 for load in loads],
+            "rows_landed": [load.rows_landed for load in loads],
+            "rows_loaded": [load.rows_loaded for load in loads],
+            "rows_quarantined": [load.rows_quarantined for load in loads],
+            "notes": ["; ".join(load.notes) or None for load in loads],
+            "loaded_at": [datetime.now()] * len(loads),
+        },
+        schema_overrides={"partition_date": pl.Date, "notes": pl.String},
     )
+    con.register("file_loads", frame)
+    try:
+        con.execute("insert or replace into audit.load_log by name select * from file_loads")
+    finally:
+        con.unregister("file_loads")
 
 
-def whole_file_quarantine(reason: str) -> pl.DataFrame:
+def whole_file_quarantine(landing: LandingFile, reason: str) -> pl.DataFrame:
     return pl.DataFrame(
         {
+            "_file": [landing.file],
             "_row_number": [None],
+            "_partition_date": [landing.day],
             "column_name": [None],
             "reason": [f"file not loaded: {reason}"],
             "raw_record": [None],
         },
-        schema={
-            "_row_number": pl.Int32,
-            "column_name": pl.String,
-            "reason": pl.String,
-            "raw_record": pl.String,
-        },
+        schema=QUARANTINE_SCHEMA,
     )
+
+
+QUARANTINE_SCHEMA = {
+    "_file": pl.String,
+    "_row_number": pl.Int32,
+    "_partition_date": pl.Date,
+    "column_name": pl.String,
+    "reason": pl.String,
+    "raw_record": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    path: Path
+    file: str  # path relative to the landing root, as recorded in `_file`
+    day: date  # the drop date
+
+
+def source_files(landing_root: Path, source: Source) -> list[LandingFile]:
+    """Every landing file of a source, by drop date then name."""
+    return [
+        LandingFile(path, path.relative_to(landing_root).as_posix(), date.fromisoformat(day))
+        for day in landed_partitions(landing_root / source.name, nested=False)
+        for path in landing_files(landing_root, source.name, day)
+    ]
+
+
+@dataclass
+class Batch:
+    """Files read and waiting to be validated and written together."""
+
+    readable: list[tuple[LandingFile, str, LandedFrame]] = field(default_factory=list)
+    unreadable: list[tuple[LandingFile, str, str]] = field(default_factory=list)  # file, sha, why
+    rows: int = 0
+
+
+def load_source(
+    con: duckdb.DuckDBPyConnection, source: Source, files: list[LandingFile]
+) -> list[FileLoad]:
+    """Load the files of one source that are new or changed since they were last loaded.
+
+    Files are validated and written in batches of about `BATCH_ROWS` rows: per-file work
+    (a validation, a few statements) would cost more than the rows, and a bounded batch
+    keeps memory flat at any size."""
+    known = known_sha256(con, source)
+    loads: list[FileLoad] = []
+    batch = Batch()
+    for landing in files:
+        sha256 = file_sha256(landing.path)
+        if known.get(landing.file) == sha256:
+            loads.append(FileLoad(source.name, landing.file, 0, 0, 0, skipped=True))
+            continue
+        try:
+            landed = read_landed_file(landing.path, source)
+        except UnreadableFile as exc:
+            batch.unreadable.append((landing, sha256, str(exc)))
+            continue
+        batch.readable.append((landing, sha256, landed))
+        batch.rows += landed.frame.height
+        if batch.rows >= BATCH_ROWS:
+            loads += written_batch(con, source, batch)
+            batch = Batch()
+    if batch.readable or batch.unreadable:
+        loads += written_batch(con, source, batch)
+    return loads
+
+
+def checked_rows(source: Source, batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The good rows and the quarantine rows of the readable files of a batch."""
+    groups: dict[frozenset[str], list[pl.DataFrame]] = {}
+    for landing, _, landed in batch.readable:
+        groups.setdefault(frozenset(landed.typed_columns), []).append(
+            landed.frame.with_columns(
+                pl.lit(landing.file).alias("_file"),
+                pl.lit(landing.day).alias("_partition_date"),
+            )
+        )
+    good, bad = [], []
+    for typed_columns, frames in groups.items():
+        # Text columns of different files agree; typed ones (Parquet) form their own group.
+        text = (
+            pl.concat(frames, how="diagonal_relaxed")
+            .with_row_index(ROW_ID)
+            .with_columns(pl.col(ROW_ID).cast(pl.Int64))
+        )
+        result = validated(text, set(typed_columns), source)
+        good.append(result.good.select([*source.columns, *LINEAGE_COLUMNS]))
+        lineage = text.select(ROW_ID, "_file", "_row_number", "_partition_date")
+        bad.append(result.bad.join(lineage, on=ROW_ID).select(list(QUARANTINE_SCHEMA)))
+    empty_bad = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    return (
+        pl.concat(good, how="vertical_relaxed") if good else pl.DataFrame(),
+        pl.concat([empty_bad, *bad], how="vertical_relaxed"),
+    )
+
+
+def written_batch(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> list[FileLoad]:
+    """Validate a batch and write its rows, quarantine and load log in one transaction."""
+    good, bad = checked_rows(source, batch)
+    loaded = per_file_count(good)
+    quarantined = per_file_count(bad)
+    loads = []
+    for landing, sha256, landed in batch.readable:
+        load = FileLoad(
+            source.name,
+            landing.file,
+            rows_landed=landed.frame.height,
+            rows_loaded=loaded.get(landing.file, 0),
+            rows_quarantined=quarantined.get(landing.file, 0),
+            notes=tuple(landed.notes),
+            partition_date=landing.day,
+            sha256=sha256,
+        )
+        if load.rows_landed != load.rows_loaded + load.rows_quarantined:
+            raise AssertionError(f"{load.file}: rows landed != loaded + quarantined ({load})")
+        loads.append(load)
+    for landing, sha256, reason in batch.unreadable:
+        loads.append(
+            FileLoad(
+                source.name,
+                landing.file,
+                0,
+                0,
+                0,
+                unreadable=reason,
+                partition_date=landing.day,
+                sha256=sha256,
+            )
+        )
+        bad = pl.concat([bad, whole_file_quarantine(landing, reason)])
+    con.execute("begin transaction")
+    try:
+        if not good.is_empty():
+            upsert_rows(con, source, good)
+        record_quarantine(con, source, [load.file for load in loads], bad)
+        record_loads(con, loads)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return loads
+
+
+def per_file_count(frame: pl.DataFrame) -> dict[str, int]:
+    if frame.is_empty():
+        return {}
+    return dict(frame.group_by("_file").len().iter_rows())
 
 
 def load_file(
     con: duckdb.DuckDBPyConnection, source: Source, path: Path, landing_root: Path, day: date
 ) -> FileLoad:
-    """Load one file in one transaction; a file already loaded with the same content is skipped."""
-    file = path.relative_to(landing_root).as_posix()
-    sha256 = file_sha256(path)
-    if previous_sha256(con, source.name, file) == sha256:
-        return FileLoad(source.name, file, 0, 0, 0, skipped=True)
-    try:
-        landed = read_landed_file(path, source)
-        result = validated(landed, source)
-    except UnreadableFile as exc:
-        load = FileLoad(source.name, file, 0, 0, 0, unreadable=str(exc))
-        good = None
-        bad = whole_file_quarantine(str(exc))
-    else:
-        good = result.good.with_columns(
-            pl.lit(file).alias("_file"), pl.lit(day).alias("_partition_date")
-        )
-        bad = result.bad
-        load = FileLoad(
-            source.name,
-            file,
-            rows_landed=landed.frame.height,
-            rows_loaded=good.height,
-            rows_quarantined=bad.height,
-            notes=tuple(landed.notes),
-        )
-        if load.rows_landed != load.rows_loaded + load.rows_quarantined:
-            raise AssertionError(f"{file}: rows landed != loaded + quarantined ({load})")
-    con.execute("begin transaction")
-    try:
-        if good is not None:
-            upsert_rows(con, source, good)
-        record_quarantine(con, source, file, day, bad)
-        record_load(con, load, day, sha256)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return load
+    """Load one file (skipped if a file with the same content was loaded at the same path)."""
+    landing = LandingFile(path, path.relative_to(landing_root).as_posix(), day)
+    return load_source(con, source, [landing])[0]

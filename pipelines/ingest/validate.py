@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -9,14 +10,16 @@ import pandera.polars as pa
 import polars as pl
 
 from pipelines.ingest.coerce import typed_frame
-from pipelines.ingest.read import LandedFrame
 from pipelines.sources import Source
+
+# Identifies a row among every file validated together (`_row_number` repeats across files).
+ROW_ID = "_row_id"
 
 
 @dataclass
 class Validated:
-    good: pl.DataFrame  # typed source columns + `_row_number`
-    bad: pl.DataFrame  # `_row_number`, `column_name`, `reason`, `raw_record`
+    good: pl.DataFrame  # typed source columns + the lineage columns of the input
+    bad: pl.DataFrame  # `_row_id`, `column_name`, `reason`, `raw_record`
 
 
 def check_reason(column: str, check: str, value: object, source: Source) -> str:
@@ -40,20 +43,28 @@ def check_reason(column: str, check: str, value: object, source: Source) -> str:
     return f"{column} '{value}' fails {check}"
 
 
-def schema_failures(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
-    """`_row_number`, `column_name`, `reason` for each pandera failure of the typed rows."""
-    empty = pl.DataFrame(
-        schema={"_row_number": pl.Int32, "column_name": pl.String, "reason": pl.String}
+@functools.cache
+def batch_schema(source: Source) -> pa.DataFrameSchema:
+    """The source's schema without its key's uniqueness: several files are validated at once,
+    and a key in two files is two versions (the later wins), not an error. Duplicates within
+    one file are quarantined by `duplicate_key_rows` before this schema runs."""
+    return source.schema.update_columns(
+        {name: {"unique": False} for name, column in source.schema.columns.items() if column.unique}
     )
+
+
+def schema_failures(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """`_row_id`, `column_name`, `reason` for each pandera failure of the typed rows."""
+    empty = pl.DataFrame(schema={ROW_ID: pl.Int64, "column_name": pl.String, "reason": pl.String})
     if typed.is_empty():
         return empty
     try:
-        source.schema.validate(typed.select(source.columns), lazy=True)
+        batch_schema(source).validate(typed.select(source.columns), lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     else:
         return empty
-    rows = typed.select("_row_number").with_row_index("index")
+    rows = typed.select(ROW_ID).with_row_index("index")
     reasons = []
     for case in cases.iter_rows(named=True):
         if case["index"] is None:
@@ -71,7 +82,7 @@ def schema_failures(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
     found = pl.DataFrame(
         reasons, schema={"index": pl.UInt32, "column_name": pl.String, "reason": pl.String}
     )
-    return found.join(rows, on="index").select("_row_number", "column_name", "reason")
+    return found.join(rows, on="index").select(ROW_ID, "column_name", "reason")
 
 
 def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
@@ -79,12 +90,14 @@ def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     since within one file there is no later version to prefer."""
     key = list(source.key)
     keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
-    with_first = keyed.with_columns(pl.col("_row_number").min().over(key).alias("_first_row"))
+    with_first = keyed.with_columns(
+        pl.col("_row_number").min().over([*key, "_file"]).alias("_first_row")
+    )
     key_text = pl.concat_str(
         [pl.format(f"{k}={{}}", pl.col(k).cast(pl.String)) for k in key], separator=", "
     )
     return with_first.filter(pl.col("_row_number") != pl.col("_first_row")).select(
-        "_row_number",
+        ROW_ID,
         pl.lit(", ".join(key)).alias("column_name"),
         pl.format(
             "duplicate key ({}): already on row {} of this file", key_text, pl.col("_first_row")
@@ -93,19 +106,21 @@ def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
 
 
 def raw_records(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
-    """`_row_number` and the row as landed, as JSON text."""
+    """`_row_id` and the row as landed, as JSON text."""
     return frame.select(
-        "_row_number",
+        ROW_ID,
         pl.struct(source.columns).struct.json_encode().alias("raw_record"),
     )
 
 
-def validated(landed: LandedFrame, source: Source) -> Validated:
-    """The rows that pass every check, and one quarantine row per row that does not."""
-    text = landed.frame
-    typed = typed_frame(text, source, landed.typed_columns)
+def validated(text: pl.DataFrame, typed_columns: set[str], source: Source) -> Validated:
+    """The rows that pass every check, and one quarantine row per row that does not.
+
+    `text` holds the rows of one or more files of the source: its columns as read, the
+    lineage columns `_file` and `_row_number`, and `_row_id`, unique across them."""
+    typed = typed_frame(text, source, typed_columns)
     type_failures = typed.filter(pl.col("_type_errors").is_not_null()).select(
-        "_row_number",
+        ROW_ID,
         pl.col("_type_error_columns").alias("column_name"),
         pl.col("_type_errors").alias("reason"),
     )
@@ -113,10 +128,10 @@ def validated(landed: LandedFrame, source: Source) -> Validated:
         "_type_errors", "_type_error_columns"
     )
     dupes = duplicate_key_rows(candidates, source)
-    candidates = candidates.join(dupes.select("_row_number"), on="_row_number", how="anti")
+    candidates = candidates.join(dupes.select(ROW_ID), on=ROW_ID, how="anti")
     failures = pl.concat([type_failures, dupes, schema_failures(candidates, source)])
     bad = (
-        failures.group_by("_row_number", maintain_order=True)
+        failures.group_by(ROW_ID, maintain_order=True)
         .agg(
             pl.col("column_name").drop_nulls().unique(maintain_order=True).str.join(", "),
             pl.col("reason").unique(maintain_order=True).str.join("; "),
@@ -124,8 +139,10 @@ def validated(landed: LandedFrame, source: Source) -> Validated:
         .with_columns(
             pl.when(pl.col("column_name") == "").then(None).otherwise(pl.col("column_name"))
         )
-        .join(raw_records(text, source), on="_row_number", how="left")
-        .sort("_row_number")
+        .sort(ROW_ID)
     )
-    good = candidates.join(bad.select("_row_number"), on="_row_number", how="anti")
+    # Only bad rows keep their text: encoding every row as JSON costs more than typing it.
+    landed_text = text.join(bad.select(ROW_ID), on=ROW_ID, how="semi")
+    bad = bad.join(raw_records(landed_text, source), on=ROW_ID, how="left")
+    good = candidates.join(bad.select(ROW_ID), on=ROW_ID, how="anti")
     return Validated(good=good, bad=bad)
