@@ -1,11 +1,18 @@
-{#- The business date of the run (var `as_of`, YYYY-MM-DD). -#}
+{#- The business date of the run (YYYY-MM-DD): the environment variable
+    PARTNER_WAREHOUSE_AS_OF that every pipeline run sets, else the var `as_of` (unit tests,
+    ad-hoc dbt commands). Not a --vars flag in production: dbt re-parses the whole project
+    whenever --vars change, which would cost every daily run a full parse. -#}
+{% macro as_of_text() -%}
+    {{ env_var("PARTNER_WAREHOUSE_AS_OF", var("as_of")) }}
+{%- endmacro %}
+
 {% macro as_of() -%}
-    cast('{{ var("as_of") }}' as date)
+    cast('{{ as_of_text() }}' as date)
 {%- endmacro %}
 
 {#- The first instant after the as-of day: events strictly before it are "known as of". -#}
 {% macro as_of_end() -%}
-    cast(cast('{{ var("as_of") }}' as date) + interval 1 day as timestamp)
+    cast(cast('{{ as_of_text() }}' as date) + interval 1 day as timestamp)
 {%- endmacro %}
 
 {#- A business parameter from the seed `business_parameters` (the one place they live). -#}

@@ -1,7 +1,6 @@
 """dbt models as assets: folders become groups, sources link to the ingestion assets, tests
 become asset checks."""
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -36,17 +35,19 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
 
 @contextmanager
-def warehouse_env(path: str) -> Iterator[None]:
-    """dbt reads the file to build from PARTNER_WAREHOUSE_PATH (profiles.yml)."""
-    previous = os.environ.get("PARTNER_WAREHOUSE_PATH")
-    os.environ["PARTNER_WAREHOUSE_PATH"] = path
+def dbt_env(values: dict[str, str]) -> Iterator[None]:
+    """Environment variables for the dbt subprocess: PARTNER_WAREHOUSE_PATH, the file to
+    build (profiles.yml), and PARTNER_WAREHOUSE_AS_OF, the business date (macro as_of)."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("PARTNER_WAREHOUSE_PATH", None)
-        else:
-            os.environ["PARTNER_WAREHOUSE_PATH"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @dbt_assets(
@@ -58,8 +59,13 @@ def warehouse_env(path: str) -> Iterator[None]:
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     working = warehouse.begin(context.run.run_id)
-    args = ["build", "--vars", json.dumps({"as_of": run_as_of(context.run.tags).isoformat()})]
+    # Unit tests check the SQL, not the data: they run in CI (tests/dbt), not every day.
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if context.run.tags.get(FULL_REFRESH_TAG) == "true":
         args.append("--full-refresh")
-    with warehouse_env(str(working)):
+    env = {
+        "PARTNER_WAREHOUSE_PATH": str(working),
+        "PARTNER_WAREHOUSE_AS_OF": run_as_of(context.run.tags).isoformat(),
+    }
+    with dbt_env(env):
         yield from dbt.cli(args, context=context).stream()

@@ -110,31 +110,76 @@ spend_stats as (
     group by customer_days.customer_id, customer_days.warning_date
 ),
 
+-- The latest activity day and balance snapshot on or before each warning date, as a
+-- running maximum over a customer's days merged with the warning dates: a range join
+-- (every earlier day of every warning date) grows with history x window.
+activity_timeline as (
+    select
+        customer_id,
+        warning_date as timeline_date,
+        1 as is_warning_date,
+        cast(null as date) as activity_date,
+        cast(null as date) as snapshot_date
+    from customer_days
+
+    union all
+
+    select
+        customer_id,
+        activity_date as timeline_date,
+        0 as is_warning_date,
+        activity_date,
+        cast(null as date) as snapshot_date
+    from activity_days
+
+    union all
+
+    select
+        customer_id,
+        snapshot_date as timeline_date,
+        0 as is_warning_date,
+        cast(null as date) as activity_date,
+        snapshot_date
+    from balances
+),
+
+latest_known as (
+    select
+        customer_id,
+        timeline_date as warning_date,
+        is_warning_date,
+        -- a day's own activity and snapshot sort before its warning row, so they count
+        max(activity_date) over running as last_activity_date,
+        max(snapshot_date) over running as snapshot_date
+    from activity_timeline
+    window running as (
+        partition by customer_id
+        order by timeline_date, is_warning_date
+        rows between unbounded preceding and current row
+    )
+),
+
 last_activity as (
     select
-        customer_days.customer_id,
-        customer_days.warning_date,
-        max(activity_days.activity_date) as last_activity_date
-    from customer_days
-    inner join activity_days
-        on
-            customer_days.customer_id = activity_days.customer_id
-            and customer_days.warning_date >= activity_days.activity_date
-    group by customer_days.customer_id, customer_days.warning_date
+        customer_id,
+        warning_date,
+        last_activity_date
+    from latest_known
+    where is_warning_date = 1 and last_activity_date is not null
 ),
 
 latest_balance as (
     select
-        customer_days.customer_id,
-        customer_days.warning_date,
-        arg_max(balances.available_balance, balances.snapshot_date) as available_balance,
-        max(balances.snapshot_date) as snapshot_date
-    from customer_days
+        latest_known.customer_id,
+        latest_known.warning_date,
+        balances.available_balance,
+        latest_known.snapshot_date
+    from latest_known
     inner join balances
         on
-            customer_days.customer_id = balances.customer_id
-            and customer_days.warning_date >= balances.snapshot_date
-    group by customer_days.customer_id, customer_days.warning_date
+            latest_known.customer_id = balances.customer_id
+            and latest_known.snapshot_date = balances.snapshot_date
+    where latest_known.is_warning_date = 1
 ),
 
 expiring as (

@@ -1,5 +1,8 @@
+{{ config(materialized='view') }}
 -- Every incentive row of the details: base incentive of orders, refunds and consumption,
 -- and the acceleration incentive of projects. One row per transaction_id.
+-- A view: a union of two tables, read by six models; a table copy cost more than reading
+-- the union each time (measured: 7.4 s of a 48 s build at 1M consumption rows).
 with
 
 rated as (

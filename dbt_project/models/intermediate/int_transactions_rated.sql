@@ -52,23 +52,41 @@ resolved as (
     left join staff on transactions.customer_manager_id = staff.staff_id
 ),
 
+-- The policy is a function of (partner type, association type, product type, date): rank
+-- the candidates once per distinct combination, not once per transaction.
+rating_keys as (
+    select distinct
+        settlement_partner_type,
+        association_type,
+        product_type,
+        transaction_date
+    from resolved
+),
+
 matched as (
     select
-        resolved.transaction_id,
+        rating_keys.settlement_partner_type,
+        rating_keys.association_type,
+        rating_keys.product_type,
+        rating_keys.transaction_date,
         policies.policy_id,
         policies.rate,
         row_number() over (
-            partition by resolved.transaction_id
+            partition by
+                rating_keys.settlement_partner_type,
+                rating_keys.association_type,
+                rating_keys.product_type,
+                rating_keys.transaction_date
             order by policies.valid_from desc, policies.policy_id asc
         ) as match_rank
-    from resolved
+    from rating_keys
     inner join policies
         on
-            resolved.settlement_partner_type = policies.partner_type
-            and resolved.association_type = policies.association_type
-            and resolved.product_type = policies.product_type
-            and resolved.transaction_date >= policies.valid_from
-            and (policies.valid_to is null or resolved.transaction_date <= policies.valid_to)
+            rating_keys.settlement_partner_type = policies.partner_type
+            and rating_keys.association_type = policies.association_type
+            and rating_keys.product_type = policies.product_type
+            and rating_keys.transaction_date >= policies.valid_from
+            and (policies.valid_to is null or rating_keys.transaction_date <= policies.valid_to)
 ),
 
 final as (
@@ -80,7 +98,12 @@ final as (
             as incentive_amount
     from resolved
     left join matched
-        on resolved.transaction_id = matched.transaction_id and matched.match_rank = 1
+        on
+            resolved.settlement_partner_type = matched.settlement_partner_type
+            and resolved.association_type = matched.association_type
+            and resolved.product_type = matched.product_type
+            and resolved.transaction_date = matched.transaction_date
+            and matched.match_rank = 1
 )
 
 select * from final
