@@ -99,16 +99,30 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pl
 
 # ---------------------------------------------------------------- incentive details
 
-SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
-    "any": (
-        "d.order_no", "d.customer_name", "d.account_name", "d.reseller_name",
-        "d.customer_manager_name", "d.statement_id",
+# Each search field as a predicate on a detail row `d`, with the number of times it takes
+# the LIKE pattern. Names are matched in the small directories and the details filtered by
+# id: matching text on every detail row costs a scan of millions of strings per keystroke.
+_LIKE = "ILIKE ? ESCAPE '\\'"
+SEARCH_PREDICATES: dict[str, tuple[str, int]] = {
+    "order_no": (f"d.order_no {_LIKE}", 1),
+    "customer": (
+        "d.customer_id IN (SELECT customer_id FROM marts.customer_directory "
+        f"WHERE customer_name {_LIKE} OR account_name {_LIKE})",
+        2,
     ),
-    "order_no": ("d.order_no",),
-    "customer": ("d.customer_name", "d.account_name"),
-    "reseller": ("d.reseller_name",),
-    "manager": ("d.customer_manager_name",),
-    "statement": ("d.statement_id",),
+    "reseller": (
+        f"d.reseller_id IN (SELECT partner_id FROM marts.partner_directory WHERE partner_name {_LIKE})",
+        1,
+    ),
+    "manager": (
+        f"d.customer_manager_id IN (SELECT staff_id FROM marts.staff_directory WHERE staff_name {_LIKE})",
+        1,
+    ),
+    "statement": (f"d.statement_id {_LIKE}", 1),
+}
+SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
+    "any": tuple(SEARCH_PREDICATES),
+    **{name: (name,) for name in SEARCH_PREDICATES},
 }
 
 
@@ -175,10 +189,11 @@ def _details_from(viewer: Viewer, flt: DetailFilter) -> tuple[str, str, list[obj
     where = ["d.partner_id = ?"]
     params.append(viewer.partner_id)
     if flt.search.strip():
-        columns = SEARCH_FIELDS.get(flt.search_in, SEARCH_FIELDS["any"])
+        fields = SEARCH_FIELDS.get(flt.search_in, SEARCH_FIELDS["any"])
         pattern = like_pattern(flt.search.strip())
-        where.append("(" + " OR ".join(f"{c} ILIKE ? ESCAPE '\\'" for c in columns) + ")")
-        params.extend([pattern] * len(columns))
+        predicates = [SEARCH_PREDICATES[field] for field in fields]
+        where.append("(" + " OR ".join(sql for sql, _ in predicates) + ")")
+        params.extend([pattern] * sum(count for _, count in predicates))
     for column, values in (
         ("d.year", flt.years),
         ("d.billing_period", flt.periods),

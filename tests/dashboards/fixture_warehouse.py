@@ -279,6 +279,12 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
             [(sid, p, n, r, sup, STAFF[sup][1] if sup else None)
              for sid, (p, n, r, sup) in STAFF.items()],
         )
+        # The directories the searches match names in, as the dbt marts derive them.
+        con.execute("""CREATE TABLE marts.customer_directory AS
+            SELECT DISTINCT customer_id, customer_name, account_name FROM marts.incentive_details""")
+        con.execute("""CREATE TABLE marts.partner_directory AS
+            SELECT DISTINCT reseller_id AS partner_id, reseller_name AS partner_name
+            FROM marts.incentive_details WHERE reseller_id IS NOT NULL""")
     finally:
         con.close()
     return path
