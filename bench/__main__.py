@@ -34,17 +34,17 @@ DAYS = 175
 START = date(2026, 6, 1)
 
 
-def generated_landing(landing: Path, rows: int) -> dict[str, int]:
+def generated_landing(landing: Path, rows: int, days: int) -> dict[str, int]:
     from pipelines.generate import generate_landing
 
-    scale = rows / CONSUMPTION_ROWS_PER_SCALE
+    scale = rows / CONSUMPTION_ROWS_PER_SCALE * DAYS / days
     # Plain UTF-8 CSV, no malformed rows, no rejected association events: the floor and the
     # peer validate nothing, so the input must not need it for the totals to agree.
     return generate_landing(
         landing,
         scale=scale,
         start=START,
-        days=DAYS,
+        days=days,
         bad_rows=False,
         rejected_events=False,
         plain=True,
@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default=None, help="result name (default: the row count)")
     parser.add_argument("--work", default=str(BENCH / "out"), help="scratch folder")
     parser.add_argument("--repeat", type=int, default=30, help="runs of each dashboard query")
+    parser.add_argument("--days", type=int, default=DAYS, help="days of landing data")
     parser.add_argument(
         "--no-save", action="store_true", help="print only; do not write bench/results"
     )
@@ -173,11 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     landing, holding, logs = work / "landing", work / "held-back", work / "logs"
     logs.mkdir(parents=True)
-    last_day = (START + timedelta(days=DAYS - 1)).isoformat()
-    as_of = START + timedelta(days=DAYS)
+    last_day = (START + timedelta(days=args.days - 1)).isoformat()
+    as_of = START + timedelta(days=args.days)
 
     started = time.perf_counter()
-    generated = generated_landing(landing, args.rows)
+    generated = generated_landing(landing, args.rows, args.days)
     generate_seconds = time.perf_counter() - started
     held_back_day(landing, holding, last_day)
     one_row_landing(landing, work / "one-row-landing")
@@ -208,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "label": label,
         "measured_on": date.today().isoformat(),
-        "command": f"scripts/bench --rows {args.rows}",
+        "command": f"scripts/bench --rows {args.rows}"
+        + (f" --days {args.days}" if args.days != DAYS else ""),
         "machine": {
             "cpus": __import__("os").cpu_count(),
             "python": platform.python_version(),
@@ -228,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     for run in (fixed, full, incremental):
         run.pop("summary")
     print(summary_table(result))
+    (work / "result.json").write_text(json.dumps(result, indent=2) + "\n")
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / f"{label}.json").write_text(json.dumps(result, indent=2) + "\n")

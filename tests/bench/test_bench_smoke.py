@@ -1,0 +1,30 @@
+"""The benchmark end to end at a tiny scale: correctness only, no timing is asserted."""
+
+import json
+from pathlib import Path
+
+from bench.__main__ import main
+
+
+def test_the_benchmark_runs_and_pipeline_floor_and_peer_agree(tmp_path: Path) -> None:
+    code = main(
+        ["--rows", "2000", "--days", "28", "--repeat", "2", "--work", str(tmp_path), "--no-save"]
+    )
+    result = json.loads((tmp_path / "2000" / "result.json").read_text())
+    assert code == 0
+    assert result["agreement"]["agree"], result["agreement"]["differing"]
+    # 28 days from 2026-06-01 are June: the distributor P1001 (its resellers settle to it)
+    # and the solution provider P3001 each have a June total.
+    assert result["agreement"]["totals"] == 2
+    assert float(result["agreement"]["grand_total"]) > 0
+    assert result["consumption_rows"] > 0
+    assert set(result["full"]["stages"]) == {"ingest", "dbt", "publish"}
+    assert result["incremental"]["stages"]["ingest"] >= 0
+    assert set(result["dashboard"]) == {
+        "details: order number",
+        "details: customer name fragment",
+        "details: filtered live total",
+        "incentive board",
+        "customer board (day)",
+        "customer board (month)",
+    }
