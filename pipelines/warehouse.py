@@ -100,6 +100,11 @@ class _WriterLock:
             os.close(entry[1])
 
 
+# DuckDB takes 80% of RAM by default; a run shares the machine with the dashboards and
+# its polars frames, and spills to disk beyond this (dbt's limit is in profiles.yml).
+WRITER_CONFIG = {"memory_limit": "2GB"}
+
+
 class Warehouse(dg.ConfigurableResource):
     """Where the warehouse, its landing files and its published copies live."""
 
@@ -146,7 +151,7 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(str(self.begin(run_id)))
+        con = duckdb.connect(str(self.begin(run_id)), config=WRITER_CONFIG)
         try:
             yield con
         finally:
