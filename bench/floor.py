@@ -88,14 +88,14 @@ attributed as (
     from order_rows as o
     inner join periods as p
         on o.customer_id = p.customer_id and o.at >= p.associated_at
-        and (p.disassociated_at is null or o.at < p.disassociated_at)
+        and o.at < coalesce(p.disassociated_at, timestamp '9999-12-31')
     union all
     select c.product_type, c.usage_date, c.paid_amount, p.partner_id, p.association_type
     from consumption as c
     inner join periods as p
         on c.customer_id = p.customer_id
         and p.associated_at < c.usage_date + interval 1 day
-        and (p.disassociated_at is null or p.disassociated_at >= c.usage_date + interval 1 day)
+        and coalesce(p.disassociated_at, timestamp '9999-12-31') >= c.usage_date + interval 1 day
 ),
 resolved as (
     select a.*, coalesce(s.settlement_partner_id, a.partner_id) as settlement_partner_id,
@@ -110,7 +110,7 @@ rated as (
         on r.settlement_partner_type = pol.partner_type
         and r.association_type = pol.association_type
         and r.product_type = pol.product_type
-        and r.day >= pol.valid_from and (pol.valid_to is null or r.day <= pol.valid_to)
+        and r.day >= pol.valid_from and r.day <= coalesce(pol.valid_to, date '9999-12-31')
     qualify row_number() over (
         partition by r.row_id order by pol.valid_from desc, pol.policy_id
     ) = 1

@@ -88,10 +88,7 @@ final as (
         on
             consumption.customer_id = periods.customer_id
             and periods.associated_at < consumption.usage_date + interval 1 day
-            and (
-                periods.disassociated_at is null
-                or periods.disassociated_at >= consumption.usage_date + interval 1 day
-            )
+            and {{ open_ended('periods.disassociated_at') }} >= consumption.usage_date + interval 1 day
 )
 
 select * from final

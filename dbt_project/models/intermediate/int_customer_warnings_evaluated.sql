@@ -55,10 +55,7 @@ customer_days as (
     inner join periods
         on
             periods.associated_at < window_days.day_start + interval 1 day
-            and (
-                periods.disassociated_at is null
-                or periods.disassociated_at >= window_days.day_start + interval 1 day
-            )
+            and {{ open_ended('periods.disassociated_at') }} >= window_days.day_start + interval 1 day
 ),
 
 daily_spend as (

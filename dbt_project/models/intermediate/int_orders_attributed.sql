@@ -67,10 +67,7 @@ final as (
         on
             transactions.customer_id = periods.customer_id
             and transactions.transaction_time >= periods.associated_at
-            and (
-                periods.disassociated_at is null
-                or transactions.transaction_time < periods.disassociated_at
-            )
+            and transactions.transaction_time < {{ open_ended('periods.disassociated_at') }}
 )
 
 select * from final

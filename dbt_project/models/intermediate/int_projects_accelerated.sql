@@ -125,10 +125,7 @@ final as (
             computed.customer_id = periods.customer_id
             and computed.partner_id = periods.partner_id
             and periods.associated_at < computed.start_date + interval 1 day
-            and (
-                periods.disassociated_at is null
-                or periods.disassociated_at >= computed.start_date + interval 1 day
-            )
+            and {{ open_ended('periods.disassociated_at') }} >= computed.start_date + interval 1 day
     left join staff on periods.customer_manager_id = staff.staff_id
     where computed.amount_before_cap is not null
 )

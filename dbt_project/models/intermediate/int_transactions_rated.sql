@@ -86,7 +86,7 @@ matched as (
             and rating_keys.association_type = policies.association_type
             and rating_keys.product_type = policies.product_type
             and rating_keys.transaction_date >= policies.valid_from
-            and (policies.valid_to is null or rating_keys.transaction_date <= policies.valid_to)
+            and rating_keys.transaction_date <= {{ open_ended('policies.valid_to', 'date') }}
 ),
 
 final as (

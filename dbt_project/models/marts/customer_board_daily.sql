@@ -40,10 +40,7 @@ at_end as (
         on
             days.partner_id = periods.partner_id
             and periods.associated_at < days.day_start + interval 1 day
-            and (
-                periods.disassociated_at is null
-                or periods.disassociated_at >= days.day_start + interval 1 day
-            )
+            and {{ open_ended('periods.disassociated_at') }} >= days.day_start + interval 1 day
     group by days.partner_id, days.day_start
 ),
 
