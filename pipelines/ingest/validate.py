@@ -92,6 +92,18 @@ def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     )
 
 
+def blank_rows(text: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """`_row_number`, `column_name` (null), `reason` of the rows without any value."""
+    empty = pl.all_horizontal(
+        pl.col(c).cast(pl.String).str.strip_chars().fill_null("") == "" for c in source.columns
+    )
+    return text.filter(empty).select(
+        "_row_number",
+        pl.lit(None, dtype=pl.String).alias("column_name"),
+        pl.lit("the row is empty (no value in any column)").alias("reason"),
+    )
+
+
 def raw_records(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     """`_row_number` and the row as landed, as JSON text."""
     return frame.select(
@@ -104,6 +116,9 @@ def validated(landed: LandedFrame, source: Source) -> Validated:
     """The rows that pass every check, and one quarantine row per row that does not."""
     text = landed.frame
     typed = typed_frame(text, source, landed.typed_columns)
+    # A blank line of a CSV or a blank sheet row: one clear reason, not one per column.
+    blank = blank_rows(text, source)
+    typed = typed.join(blank, on="_row_number", how="anti")
     type_failures = typed.filter(pl.col("_type_errors").is_not_null()).select(
         "_row_number",
         pl.col("_type_error_columns").alias("column_name"),
@@ -114,7 +129,7 @@ def validated(landed: LandedFrame, source: Source) -> Validated:
     )
     dupes = duplicate_key_rows(candidates, source)
     candidates = candidates.join(dupes.select("_row_number"), on="_row_number", how="anti")
-    failures = pl.concat([type_failures, dupes, schema_failures(candidates, source)])
+    failures = pl.concat([blank, type_failures, dupes, schema_failures(candidates, source)])
     bad = (
         failures.group_by("_row_number", maintain_order=True)
         .agg(
