@@ -22,6 +22,7 @@ from pipelines.warehouse import (
     _WriterLock,
     looks_corrupt,
     today_in_shanghai,
+    unwritable_folder,
 )
 
 # Room a run needs beside the warehouse: its working copy and its published copy, plus growth.
@@ -145,10 +146,10 @@ def warehouse_problem(warehouse: Warehouse) -> str | None:
     file), in one line naming the path; None when it can."""
     path = warehouse.warehouse_file
     folder = path.parent
-    if folder.exists() and not folder.is_dir():
-        return f"cannot write the warehouse at {path}: {folder} is a file, not a folder"
+    problem = unwritable_folder(path)
+    if problem:
+        return f"cannot write the warehouse at {path}: {problem}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         probe = folder / f".{path.name}.write-test-{os.getpid()}"
         probe.write_bytes(b"ok")
         probe.unlink()
@@ -269,6 +270,12 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return 0 if summary.success else 1
 
 
+def cmd_reliability(args: argparse.Namespace) -> int:
+    from pipelines.reliability import run_reliability
+
+    return run_reliability(args.pytest_args)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """The dashboards and the Dagster UI on localhost, until interrupted."""
     env = {**os.environ, "PARTNER_WAREHOUSE_PUBLISHED": str(Path(args.published).resolve())}
@@ -357,6 +364,14 @@ def parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--published", default=None)
     rebuild.add_argument("--as-of", default=None, help="business date YYYY-MM-DD")
     rebuild.set_defaults(func=cmd_rebuild)
+
+    reliability = sub.add_parser(
+        "reliability",
+        help="run the reliability tests (bad input, faults, readers, security) and print what "
+        "they tried and survived; extra arguments after -- go to pytest",
+    )
+    reliability.add_argument("pytest_args", nargs="*")
+    reliability.set_defaults(func=cmd_reliability)
 
     serve = sub.add_parser("serve", help="serve the dashboards and the Dagster UI")
     serve.add_argument("--published", default="data/published")
