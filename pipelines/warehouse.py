@@ -64,6 +64,18 @@ def looks_corrupt(message: str) -> bool:
     return any(sign in message for sign in CORRUPTION_SIGNS)
 
 
+def unwritable_folder(path: Path) -> str | None:
+    """Why the folder of `path` cannot hold the file (created if missing), or None."""
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 def unwritable(path: Path, exc: OSError) -> WarehouseUnwritable:
     """The error for a write that failed, naming the path (the OS error often does not)."""
     reason = exc.strerror or str(exc)
@@ -175,10 +187,12 @@ class Warehouse(dg.ConfigurableResource):
 
     def begin(self, run_id: str) -> Path:
         """The run's working file, created on the run's first call from the warehouse as it is."""
-        try:
-            self.lock_file.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise unwritable(self.warehouse_file, exc) from None
+        problem = unwritable_folder(self.warehouse_file)
+        if problem:
+            raise WarehouseUnwritable(
+                f"cannot write {self.warehouse_file}: {problem}; "
+                "the warehouse and its published copy are unchanged"
+            )
         _WriterLock.acquire(self.lock_file, run_id)
         working = self.working_file(run_id)
         if working.exists():
