@@ -18,12 +18,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 from figures import record
-from fixture_warehouse import publish
 
 from dashboards import auth, export
 from dashboards import queries as q
 from dashboards import warehouse as dash_warehouse
 from dashboards.users import add_user, load_users
+
+# The dashboards' fixture warehouse (tests/dashboards), on sys.path only when pytest also
+# collects that folder. (No conftest.py here: the dashboards' tests import theirs by name.)
+sys.path.append(str(Path(__file__).resolve().parents[1] / "dashboards"))
+from fixture_warehouse import publish
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_OPTIONS = ["--role", "partner_admin", "--partner-id", "D1"]
