@@ -75,6 +75,7 @@ def file_bytes(rows: list[list[str]], fmt: str) -> tuple[str, bytes]:
 @settings(
     max_examples=int(os.environ.get("RELIABILITY_EXAMPLES", "80")),
     deadline=None,
+    database=None,  # no .hypothesis folder written into the checkout
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(rows=ROWS, fmt=FORMATS)
