@@ -264,6 +264,10 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         return 1
     if aside:
         print(f"moved {warehouse.warehouse_file} aside to {aside}")
+    problem = warehouse_problem(warehouse)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     as_of = date.fromisoformat(args.as_of) if args.as_of else today_in_shanghai()
     summary = run_pipeline(warehouse, as_of, full_refresh=True)
     print_summary(summary)
