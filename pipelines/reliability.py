@@ -37,14 +37,25 @@ class SuiteOutcome:
 
 
 @dataclass(frozen=True)
+class Rows:
+    """Files tried and their rows, as `audit.load_log` counted them."""
+
+    files: int = 0
+    whole_files_quarantined: int = 0
+    landed: int = 0
+    loaded: int = 0
+    quarantined: int = 0
+
+    @property
+    def lost(self) -> int:
+        return self.landed - self.loaded - self.quarantined
+
+
+@dataclass(frozen=True)
 class Figures:
     bad_cases: int = 0
-    bad_files: int = 0
-    whole_files_quarantined: int = 0
-    generated_files: int = 0
-    rows_landed: int = 0
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
+    corpus: Rows = Rows()
+    generated: Rows = Rows()
     faults_injected: int = 0
     faults_survived: int = 0
     hostile_inputs: int = 0
@@ -54,25 +65,29 @@ class Figures:
 
     @property
     def rows_lost(self) -> int:
-        return self.rows_landed - self.rows_loaded - self.rows_quarantined
+        return self.corpus.lost + self.generated.lost
+
+
+def rows_of(lines: list[dict], files_key: str | None, whole_key: str) -> Rows:
+    return Rows(
+        files=sum(x[files_key] for x in lines) if files_key else len(lines),
+        whole_files_quarantined=sum(int(x.get(whole_key, 0)) for x in lines),
+        landed=sum(x["landed"] for x in lines),
+        loaded=sum(x["loaded"] for x in lines),
+        quarantined=sum(x["quarantined"] for x in lines),
+    )
 
 
 def figures_of(lines: list[dict]) -> Figures:
     """The sums of the figure lines the tests wrote."""
     bad = [x for x in lines if x["kind"] == "bad_file"]
     generated = [x for x in lines if x["kind"] == "property_file"]
-    files = bad + generated
     faults = [x for x in lines if x["kind"] == "fault"]
     reads = [x for x in lines if x["kind"] == "reads"]
     return Figures(
         bad_cases=len(bad),
-        bad_files=sum(x["files"] for x in bad),
-        whole_files_quarantined=sum(int(x.get("whole_files_quarantined", 0)) for x in bad)
-        + sum(bool(x.get("whole_file_quarantined")) for x in generated),
-        generated_files=len(generated),
-        rows_landed=sum(x["landed"] for x in files),
-        rows_loaded=sum(x["loaded"] for x in files),
-        rows_quarantined=sum(x["quarantined"] for x in files),
+        corpus=rows_of(bad, "files", "whole_files_quarantined"),
+        generated=rows_of(generated, None, "whole_file_quarantined"),
         faults_injected=len(faults),
         faults_survived=sum(bool(x["survived"]) for x in faults),
         hostile_inputs=sum(x["inputs"] for x in lines if x["kind"] == "hostile"),
@@ -103,15 +118,20 @@ def outcome_of(junit_xml: Path) -> SuiteOutcome:
 def report_lines(figures: Figures, outcome: SuiteOutcome) -> list[str]:
     """The report as printed (and copied into README.md)."""
     passed = outcome.tests - outcome.failed - outcome.skipped
+    corpus, generated = figures.corpus, figures.generated
+
+    def rows_text(rows: Rows) -> str:
+        return f"{rows.landed} / {rows.loaded} / {rows.quarantined} / {rows.lost}"
+
     rows = [
         ("tests run / passed / failed", f"{outcome.tests} / {passed} / {outcome.failed}"),
-        ("bad input cases (corpus)", f"{figures.bad_cases} ({figures.bad_files} files)"),
-        ("generated files (hypothesis)", f"{figures.generated_files}"),
-        ("whole files quarantined", f"{figures.whole_files_quarantined}"),
-        ("rows landed", f"{figures.rows_landed}"),
-        ("rows loaded", f"{figures.rows_loaded}"),
-        ("rows quarantined", f"{figures.rows_quarantined}"),
-        ("rows lost (landed - loaded - quarantined)", f"{figures.rows_lost}"),
+        ("bad input corpus: cases (files)", f"{figures.bad_cases} ({corpus.files})"),
+        ("  whole files quarantined", f"{corpus.whole_files_quarantined}"),
+        ("  rows landed / loaded / quarantined / lost", rows_text(corpus)),
+        ("generated files (hypothesis)", f"{generated.files}"),
+        ("  whole files quarantined", f"{generated.whole_files_quarantined}"),
+        ("  rows landed / loaded / quarantined / lost", rows_text(generated)),
+        ("rows lost in all (landed - loaded - quarantined)", f"{figures.rows_lost}"),
         ("faults injected / survived", f"{figures.faults_injected} / {figures.faults_survived}"),
         ("hostile inputs tried", f"{figures.hostile_inputs}"),
         (

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipelines.reliability import Figures, SuiteOutcome, figures_of, outcome_of, report_lines
+from pipelines.reliability import Figures, Rows, SuiteOutcome, figures_of, outcome_of, report_lines
 
 LINES = [
     {"kind": "bad_file", "case": "a", "files": 1, "landed": 3, "loaded": 2, "quarantined": 1},
@@ -35,12 +35,8 @@ def test_figures_add_up_by_hand() -> None:
     # rows: 3 + 0 + 5 landed, 2 + 0 + 1 loaded, 1 + 0 + 4 quarantined: nothing lost.
     assert figures == Figures(
         bad_cases=2,
-        bad_files=3,
-        whole_files_quarantined=2,
-        generated_files=1,
-        rows_landed=8,
-        rows_loaded=3,
-        rows_quarantined=5,
+        corpus=Rows(files=3, whole_files_quarantined=2, landed=3, loaded=2, quarantined=1),
+        generated=Rows(files=1, whole_files_quarantined=0, landed=5, loaded=1, quarantined=4),
         faults_injected=2,
         faults_survived=2,
         hostile_inputs=10,
@@ -51,7 +47,9 @@ def test_figures_add_up_by_hand() -> None:
     assert figures.rows_lost == 0
     lines = report_lines(figures, SuiteOutcome(tests=10, failed=1, skipped=0, seconds=12.4))
     assert lines[0].endswith("10 / 9 / 1")
-    assert any(line.startswith("rows lost") and line.endswith("  0") for line in lines)
+    assert any(line.startswith("rows lost in all") and line.endswith("  0") for line in lines)
+    corpus_rows = next(line for line in lines if line.startswith("  rows landed"))
+    assert corpus_rows.split()[-7:] == ["3", "/", "2", "/", "1", "/", "0"]
 
 
 def test_outcome_is_read_from_junit_xml(tmp_path: Path) -> None:
