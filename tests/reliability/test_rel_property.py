@@ -45,12 +45,33 @@ NOISE = st.text(
 )
 
 
+# Values that load, as landed or after a repair (no refund: a paid or cancelled order).
+CLEAN_VALUES: dict[str, st.SearchStrategy[str]] = {
+    "order_no": st.text(alphabet="O-0123456789", min_size=1, max_size=8),
+    "customer_id": st.sampled_from(["C1", " C2 ", "C-UNKNOWN"]),
+    "product_type": st.sampled_from(["ECS", "OBS"]),
+    "order_time": st.sampled_from(["2026-06-01 10:00:00", "2026-06-01T02:00:00Z", "2026/6/1"]),
+    "order_status": st.sampled_from(["paid", "PAID", "已支付", "cancelled"]),
+    "refund_time": st.just(""),
+    "refund_amount": st.just(""),
+}
+CLEAN_AMOUNTS = st.sampled_from(["90.00", "1,234.50", "¥12", "１２", " 7.1 ", "0"])
+
+
 def cell(column: str) -> st.SearchStrategy[str]:
     typical = AMOUNTS if column.endswith("_amount") else GOOD_VALUES.get(column, NOISE)
     return st.one_of(typical, typical, typical, NOISE)
 
 
-ROWS = st.lists(st.tuples(*(cell(c) for c in ORDERS.columns)).map(list), max_size=12)
+def clean_cell(column: str) -> st.SearchStrategy[str]:
+    if column in CLEAN_VALUES:
+        return CLEAN_VALUES[column]
+    return CLEAN_AMOUNTS if column.endswith("_amount") else NOISE
+
+
+ANY_ROW = st.tuples(*(cell(c) for c in ORDERS.columns)).map(list)
+CLEAN_ROW = st.tuples(*(clean_cell(c) for c in ORDERS.columns)).map(list)
+ROWS = st.lists(st.one_of(CLEAN_ROW, ANY_ROW), max_size=12)
 FORMATS = st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "xlsx", "parquet"])
 
 
