@@ -5,16 +5,29 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse import AS_OF_TAG, FULL_REFRESH_TAG, Warehouse, today_in_shanghai
+from pipelines.warehouse import (
+    AS_OF_TAG,
+    FULL_REFRESH_TAG,
+    Warehouse,
+    WarehouseBusy,
+    _WriterLock,
+    looks_corrupt,
+    today_in_shanghai,
+    unwritable_folder,
+)
+
+# Room a run needs beside the warehouse: its working copy and its published copy, plus growth.
+SPACE_MARGIN_BYTES = 64 << 20
 
 
 @dataclass
@@ -28,6 +41,7 @@ class RunSummary:
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    rebuild: str = ""  # the command that rebuilds the warehouse from its landing files
     stage_seconds: dict[str, float] = field(default_factory=dict)  # ingest, dbt, publish
 
     def as_json(self) -> dict:
@@ -71,7 +85,9 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
         if os.environ.get("DAGSTER_HOME")
         else dg.DagsterInstance.ephemeral()
     )
-    summary = RunSummary(success=False, as_of=as_of, partitions=partitions)
+    summary = RunSummary(
+        success=False, as_of=as_of, partitions=partitions, rebuild=warehouse.rebuild_hint()
+    )
     result = None
     try:
         result = job.execute_in_process(
@@ -103,9 +119,12 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
                 metadata = event.materialization.metadata
                 if "published_file" in metadata:
                     summary.published = Path(str(metadata["published_file"].value))
-    summary.loads = (
-        load_counts(warehouse.warehouse_file) if warehouse.warehouse_file.exists() else []
-    )
+    try:
+        summary.loads = (
+            load_counts(warehouse.warehouse_file) if warehouse.warehouse_file.exists() else []
+        )
+    except duckdb.Error:
+        summary.loads = []  # a corrupt warehouse: the run's error already says so
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -167,6 +186,39 @@ def load_counts(warehouse_file: Path) -> list[tuple]:
         ).fetchall()
 
 
+def warehouse_problem(warehouse: Warehouse) -> str | None:
+    """Why a run cannot start (an unwritable folder, too little space, a corrupt warehouse
+    file), in one line naming the path; None when it can."""
+    path = warehouse.warehouse_file
+    folder = path.parent
+    problem = unwritable_folder(path)
+    if problem:
+        return f"cannot write the warehouse at {path}: {problem}"
+    try:
+        probe = folder / f".{path.name}.write-test-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        return f"cannot write the warehouse at {path}: {exc.strerror or exc}"
+    size = path.stat().st_size if path.exists() else 0
+    needed = 2 * size + SPACE_MARGIN_BYTES
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        return (
+            f"not enough free space for the warehouse at {path}: {free >> 20} MiB free in "
+            f"{folder}, a run needs about {needed >> 20} MiB (a working copy and a published "
+            "copy); free some space and run again"
+        )
+    if path.exists():
+        try:
+            with duckdb.connect(str(path), read_only=True) as con:
+                con.execute("select count(*) from duckdb_tables()").fetchall()
+        except duckdb.Error as exc:
+            if looks_corrupt(str(exc)):
+                return str(warehouse.corrupt(exc))
+    return None
+
+
 def print_summary(summary: RunSummary) -> None:
     span = f"{summary.partitions[0]} .. {summary.partitions[-1]}" if summary.partitions else "none"
     print(f"as of {summary.as_of}  drop dates {span}  ({summary.seconds:.1f} s)")
@@ -182,6 +234,8 @@ def print_summary(summary: RunSummary) -> None:
     else:
         print(f"RUN FAILED: {summary.error}", file=sys.stderr)
         print("The warehouse and its published copy are unchanged.", file=sys.stderr)
+        if looks_corrupt(summary.error or "") and "rebuild" not in (summary.error or ""):
+            print(f"Rebuild it from the landing files with: {summary.rebuild}", file=sys.stderr)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -216,12 +270,63 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not warehouse.landing_root.is_dir():
         print(f"landing folder {warehouse.landing_root} does not exist", file=sys.stderr)
         return 2
+    problem = warehouse_problem(warehouse)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     as_of = date.fromisoformat(args.as_of) if args.as_of else today_in_shanghai()
     summary = run_pipeline(warehouse, as_of, full_refresh=args.full_refresh)
     print_summary(summary)
     if args.json:
         Path(args.json).write_text(json.dumps(summary.as_json(), indent=2))
     return 0 if summary.success else 1
+
+
+def set_aside(warehouse: Warehouse) -> Path | None:
+    """Move the warehouse file aside as `<name>.corrupt-<UTC time>` (kept, never deleted),
+    holding the writer lock so no run is using it; None if there was no file."""
+    path = warehouse.warehouse_file
+    _WriterLock.acquire(warehouse.lock_file, "rebuild")
+    try:
+        if not path.exists():
+            return None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        os.replace(path, aside)
+        return aside
+    finally:
+        _WriterLock.release(warehouse.lock_file)
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Rebuild the warehouse from the landing files alone (after a corrupt file, say)."""
+    warehouse = Warehouse(
+        path=args.warehouse, landing_dir=args.landing, published_dir=args.published or ""
+    )
+    if not warehouse.landing_root.is_dir():
+        print(f"landing folder {warehouse.landing_root} does not exist", file=sys.stderr)
+        return 2
+    try:
+        aside = set_aside(warehouse)
+    except WarehouseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if aside:
+        print(f"moved {warehouse.warehouse_file} aside to {aside}")
+    problem = warehouse_problem(warehouse)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    as_of = date.fromisoformat(args.as_of) if args.as_of else today_in_shanghai()
+    summary = run_pipeline(warehouse, as_of, full_refresh=True)
+    print_summary(summary)
+    return 0 if summary.success else 1
+
+
+def cmd_reliability(args: argparse.Namespace) -> int:
+    from pipelines.reliability import run_reliability
+
+    return run_reliability(args.pytest_args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -311,6 +416,24 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     run.add_argument("--json", default=None, help="also write the run's summary to this file")
     run.set_defaults(func=cmd_run)
+
+    rebuild = sub.add_parser(
+        "rebuild",
+        help="move the warehouse file aside and rebuild it from the landing files (full refresh)",
+    )
+    rebuild.add_argument("--landing", default="data/landing")
+    rebuild.add_argument("--warehouse", default="data/warehouse.duckdb")
+    rebuild.add_argument("--published", default=None)
+    rebuild.add_argument("--as-of", default=None, help="business date YYYY-MM-DD")
+    rebuild.set_defaults(func=cmd_rebuild)
+
+    reliability = sub.add_parser(
+        "reliability",
+        help="run the reliability tests (bad input, faults, readers, security) and print what "
+        "they tried and survived; extra arguments after -- go to pytest",
+    )
+    reliability.add_argument("pytest_args", nargs="*")
+    reliability.set_defaults(func=cmd_reliability)
 
     serve = sub.add_parser("serve", help="serve the dashboards and the Dagster UI")
     serve.add_argument("--published", default="data/published")

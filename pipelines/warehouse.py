@@ -40,6 +40,51 @@ class WarehouseBusy(RuntimeError):
     """Another run holds the writer lock."""
 
 
+class WarehouseUnwritable(RuntimeError):
+    """The warehouse, its working file or its published copy cannot be written (a full disk,
+    a read-only or missing folder); the message names the path and what is unchanged."""
+
+
+class WarehouseCorrupt(RuntimeError):
+    """The warehouse file is not a readable DuckDB database; the message says how to rebuild."""
+
+
+REBUILD_COMMAND = "partner-warehouse rebuild --landing {landing} --warehouse {warehouse}"
+# DuckDB's words for a file it cannot read as a database.
+CORRUPTION_SIGNS = (
+    "not a valid DuckDB database",
+    "Could not read enough bytes",
+    "Corrupt database file",
+    "computed checksum",
+    "database file with version number",
+)
+
+
+def looks_corrupt(message: str) -> bool:
+    return any(sign in message for sign in CORRUPTION_SIGNS)
+
+
+def unwritable_folder(path: Path) -> str | None:
+    """Why the folder of `path` cannot hold the file (created if missing), or None."""
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def unwritable(path: Path, exc: OSError) -> WarehouseUnwritable:
+    """The error for a write that failed, naming the path (the OS error often does not)."""
+    reason = exc.strerror or str(exc)
+    return WarehouseUnwritable(
+        f"cannot write {path}: {reason} (errno {exc.errno}); "
+        "the warehouse and its published copy are unchanged"
+    )
+
+
 def today_in_shanghai() -> date:
     return datetime.now(SHANGHAI).date()
 
@@ -135,18 +180,44 @@ class Warehouse(dg.ConfigurableResource):
     def working_file(self, run_id: str) -> Path:
         return self.warehouse_file.with_name(f"{self.warehouse_file.name}.run-{run_id}")
 
+    def rebuild_hint(self) -> str:
+        return REBUILD_COMMAND.format(landing=self.landing_root, warehouse=self.warehouse_file)
+
+    def corrupt(self, error: Exception) -> WarehouseCorrupt:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        return WarehouseCorrupt(
+            f"the warehouse file {self.warehouse_file} is corrupt ({first_line}); it was not "
+            f"changed. Rebuild it from the landing files with: {self.rebuild_hint()}"
+        )
+
     def begin(self, run_id: str) -> Path:
         """The run's working file, created on the run's first call from the warehouse as it is."""
+        problem = unwritable_folder(self.warehouse_file)
+        if problem:
+            raise WarehouseUnwritable(
+                f"cannot write {self.warehouse_file}: {problem}; "
+                "the warehouse and its published copy are unchanged"
+            )
         _WriterLock.acquire(self.lock_file, run_id)
         working = self.working_file(run_id)
         if working.exists():
             return working
         for stale in self.warehouse_file.parent.glob(f"{self.warehouse_file.name}.run-*"):
             stale.unlink()  # left by a run that died: we hold the lock, so it is no one's
-        if self.warehouse_file.exists():
-            shutil.copyfile(self.warehouse_file, working)
-        with duckdb.connect(str(working)) as con:
-            ensure_tables(con)
+        try:
+            if self.warehouse_file.exists():
+                shutil.copyfile(self.warehouse_file, working)
+        except OSError as exc:
+            working.unlink(missing_ok=True)
+            raise unwritable(working, exc) from None
+        try:
+            with duckdb.connect(str(working)) as con:
+                ensure_tables(con)
+        except duckdb.Error as exc:
+            working.unlink(missing_ok=True)
+            if self.warehouse_file.exists() and looks_corrupt(str(exc)):
+                raise self.corrupt(exc) from None
+            raise
         return working
 
     @contextmanager
@@ -158,28 +229,51 @@ class Warehouse(dg.ConfigurableResource):
             con.close()
 
     def commit(self, run_id: str) -> Path:
-        """Swap the run's working file into place and publish a read-only copy; returns it."""
+        """Swap the run's working file into place and publish a read-only copy; returns it.
+
+        Everything that needs disk space (the published copy, the new `CURRENT`) is written
+        before the swap, so a full disk fails the run with nothing changed; what follows is
+        renames only."""
         working = self.begin(run_id)
         with duckdb.connect(str(working)) as con:
             con.execute("checkpoint")
+        staged = self.stage_publication(working)
         os.replace(working, self.warehouse_file)
-        published = self.publish()
+        published = self.finish_publication(*staged)
         self.end(run_id)
         return published
 
     def publish(self) -> Path:
         """Copy the warehouse to a new file in `published/` and point `CURRENT` at it."""
+        return self.finish_publication(*self.stage_publication(self.warehouse_file))
+
+    def stage_publication(self, source: Path) -> tuple[Path, Path, Path]:
+        """(partial copy, its final name, partial `CURRENT`): the next publication, written
+        beside the published files but not yet visible to readers."""
         root = self.published_root
-        root.mkdir(parents=True, exist_ok=True)
-        versions = published_versions(root)
-        target = root / published_name(max(versions, default=0) + 1)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            for leftover in root.glob("*.partial"):
+                leftover.unlink()  # from a run that died while publishing; we hold the lock
+        except OSError as exc:
+            raise unwritable(root, exc) from None
+        target = root / published_name(max(published_versions(root), default=0) + 1)
         partial = target.with_suffix(".duckdb.partial")
-        shutil.copyfile(self.warehouse_file, partial)
-        os.replace(partial, target)
         pointer = root / f"{CURRENT_FILE}.partial"
-        pointer.write_text(target.name, encoding="utf-8")
-        os.replace(pointer, root / CURRENT_FILE)
+        try:
+            shutil.copyfile(source, partial)
+            pointer.write_text(target.name, encoding="utf-8")
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            pointer.unlink(missing_ok=True)
+            raise unwritable(partial, exc) from None
+        return partial, target, pointer
+
+    def finish_publication(self, partial: Path, target: Path, pointer: Path) -> Path:
+        os.replace(partial, target)
+        os.replace(pointer, self.published_root / CURRENT_FILE)
         # Readers that still hold an old copy open keep reading it; new readers get the new one.
+        root = self.published_root
         for version in sorted(published_versions(root))[:-PUBLISHED_KEPT]:
             (root / published_name(version)).unlink(missing_ok=True)
         return target

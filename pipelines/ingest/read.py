@@ -32,9 +32,16 @@ class LandedFrame:
 
 
 def utf8_text(data: bytes) -> tuple[bytes, str]:
-    """The CSV bytes as UTF-8 without BOM, and the encoding they came in (UTF-8 or GB18030)."""
+    """The CSV bytes as UTF-8 without BOM, and the encoding they came in (UTF-8, UTF-16 or
+    GB18030)."""
     if not data.strip():
         raise UnreadableFile("the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export: UTF-16 with a byte-order mark (full of NUL bytes).
+        try:
+            return data.decode("utf-16").encode("utf-8"), "utf-16"
+        except UnicodeDecodeError:
+            raise UnreadableFile("the file starts as UTF-16 but is not UTF-16 text") from None
     if b"\x00" in data[:65536]:
         raise UnreadableFile("the file is binary, not CSV text")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -44,11 +51,32 @@ def utf8_text(data: bytes) -> tuple[bytes, str]:
         return data, "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = first_non_utf8_line_among_utf8(data)
+    if mixed:
+        # GB18030 would decode these bytes too, turning the UTF-8 lines into mojibake.
+        raise UnreadableFile(
+            f"the file mixes encodings: line {mixed} is not UTF-8 while other lines are"
+        )
     try:
         return data.decode("gb18030").encode("utf-8"), "gb18030"
     except UnicodeDecodeError:
         pass
     raise UnreadableFile("the file is neither UTF-8 nor GB18030 text")
+
+
+def first_non_utf8_line_among_utf8(data: bytes) -> int | None:
+    """The first line that is not UTF-8, in a file whose other lines hold UTF-8 Chinese text
+    (characters from U+3000 up, which GB18030 bytes rarely happen to spell)."""
+    first_bad = None
+    has_utf8_text = False
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            first_bad = first_bad or number
+            continue
+        has_utf8_text = has_utf8_text or any(ord(c) >= 0x3000 for c in text)
+    return first_bad if has_utf8_text else None
 
 
 def normalized_header(name: str) -> str:
@@ -115,8 +143,8 @@ def read_csv(path: Path, source: Source) -> LandedFrame:
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
         raise UnreadableFile(f"not a well-formed CSV file ({str(exc).splitlines()[0]})") from exc
     landed = to_landed(raw, source, first_row_number=2)
-    if encoding == "gb18030":
-        landed.notes.append("decoded from GB18030")
+    if encoding != "utf-8":
+        landed.notes.append(f"decoded from {encoding.upper()}")
     return landed
 
 
@@ -143,15 +171,30 @@ def header_row_offset(sheet: pl.DataFrame, source: Source) -> int:
     return 0
 
 
+def without_trailing_blank_rows(sheet: pl.DataFrame) -> pl.DataFrame:
+    """The sheet up to its last row with a value (formatted empty rows below are not data)."""
+    if sheet.width == 0:
+        return sheet
+    filled = sheet.select(
+        pl.any_horizontal(pl.all().cast(pl.String).str.strip_chars().fill_null("") != "")
+    ).to_series()
+    last = filled.arg_true().max()
+    return sheet.head(0 if last is None else int(last) + 1)
+
+
 def read_xlsx(path: Path, source: Source) -> LandedFrame:
     try:
-        sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
+        # Blank rows are kept so that every row keeps its number in the sheet.
+        sheets = pl.read_excel(
+            path, sheet_id=0, infer_schema_length=0, raise_if_empty=False, drop_empty_rows=False
+        )
     except Exception as exc:
         raise UnreadableFile(f"not a readable Excel file ({str(exc).splitlines()[0]})") from exc
     # The first sheet whose header names the source's columns holds the data; others
     # (notes, pivots) are ignored.
     errors = []
-    for sheet_name, sheet in sheets.items():
+    for sheet_name, whole_sheet in sheets.items():
+        sheet = without_trailing_blank_rows(whole_sheet)
         offset = header_row_offset(sheet, source)
         if offset:
             header = [

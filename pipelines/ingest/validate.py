@@ -105,6 +105,18 @@ def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     )
 
 
+def blank_rows(text: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """`_row_id`, `column_name` (null), `reason` of the rows without any value."""
+    empty = pl.all_horizontal(
+        pl.col(c).cast(pl.String).str.strip_chars().fill_null("") == "" for c in source.columns
+    )
+    return text.filter(empty).select(
+        ROW_ID,
+        pl.lit(None, dtype=pl.String).alias("column_name"),
+        pl.lit("the row is empty (no value in any column)").alias("reason"),
+    )
+
+
 def raw_records(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     """`_row_id` and the row as landed, as JSON text."""
     return frame.select(
@@ -119,6 +131,9 @@ def validated(text: pl.DataFrame, typed_columns: set[str], source: Source) -> Va
     `text` holds the rows of one or more files of the source: its columns as read, the
     lineage columns `_file` and `_row_number`, and `_row_id`, unique across them."""
     typed = typed_frame(text, source, typed_columns)
+    # A blank line of a CSV or a blank sheet row: one clear reason, not one per column.
+    blank = blank_rows(text, source)
+    typed = typed.join(blank, on=ROW_ID, how="anti")
     type_failures = typed.filter(pl.col("_type_errors").is_not_null()).select(
         ROW_ID,
         pl.col("_type_error_columns").alias("column_name"),
@@ -129,7 +144,7 @@ def validated(text: pl.DataFrame, typed_columns: set[str], source: Source) -> Va
     )
     dupes = duplicate_key_rows(candidates, source)
     candidates = candidates.join(dupes.select(ROW_ID), on=ROW_ID, how="anti")
-    failures = pl.concat([type_failures, dupes, schema_failures(candidates, source)])
+    failures = pl.concat([blank, type_failures, dupes, schema_failures(candidates, source)])
     bad = (
         failures.group_by(ROW_ID, maintain_order=True)
         .agg(
