@@ -21,10 +21,22 @@ _TIME = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
 _OFFSET = r"\s*(Z|[+-]\d{2}:?\d{2})?"
 
 
-def cleaned_text(column: str) -> pl.Expr:
-    """NFKC-normalized, trimmed text; empty text is null."""
-    text = pl.col(column).str.normalize("NFKC").str.strip_chars()
+def cleaned_text(column: str, ascii_only: bool = False) -> pl.Expr:
+    """NFKC-normalized, trimmed text; empty text is null. NFKC changes no ASCII text, and it
+    is the costliest step of typing: an ASCII-only column skips it."""
+    text = pl.col(column) if ascii_only else pl.col(column).str.normalize("NFKC")
+    text = text.str.strip_chars()
     return pl.when(text == "").then(None).otherwise(text)
+
+
+def ascii_only_columns(frame: pl.DataFrame, columns: list[str]) -> set[str]:
+    """The text columns whose every value is ASCII (as many bytes as characters)."""
+    if not columns or frame.is_empty():
+        return set(columns)
+    flags = frame.select(
+        (pl.col(c).str.len_bytes() == pl.col(c).str.len_chars()).all().alias(c) for c in columns
+    ).row(0)
+    return {column for column, ascii_only in zip(columns, flags, strict=True) if ascii_only}
 
 
 def padded(group: pl.Expr, width: int) -> pl.Expr:
@@ -128,8 +140,10 @@ def as_enum(text: pl.Expr, spellings: dict[str, str]) -> pl.Expr:
     return text.str.to_lowercase().replace_strict(lowered, default=text)
 
 
-def typed_value(column: str, dtype: pl.DataType, source: Source) -> pl.Expr:
-    text = cleaned_text(column)
+def typed_value(
+    column: str, dtype: pl.DataType, source: Source, ascii_only: bool = False
+) -> pl.Expr:
+    text = cleaned_text(column, ascii_only)
     enums = source.enum_values()
     if column in enums:
         return as_enum(text, enums[column])
@@ -160,6 +174,7 @@ def typed_frame(frame: pl.DataFrame, source: Source, typed_columns: set[str]) ->
     """The frame with every source column typed, plus `_type_errors` (the reasons of a row, or
     null) and `_type_error_columns` (the columns they concern)."""
     dtypes = source.dtypes()
+    ascii_only = ascii_only_columns(frame, [c for c in dtypes if c not in typed_columns])
     values: list[pl.Expr] = []
     problems: list[pl.Expr] = []
     failed_columns: list[pl.Expr] = []
@@ -167,10 +182,10 @@ def typed_frame(frame: pl.DataFrame, source: Source, typed_columns: set[str]) ->
         if column in typed_columns:
             values.append(pl.col(column))
             continue
-        value = typed_value(column, dtype, source)
+        value = typed_value(column, dtype, source, column in ascii_only)
         values.append(value.alias(column))
         if dtype != pl.String:
-            failed = cleaned_text(column).is_not_null() & value.is_null()
+            failed = cleaned_text(column, column in ascii_only).is_not_null() & value.is_null()
             problems.append(
                 pl.when(failed).then(
                     pl.format(f"{column} '{{}}' {type_error(column, dtype)}", pl.col(column))

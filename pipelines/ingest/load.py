@@ -101,10 +101,12 @@ def upsert_rows(con: duckdb.DuckDBPyConnection, source: Source, rows: pl.DataFra
 
 def latest_versions(rows: pl.DataFrame, source: Source) -> pl.DataFrame:
     """One row per key: the latest version (drop date, then file, then row) among `rows`."""
-    ordered = rows.select([*source.columns, *LINEAGE_COLUMNS]).sort(
-        "_partition_date", "_file", "_row_number"
-    )
-    return ordered.unique(subset=list(source.key), keep="last", maintain_order=True)
+    rows = rows.select([*source.columns, *LINEAGE_COLUMNS])
+    key = list(source.key)
+    if not rows.select(pl.struct(key).is_duplicated().any()).item():
+        return rows  # the usual batch: no key twice, nothing to sort
+    ordered = rows.sort("_partition_date", "_file", "_row_number")
+    return ordered.unique(subset=key, keep="last", maintain_order=True)
 
 
 def record_quarantine(
