@@ -31,6 +31,7 @@ RESULTS = BENCH / "results"
 # and 100; the count is not quite linear, so results report the rows actually loaded).
 CONSUMPTION_ROWS_PER_SCALE = 93_000
 DAYS = 175
+DEFAULT_ENGINE = "duckdb"
 START = date(2026, 6, 1)
 
 
@@ -78,7 +79,9 @@ def one_row_landing(landing: Path, out: Path) -> None:
         frame.head(1).cast(pl.String).write_csv(target)
 
 
-def pipeline_run(landing: Path, warehouse: Path, as_of: date, logs: Path, name: str) -> dict:
+def pipeline_run(
+    landing: Path, warehouse: Path, as_of: date, logs: Path, name: str, engine: str
+) -> dict:
     summary_file = logs / f"{name}.json"
     measured = measured_command(
         [
@@ -94,6 +97,7 @@ def pipeline_run(landing: Path, warehouse: Path, as_of: date, logs: Path, name: 
             as_of.isoformat(),
             "--json",
             str(summary_file),
+            *(["--engine", engine] if engine != DEFAULT_ENGINE else []),
         ],
         str(logs / f"{name}.log"),
     )
@@ -166,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30, help="runs of each dashboard query")
     parser.add_argument("--days", type=int, default=DAYS, help="days of landing data")
     parser.add_argument(
+        "--engines",
+        type=lambda text: text.split(","),
+        default=[DEFAULT_ENGINE],
+        help="engines to run the pipeline on, the first one in full (e.g. duckdb,spark)",
+    )
+    parser.add_argument(
         "--no-save", action="store_true", help="print only; do not write bench/results"
     )
     args = parser.parse_args(argv)
@@ -184,25 +194,50 @@ def main(argv: list[str] | None = None) -> int:
     one_row_landing(landing, work / "one-row-landing")
     print(f"generated {generated['consumption']:,} consumption rows in {generate_seconds:.1f} s")
 
-    fixed = pipeline_run(
-        work / "one-row-landing", work / "fixed" / "warehouse.duckdb", as_of, logs, "fixed"
-    )
-    print(f"fixed cost: {fixed['seconds']:.1f} s")
-    full = pipeline_run(landing, work / "warehouse" / "warehouse.duckdb", as_of, logs, "full")
-    print(f"full run: {full['seconds']:.1f} s")
+    runs: dict[str, dict[str, dict]] = {engine: {} for engine in args.engines}
+    for engine in args.engines:
+        runs[engine]["fixed"] = pipeline_run(
+            work / "one-row-landing",
+            work / engine / "fixed" / "warehouse.duckdb",
+            as_of,
+            logs,
+            f"{engine}-fixed",
+            engine,
+        )
+        print(f"{engine} fixed cost: {runs[engine]['fixed']['seconds']:.1f} s")
+        runs[engine]["full"] = pipeline_run(
+            landing, work / engine / "warehouse.duckdb", as_of, logs, f"{engine}-full", engine
+        )
+        print(f"{engine} full run: {runs[engine]['full']['seconds']:.1f} s")
     floor, floor_totals = totals_run("floor", landing, logs)
     print(f"floor: {floor['seconds']:.1f} s")
     peer, peer_totals = totals_run("peer", landing, logs)
     print(f"peer: {peer['seconds']:.1f} s")
-    checked = agreement(
-        pipeline_totals(Path(full["summary"]["published"])), floor_totals, peer_totals
-    )
+    checks = {
+        engine: agreement(
+            pipeline_totals(Path(runs[engine]["full"]["summary"]["published"])),
+            floor_totals,
+            peer_totals,
+        )
+        for engine in args.engines
+    }
 
     returned_day(holding, landing, last_day)
-    incremental = pipeline_run(
-        landing, work / "warehouse" / "warehouse.duckdb", as_of, logs, "incremental"
+    for engine in args.engines:
+        runs[engine]["incremental"] = pipeline_run(
+            landing,
+            work / engine / "warehouse.duckdb",
+            as_of,
+            logs,
+            f"{engine}-incremental",
+            engine,
+        )
+        print(f"{engine} incremental day: {runs[engine]['incremental']['seconds']:.1f} s")
+    main_engine = args.engines[0]
+    fixed, full, incremental = (
+        runs[main_engine][name] for name in ("fixed", "full", "incremental")
     )
-    print(f"incremental day: {incremental['seconds']:.1f} s")
+    checked = checks[main_engine]
     queries = dashboard_timings(Path(incremental["summary"]["published"]), args.repeat)
 
     rows = consumption_rows(full["summary"])
@@ -210,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         "label": label,
         "measured_on": date.today().isoformat(),
         "command": f"scripts/bench --rows {args.rows}"
-        + (f" --days {args.days}" if args.days != DAYS else ""),
+        + (f" --days {args.days}" if args.days != DAYS else "")
+        + (f" --engines {','.join(args.engines)}" if args.engines != [DEFAULT_ENGINE] else ""),
         "machine": {
             "cpus": __import__("os").cpu_count(),
             "python": platform.python_version(),
@@ -226,17 +262,23 @@ def main(argv: list[str] | None = None) -> int:
         "incremental": incremental,
         "agreement": checked,
         "dashboard": queries,
+        "engine": main_engine,
+        "other_engines": {
+            engine: {**runs[engine], "agreement": checks[engine]} for engine in args.engines[1:]
+        },
     }
-    for run in (fixed, full, incremental):
-        run.pop("summary")
+    for engine_runs in runs.values():
+        for run in engine_runs.values():
+            run.pop("summary")
     print(summary_table(result))
     (work / "result.json").write_text(json.dumps(result, indent=2) + "\n")
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / f"{label}.json").write_text(json.dumps(result, indent=2) + "\n")
         (BENCH / "RESULTS.md").write_text(results_markdown(RESULTS))
-    if not checked["agree"]:
-        print("THE TOTALS DISAGREE:", json.dumps(checked["differing"], indent=2), file=sys.stderr)
+    disagreeing = {engine: c["differing"] for engine, c in checks.items() if not c["agree"]}
+    if disagreeing:
+        print("THE TOTALS DISAGREE:", json.dumps(disagreeing, indent=2), file=sys.stderr)
         return 1
     return 0
 

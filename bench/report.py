@@ -47,12 +47,32 @@ def summary_table(result: dict) -> str:
         line("fixed cost (one row per source)", fixed["seconds"], fixed["peak_rss_mib"]),
         line("variable cost (full - fixed)", variable, None),
         line("incremental day", incremental["seconds"], incremental["peak_rss_mib"]),
+    ]
+    for engine, other in result.get("other_engines", {}).items():
+        lines += [
+            line(f"{engine}: full run", other["full"]["seconds"], other["full"]["peak_rss_mib"]),
+            line(f"- {engine} dbt build", other["full"]["stages"].get("dbt", 0.0), None),
+            line(
+                f"{engine}: fixed cost", other["fixed"]["seconds"], other["fixed"]["peak_rss_mib"]
+            ),
+            line(
+                f"{engine}: incremental day",
+                other["incremental"]["seconds"],
+                other["incremental"]["peak_rss_mib"],
+            ),
+        ]
+    lines += [
         "",
         f"Incremental day = {incremental['seconds'] / full['seconds']:.0%} of the full run "
         f"(ingestion {incremental['stages'].get('ingest', 0):.1f} s, dbt "
         f"{incremental['stages'].get('dbt', 0):.1f} s).",
         f"Totals agree (pipeline = floor = peer, {result['agreement']['totals']} partner-periods, "
-        f"{result['agreement']['grand_total']} CNY): **{result['agreement']['agree']}**.",
+        f"{result['agreement']['grand_total']} CNY): **{result['agreement']['agree']}**"
+        + "".join(
+            f"; {engine}: **{other['agreement']['agree']}**"
+            for engine, other in result.get("other_engines", {}).items()
+        )
+        + ".",
         "",
         "| dashboard query | p50 ms | p95 ms |",
         "|---|---:|---:|",
