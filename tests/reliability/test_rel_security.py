@@ -85,14 +85,18 @@ def interpolated_parameters() -> list[str]:
 def test_no_user_value_is_formatted_into_sql() -> None:
     # Each reviewed: `_in` formats a column name its callers take from literal tuples
     # (checked below) and one `?` per value; `indicators` hands `periods` to `_in`, which
-    # binds them; `Viewer.__post_init__` formats an error message, not SQL. A new entry here
-    # is a new way for input to reach SQL text: bind it as a parameter instead.
+    # binds them; `Viewer.__post_init__` formats an error message, not SQL;
+    # `_search_predicate` formats `field.column` and `field.directory`, which are the
+    # constants of SEARCH_PREDICATES (checked below), and binds the pattern and the ids. A
+    # new entry here is a new way for input to reach SQL text: bind it as a parameter instead.
     assert sorted(set(interpolated_parameters())) == [
         "__post_init__: self",
         "_in: column",
         "_in: values",
+        "_search_predicate: field",
         "indicators: periods",
     ]
+    assert all(isinstance(field, q.SearchField) for field in q.SEARCH_PREDICATES.values())
     tree = ast.parse(inspect.getsource(q))
     calls = [
         n
@@ -102,8 +106,10 @@ def test_no_user_value_is_formatted_into_sql() -> None:
     assert calls
     for call in calls:
         first = call.args[0]
-        assert isinstance(first, ast.Constant) or (
-            isinstance(first, ast.Name) and first.id == "column"
+        assert (
+            isinstance(first, ast.Constant)
+            or (isinstance(first, ast.Name) and first.id == "column")
+            or ast.unparse(first) == "field.column"
         ), ast.dump(first)
     # Every execute passes its values separately from its SQL text.
     executes = [
