@@ -81,30 +81,100 @@ activity_days as (
     where order_status != 'cancelled'
 ),
 
-spend_stats as (
+-- Spend in a window (a, b] is spend-to-date at b minus spend-to-date at a. Spend-to-date
+-- at each window edge of each warning date comes from one running sum over the customer's
+-- spend days merged with those edges ("probes"), instead of joining every warning date to
+-- every spend day of its windows (warning days x spend days: 315M pairs at 10M rows).
+spend_probes as (
+    select
+        customer_id,
+        warning_date,
+        'now' as probe,
+        warning_date as probe_date
+    from customer_days
+
+    union all
+
     select
         customer_days.customer_id,
         customer_days.warning_date,
-        coalesce(sum(daily_spend.spend) filter (
-            where daily_spend.usage_date > customer_days.warning_date - params.spend_window_days
-        ), 0) as spend_window,
-        coalesce(sum(daily_spend.spend) filter (
-            where daily_spend.usage_date > customer_days.warning_date - params.drop_window_days
-        ), 0) as spend_last_window,
-        coalesce(sum(daily_spend.spend) filter (
-            where
-            daily_spend.usage_date <= customer_days.warning_date - params.drop_window_days
-            and daily_spend.usage_date > customer_days.warning_date - 2 * params.drop_window_days
-        ), 0) as spend_previous_window
+        'spend_window_start' as probe,
+        customer_days.warning_date - params.spend_window_days as probe_date
     from customer_days
     cross join params
-    left join daily_spend
-        on
-            customer_days.customer_id = daily_spend.customer_id
-            and customer_days.warning_date >= daily_spend.usage_date
-            and daily_spend.usage_date > customer_days.warning_date
-            - greatest(params.spend_window_days, 2 * params.drop_window_days)
-    group by customer_days.customer_id, customer_days.warning_date
+
+    union all
+
+    select
+        customer_days.customer_id,
+        customer_days.warning_date,
+        'drop_window_start' as probe,
+        customer_days.warning_date - params.drop_window_days as probe_date
+    from customer_days
+    cross join params
+
+    union all
+
+    select
+        customer_days.customer_id,
+        customer_days.warning_date,
+        'previous_window_start' as probe,
+        customer_days.warning_date - 2 * params.drop_window_days as probe_date
+    from customer_days
+    cross join params
+),
+
+spend_timeline as (
+    select
+        customer_id,
+        usage_date as timeline_date,
+        0 as is_probe,
+        spend,
+        cast(null as date) as warning_date,
+        cast(null as varchar) as probe
+    from daily_spend
+
+    union all
+
+    select
+        customer_id,
+        probe_date as timeline_date,
+        1 as is_probe,
+        cast(null as decimal(38, 2)) as spend,
+        warning_date,
+        probe
+    from spend_probes
+),
+
+spend_to_date as (
+    select
+        customer_id,
+        warning_date,
+        probe,
+        is_probe,
+        -- a day's own spend sorts before a probe on that day, so it counts
+        coalesce(sum(spend) over (
+            partition by customer_id
+            order by timeline_date, is_probe
+            rows between unbounded preceding and current row
+        ), 0) as spend_to_date
+    from spend_timeline
+),
+
+spend_stats as (
+    select
+        customer_id,
+        warning_date,
+        max(case when probe = 'now' then spend_to_date end)
+        - max(case when probe = 'spend_window_start' then spend_to_date end) as spend_window,
+        max(case when probe = 'now' then spend_to_date end)
+        - max(case when probe = 'drop_window_start' then spend_to_date end) as spend_last_window,
+        max(case when probe = 'drop_window_start' then spend_to_date end)
+        - max(case when probe = 'previous_window_start' then spend_to_date end)
+            as spend_previous_window
+    from spend_to_date
+    where is_probe = 1
+    group by customer_id, warning_date
 ),
 
 -- The latest activity day and balance snapshot on or before each warning date, as a
