@@ -263,12 +263,21 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def warehouse_of(args: argparse.Namespace) -> Warehouse | None:
+    """The warehouse the arguments name, or None (said on stderr) if its landing folder is
+    missing."""
     warehouse = Warehouse(
         path=args.warehouse, landing_dir=args.landing, published_dir=args.published or ""
     )
     if not warehouse.landing_root.is_dir():
         print(f"landing folder {warehouse.landing_root} does not exist", file=sys.stderr)
+        return None
+    return warehouse
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    warehouse = warehouse_of(args)
+    if warehouse is None:
         return 2
     problem = warehouse_problem(warehouse)
     if problem:
@@ -300,11 +309,8 @@ def set_aside(warehouse: Warehouse) -> Path | None:
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Rebuild the warehouse from the landing files alone (after a corrupt file, say)."""
-    warehouse = Warehouse(
-        path=args.warehouse, landing_dir=args.landing, published_dir=args.published or ""
-    )
-    if not warehouse.landing_root.is_dir():
-        print(f"landing folder {warehouse.landing_root} does not exist", file=sys.stderr)
+    warehouse = warehouse_of(args)
+    if warehouse is None:
         return 2
     try:
         aside = set_aside(warehouse)

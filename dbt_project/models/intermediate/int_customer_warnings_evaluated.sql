@@ -85,43 +85,36 @@ activity_days as (
 -- at each window edge of each warning date comes from one running sum over the customer's
 -- spend days merged with those edges ("probes"), instead of joining every warning date to
 -- every spend day of its windows (warning days x spend days: 315M pairs at 10M rows).
+-- How far back from a warning date each probe sits.
+probe_offsets as (
+    select
+        'now' as probe,
+        0 as days_back
+    union all
+    select
+        'spend_window_start' as probe,
+        spend_window_days as days_back
+    from params
+    union all
+    select
+        'drop_window_start' as probe,
+        drop_window_days as days_back
+    from params
+    union all
+    select
+        'previous_window_start' as probe,
+        2 * drop_window_days as days_back
+    from params
+),
+
 spend_probes as (
     select
-        customer_id,
-        warning_date,
-        'now' as probe,
-        warning_date as probe_date
-    from customer_days
-
-    union all
-
-    select
         customer_days.customer_id,
         customer_days.warning_date,
-        'spend_window_start' as probe,
-        customer_days.warning_date - params.spend_window_days as probe_date
+        probe_offsets.probe,
+        customer_days.warning_date - probe_offsets.days_back as probe_date
     from customer_days
-    cross join params
-
-    union all
-
-    select
-        customer_days.customer_id,
-        customer_days.warning_date,
-        'drop_window_start' as probe,
-        customer_days.warning_date - params.drop_window_days as probe_date
-    from customer_days
-    cross join params
-
-    union all
-
-    select
-        customer_days.customer_id,
-        customer_days.warning_date,
-        'previous_window_start' as probe,
-        customer_days.warning_date - 2 * params.drop_window_days as probe_date
-    from customer_days
-    cross join params
+    cross join probe_offsets
 ),
 
 spend_timeline as (
