@@ -30,16 +30,35 @@ class RunSummary:
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    engine: str = "duckdb"
+    # Wall-clock seconds per stage: "ingest" (every raw asset), "dbt" (the dbt step: on
+    # Spark with the Parquet export and import), "publish".
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = False) -> RunSummary:
+def run_pipeline(
+    warehouse: Warehouse,
+    as_of: date,
+    *,
+    full_refresh: bool = False,
+    engine: str | None = None,
+) -> RunSummary:
     """Materialize every asset in one in-process Dagster run: ingestion of every drop date that
-    landed (unchanged files are skipped), `dbt build`, then commit and publish."""
+    landed (unchanged files are skipped), `dbt build` on the warehouse's engine (or `engine`:
+    "duckdb" or "spark"), then commit and publish."""
     import dagster as dg
 
     from pipelines.dbt.prepare import prepare_manifest
 
     started = time.monotonic()
+    if engine is not None and engine != warehouse.engine:
+        warehouse = Warehouse(
+            path=warehouse.path,
+            landing_dir=warehouse.landing_dir,
+            published_dir=warehouse.published_dir,
+            engine=engine,
+            spark_dir=warehouse.spark_dir,
+        )
     prepare_manifest()
     from pipelines.definitions import definitions  # after the manifest exists
     from pipelines.ingest.load import landed_partitions
@@ -62,7 +81,7 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
         if os.environ.get("DAGSTER_HOME")
         else dg.DagsterInstance.ephemeral()
     )
-    summary = RunSummary(success=False, as_of=as_of, partitions=partitions)
+    summary = RunSummary(success=False, as_of=as_of, partitions=partitions, engine=warehouse.engine)
     result = None
     try:
         result = job.execute_in_process(
@@ -82,6 +101,7 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
         if run_id:
             warehouse.end(run_id)  # drops the working file of a failed run, releases the lock
     if result is not None:
+        summary.stage_seconds = stage_seconds(instance, result.run_id)
         for evaluation in result.get_asset_check_evaluations():
             if evaluation.passed:
                 summary.checks_passed += 1
@@ -99,6 +119,19 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
     )
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def stage_seconds(instance, run_id: str) -> dict[str, float]:
+    """Seconds of each step, summed per stage: "ingest" (the raw assets), "dbt", "publish"
+    (the run is in process, so steps never overlap)."""
+    totals: dict[str, float] = {}
+    for stats in instance.get_run_step_stats(run_id):
+        if stats.start_time is None or stats.end_time is None:
+            continue
+        key = stats.step_key
+        stage = "ingest" if key.startswith("raw") else "dbt" if key.startswith("dbt") else key
+        totals[stage] = totals.get(stage, 0.0) + stats.end_time - stats.start_time
+    return {name: round(seconds, 2) for name, seconds in totals.items()}
 
 
 def failure_message(result) -> str:
@@ -124,7 +157,12 @@ def load_counts(warehouse_file: Path) -> list[tuple]:
 
 def print_summary(summary: RunSummary) -> None:
     span = f"{summary.partitions[0]} .. {summary.partitions[-1]}" if summary.partitions else "none"
-    print(f"as of {summary.as_of}  drop dates {span}  ({summary.seconds:.1f} s)")
+    print(
+        f"as of {summary.as_of}  drop dates {span}  engine {summary.engine}  "
+        f"({summary.seconds:.1f} s)"
+    )
+    if summary.stage_seconds:
+        print("  ".join(f"{name} {secs:.1f} s" for name, secs in summary.stage_seconds.items()))
     if summary.loads:
         print(f"{'source':<20}{'files':>7}{'landed':>12}{'loaded':>12}{'quarantined':>13}")
         for source, files, landed, loaded, quarantined in summary.loads:
@@ -164,7 +202,11 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     warehouse = Warehouse(
-        path=args.warehouse, landing_dir=args.landing, published_dir=args.published or ""
+        path=args.warehouse,
+        landing_dir=args.landing,
+        published_dir=args.published or "",
+        engine=args.engine,
+        spark_dir=args.spark_dir or "",
     )
     if not warehouse.landing_root.is_dir():
         print(f"landing folder {warehouse.landing_root} does not exist", file=sys.stderr)
@@ -252,6 +294,17 @@ def parser() -> argparse.ArgumentParser:
         "--as-of", default=None, help="business date YYYY-MM-DD (default: today, Asia/Shanghai)"
     )
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    run.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default=os.environ.get("PARTNER_WAREHOUSE_ENGINE", "duckdb"),
+        help="engine of the dbt models (spark: needs the `spark` extra and Java 17)",
+    )
+    run.add_argument(
+        "--spark-dir",
+        default=None,
+        help="Spark's tables and lake (default: spark/ beside the warehouse)",
+    )
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser("serve", help="serve the dashboards and the Dagster UI")

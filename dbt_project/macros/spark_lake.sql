@@ -12,7 +12,7 @@
     object-store URI (s3a://...) on a cluster. On DuckDB both render nothing. -#}
 
 {% macro lake_root() -%}
-    {{- env_var('PARTNER_WAREHOUSE_LAKE', 'data/lake') -}}
+    {{- env_var('PARTNER_WAREHOUSE_LAKE', '../data/lake') -}}
 {%- endmacro %}
 
 {% macro register_raw_sources() -%}

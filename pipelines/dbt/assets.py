@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -16,6 +17,13 @@ from dagster_dbt import (
 )
 
 from pipelines.dbt.project import dbt_project
+from pipelines.spark import (
+    dbt_environment,
+    dbt_target,
+    export_raw_tables,
+    import_published_tables,
+    lake_root,
+)
 from pipelines.warehouse import FULL_REFRESH_TAG, Warehouse, run_as_of
 
 
@@ -36,17 +44,31 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
 
 @contextmanager
-def warehouse_env(path: str) -> Iterator[None]:
-    """dbt reads the file to build from PARTNER_WAREHOUSE_PATH (profiles.yml)."""
-    previous = os.environ.get("PARTNER_WAREHOUSE_PATH")
-    os.environ["PARTNER_WAREHOUSE_PATH"] = path
+def dbt_env(variables: Mapping[str, str]) -> Iterator[None]:
+    """dbt reads the file to build (PARTNER_WAREHOUSE_PATH) and, on Spark, the Spark folder
+    and the lake (PARTNER_WAREHOUSE_SPARK_DIR, PARTNER_WAREHOUSE_LAKE) from the environment."""
+    previous = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("PARTNER_WAREHOUSE_PATH", None)
-        else:
-            os.environ["PARTNER_WAREHOUSE_PATH"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def dbt_build_args(as_of: str, engine: str, full_refresh: bool) -> list[str]:
+    args = ["build", "--vars", json.dumps({"as_of": as_of}), "--target", dbt_target(engine)]
+    if engine == "spark":
+        # Unit tests pin the rules on fixed rows; they are engine-independent and run on
+        # DuckDB (they pass on Spark too: `dbt test --target spark --select test_type:unit`),
+        # while on a local SparkSession they cost a minute per build.
+        args += ["--exclude-resource-type", "unit_test"]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
 
 
 @dbt_assets(
@@ -58,8 +80,21 @@ def warehouse_env(path: str) -> Iterator[None]:
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     working = warehouse.begin(context.run.run_id)
-    args = ["build", "--vars", json.dumps({"as_of": run_as_of(context.run.tags).isoformat()})]
-    if context.run.tags.get(FULL_REFRESH_TAG) == "true":
-        args.append("--full-refresh")
-    with warehouse_env(str(working)):
+    engine = warehouse.engine
+    args = dbt_build_args(
+        run_as_of(context.run.tags).isoformat(),
+        engine,
+        context.run.tags.get(FULL_REFRESH_TAG) == "true",
+    )
+    lake = lake_root(warehouse.spark_root)
+    if engine == "spark":
+        with duckdb.connect(str(working)) as con:
+            exported = export_raw_tables(con, lake)
+        context.log.info(f"raw tables exported to {lake / 'raw'}: {exported}")
+    with dbt_env(dbt_environment(working, engine, warehouse.spark_root)):
         yield from dbt.cli(args, context=context).stream()
+    if engine == "spark":
+        # Reached only when the build succeeded (a failed build raises from the stream).
+        with duckdb.connect(str(working)) as con:
+            imported = import_published_tables(con, lake)
+        context.log.info(f"{len(imported)} tables published from Spark into the working file")

@@ -178,7 +178,7 @@ final as (
         flagged.invitation_channel,
         flagged.customer_manager_id,
         flagged.event_time,
-        flagged.seq as event_seq,
+        cast(flagged.seq as bigint) as event_seq,
         walk.rejection_reason is null as is_accepted,
         walk.rejection_reason,
         flagged._partition_date
