@@ -129,7 +129,15 @@ def stage_seconds(instance, run_id: str) -> dict[str, float]:
         if stats.start_time is None or stats.end_time is None:
             continue
         key = stats.step_key
-        stage = "ingest" if key.startswith("raw") else "dbt" if key.startswith("dbt") else key
+        stage = (
+            "ingest"
+            if key.startswith("raw")
+            else "dbt"
+            if key.startswith("dbt")
+            else "publish"
+            if key.startswith("published")
+            else key
+        )
         totals[stage] = totals.get(stage, 0.0) + stats.end_time - stats.start_time
     return {name: round(seconds, 2) for name, seconds in totals.items()}
 
