@@ -53,10 +53,21 @@ def run(root: Path, engine: str) -> tuple[Path, RunSummary]:
     return published, summary
 
 
+# Speed only, never results: on a few hundred rows Spark's code generation and the JIT's
+# optimizing compiler cost more than they save (README "Spark", settings).
+FAST_LOCAL_SPARK = {
+    "PARTNER_WAREHOUSE_SPARK_CODEGEN": "false",
+    "PARTNER_WAREHOUSE_SPARK_JAVA_OPTIONS": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+}
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> dict[str, Path]:
     duckdb_file, _ = run(tmp_path_factory.mktemp("duckdb"), "duckdb")
-    spark_file, summary = run(tmp_path_factory.mktemp("spark"), "spark")
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in FAST_LOCAL_SPARK.items():
+            env.setenv(name, value)
+        spark_file, summary = run(tmp_path_factory.mktemp("spark"), "spark")
     assert summary.engine == "spark" and summary.stage_seconds["dbt"] > 0
     return {"duckdb": duckdb_file, "spark": spark_file}
 
