@@ -10,10 +10,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipelines.warehouse import AS_OF_TAG, FULL_REFRESH_TAG, Warehouse, today_in_shanghai
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 PARTITION_RANGE_START = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END = "dagster/asset_partition_range_end"
@@ -121,23 +125,17 @@ def run_pipeline(
     return summary
 
 
-def stage_seconds(instance, run_id: str) -> dict[str, float]:
-    """Seconds of each step, summed per stage: "ingest" (the raw assets), "dbt", "publish"
-    (the run is in process, so steps never overlap)."""
+# Step keys by their first part: the raw assets, the dbt assets, the publish asset.
+STAGES = {"raw": "ingest", "dbt_models": "dbt", "published": "publish"}
+
+
+def stage_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Seconds of each stage of a run, its steps summed (in process: steps never overlap)."""
     totals: dict[str, float] = {}
     for stats in instance.get_run_step_stats(run_id):
         if stats.start_time is None or stats.end_time is None:
             continue
-        key = stats.step_key
-        stage = (
-            "ingest"
-            if key.startswith("raw")
-            else "dbt"
-            if key.startswith("dbt")
-            else "publish"
-            if key.startswith("published")
-            else key
-        )
+        stage = STAGES.get(stats.step_key.split("__")[0], stats.step_key)
         totals[stage] = totals.get(stage, 0.0) + stats.end_time - stats.start_time
     return {name: round(seconds, 2) for name, seconds in totals.items()}
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from handmade_landing import write_landing
 
 from pipelines.cli import RunSummary, run_pipeline
 from pipelines.published import published_warehouse
+from pipelines.sources import SOURCES
 from pipelines.warehouse import Warehouse
 
 AS_OF = date(2026, 7, 20)
@@ -42,9 +45,7 @@ pytestmark = [
 ]
 
 
-def run(root: Path, engine: str) -> tuple[Path, RunSummary]:
-    landing = write_landing(root / "landing")
-    warehouse = Warehouse(path=str(root / "warehouse.duckdb"), landing_dir=str(landing))
+def run(warehouse: Warehouse, engine: str) -> tuple[Path, RunSummary]:
     summary = run_pipeline(warehouse, AS_OF, engine=engine)
     assert summary.success, summary.error
     assert not summary.checks_failed
@@ -62,21 +63,42 @@ FAST_LOCAL_SPARK = {
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> dict[str, Path]:
-    duckdb_file, _ = run(tmp_path_factory.mktemp("duckdb"), "duckdb")
+def fast_spark() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as env:
         for name, value in FAST_LOCAL_SPARK.items():
             env.setenv(name, value)
-        spark_file, summary = run(tmp_path_factory.mktemp("spark"), "spark")
+        yield
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory, fast_spark: None) -> dict[str, Warehouse]:
+    """One warehouse per engine, each with its own copy of the hand-made landing set."""
+    built = {}
+    for engine in ("duckdb", "spark"):
+        root = tmp_path_factory.mktemp(engine)
+        landing = write_landing(root / "landing")
+        built[engine] = Warehouse(path=str(root / "warehouse.duckdb"), landing_dir=str(landing))
+    return built
+
+
+@pytest.fixture(scope="module")
+def published(warehouses: dict[str, Warehouse]) -> dict[str, Path]:
+    duckdb_file, _ = run(warehouses["duckdb"], "duckdb")
+    spark_file, summary = run(warehouses["spark"], "spark")
     assert summary.engine == "spark" and summary.stage_seconds["dbt"] > 0
     return {"duckdb": duckdb_file, "spark": spark_file}
 
 
-@pytest.fixture(scope="module")
-def both(published: dict[str, Path]) -> duckdb.DuckDBPyConnection:
+def attached(published: dict[str, Path]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for name, path in published.items():
         con.execute(f"attach '{path}' as {name} (read_only)")
+    return con
+
+
+@pytest.fixture(scope="module")
+def both(published: dict[str, Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = attached(published)
     yield con
     con.close()
 
@@ -148,3 +170,55 @@ def test_money_is_exact_to_the_cent(both: duckdb.DuckDBPyConnection) -> None:
     spark = both.execute(totals.format(catalog="spark")).fetchone()
     assert spark == duck
     assert duck[2] > 0
+
+
+# A third drop date: a late event disassociates C2 from R1 on 06-11 at 08:00 (C2's usage
+# of 06-11 now belongs to nobody: an old partition changes), and C1 consumes on 07-08 (a
+# new partition). The second run is incremental on both engines.
+LATE_DROP = "2026-07-10"
+LATE_ROWS = {
+    "associations": [["E7", "C2", "R1", "disassociate", "", "", "", "2026-06-11 08:00:00"]],
+    "consumption": [["2026-07-08", "C1", "RS-2", "OBS", "3.00", "0.00", "3.00"]],
+}
+
+
+def land_late_drop(landing: Path) -> None:
+    for source, rows in LATE_ROWS.items():
+        folder = landing / source / LATE_DROP
+        folder.mkdir(parents=True)
+        frame = pl.DataFrame(rows, schema=SOURCES[source].columns, orient="row")
+        frame.write_csv(folder / f"{source}.csv")
+
+
+def consumption_rows(con: duckdb.DuckDBPyConnection, catalog: str) -> set[tuple]:
+    rows = con.execute(
+        f"select transaction_id, owner_partner_id from {catalog}.marts.incentive_details "
+        "where transaction_type = 'consumption'"
+    ).fetchall()
+    return set(rows)
+
+
+def test_an_incremental_run_stays_equal(
+    warehouses: dict[str, Warehouse], published: dict[str, Path]
+) -> None:
+    with attached(published) as con:
+        before = consumption_rows(con, "duckdb")
+    again = {}
+    for engine, warehouse in warehouses.items():
+        land_late_drop(warehouse.landing_root)
+        again[engine], _ = run(warehouse, engine)
+    spark_table = (
+        warehouses["spark"].spark_root
+        / "spark-warehouse"
+        / "intermediate.db"
+        / "int_consumption_attributed"
+    )
+    # Spark kept its incremental table, partitioned by drop date (insert_overwrite).
+    assert (spark_table / f"_partition_date={LATE_DROP}").is_dir()
+    with attached(again) as con:
+        after = consumption_rows(con, "duckdb")
+        assert after != before  # the late drop changed the details: the check is not vacuous
+        assert ("consumption:RS-1:2026-06-11", "R1") in before - after
+        for name in sorted(tables(con, "duckdb", "marts")):
+            table = f"marts.{name}"
+            assert sorted_rows(con, "spark", table) == sorted_rows(con, "duckdb", table), table
