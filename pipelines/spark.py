@@ -19,6 +19,7 @@ in the dbt subprocess.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -30,10 +31,14 @@ PUBLISHED_SCHEMAS = ("marts", "seeds")
 
 
 def dbt_target(engine: str) -> str:
-    """The profiles.yml output that builds with this engine."""
+    """The profiles.yml output that builds with this engine: for Spark, `spark` (a
+    SparkSession in the dbt process) unless PARTNER_WAREHOUSE_SPARK_TARGET names another
+    (`spark_thrift`: a cluster's Thrift server)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
-    return "dev" if engine == "duckdb" else "spark"
+    return (
+        "dev" if engine == "duckdb" else os.environ.get("PARTNER_WAREHOUSE_SPARK_TARGET", "spark")
+    )
 
 
 def dbt_environment(warehouse_file: Path, engine: str, spark_root: Path) -> dict[str, str]:
