@@ -136,21 +136,22 @@
     {{ return(['_partition_date']) }}
 {%- endmacro %}
 
-{#- The condition on a consumption row `alias` that selects it for reprocessing, given
-    the subquery of changed customers: the row itself (replaced by key), or on Spark its
-    whole partition (`source` is the staged consumption the partitions are read from). -#}
+{#- The condition on a consumption row `alias` that selects it for reprocessing, given the
+    relation `changed_customers` (a CTE with column customer_id): the row itself when it
+    belongs to a changed customer (it is replaced by key), or on Spark its whole partition
+    (`source` is the staged consumption the partitions are read from). -#}
 {% macro consumption_reprocessed(alias, source, changed_customers) -%}
     {{ return(adapter.dispatch('consumption_reprocessed')(alias, source, changed_customers)) }}
 {%- endmacro %}
 
 {% macro default__consumption_reprocessed(alias, source, changed_customers) -%}
-    {{ alias }}.customer_id in {{ changed_customers }}
+    {{ alias }}.customer_id in (select changed.customer_id from {{ changed_customers }} as changed)
 {%- endmacro %}
 
 {% macro spark__consumption_reprocessed(alias, source, changed_customers) -%}
     {{ alias }}._partition_date in (
         select touched._partition_date
         from {{ source }} as touched
-        where touched.customer_id in {{ changed_customers }}
+        where touched.customer_id in (select changed.customer_id from {{ changed_customers }} as changed)
     )
 {%- endmacro %}

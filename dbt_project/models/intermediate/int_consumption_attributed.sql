@@ -40,25 +40,31 @@ fingerprints as (
     group by customer_id
 ),
 
+{#- written before the fingerprint existed: everything is reprocessed once -#}
+{% set reprocess_changes = is_incremental() and relation_has_column(this, '_association_fingerprint') %}
+
+{% if reprocess_changes %}
+    changed_customers as (
+        select done.customer_id
+        from (
+            select distinct
+                written.customer_id,
+                written._association_fingerprint
+            from {{ this }} as written
+        ) as done
+        left join fingerprints on done.customer_id = fingerprints.customer_id
+        where done._association_fingerprint is distinct from fingerprints.association_fingerprint
+    ),
+{% endif %}
+
 consumption as (
     select new_rows.* from {{ ref('stg_raw__consumption') }} as new_rows
-    {#- written before the fingerprint existed: everything is reprocessed once -#}
-    {% if is_incremental() and relation_has_column(this, '_association_fingerprint') %}
+    {% if reprocess_changes %}
         where
             new_rows._partition_date > (
                 select coalesce(max(done._partition_date), date '1900-01-01') from {{ this }} as done
             )
-            or {{ consumption_reprocessed('new_rows', ref('stg_raw__consumption'), '(
-                select done.customer_id
-                from (
-                    select distinct
-                        written.customer_id,
-                        written._association_fingerprint
-                    from ' ~ this ~ ' as written
-                ) as done
-                left join fingerprints on done.customer_id = fingerprints.customer_id
-                where done._association_fingerprint is distinct from fingerprints.association_fingerprint
-            )') }}
+            or {{ consumption_reprocessed('new_rows', ref('stg_raw__consumption'), 'changed_customers') }}
     {% endif %}
 ),
 
