@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -29,6 +30,9 @@ from pipelines.warehouse import (
 # Room a run needs beside the warehouse: its working copy and its published copy, plus growth.
 SPACE_MARGIN_BYTES = 64 << 20
 
+if TYPE_CHECKING:
+    import dagster as dg
+
 
 @dataclass
 class RunSummary:
@@ -42,11 +46,15 @@ class RunSummary:
     checks_failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     rebuild: str = ""  # the command that rebuilds the warehouse from its landing files
-    stage_seconds: dict[str, float] = field(default_factory=dict)  # ingest, dbt, publish
+    engine: str = "duckdb"
+    # Wall-clock seconds per stage: "ingest" (every raw asset), "dbt" (the dbt step: on
+    # Spark with the Parquet export and import), "publish".
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
             "success": self.success,
+            "engine": self.engine,
             "as_of": self.as_of.isoformat(),
             "partitions": len(self.partitions),
             "published": str(self.published) if self.published else None,
@@ -62,14 +70,29 @@ class RunSummary:
         }
 
 
-def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = False) -> RunSummary:
+def run_pipeline(
+    warehouse: Warehouse,
+    as_of: date,
+    *,
+    full_refresh: bool = False,
+    engine: str | None = None,
+) -> RunSummary:
     """Materialize every asset in one in-process Dagster run: ingestion of every drop date that
-    landed (unchanged files are skipped), `dbt build`, then commit and publish."""
+    landed (unchanged files are skipped), `dbt build` on the warehouse's engine (or `engine`:
+    "duckdb" or "spark"), then commit and publish."""
     import dagster as dg
 
     from pipelines.dbt.prepare import prepare_manifest
 
     started = time.monotonic()
+    if engine is not None and engine != warehouse.engine:
+        warehouse = Warehouse(
+            path=warehouse.path,
+            landing_dir=warehouse.landing_dir,
+            published_dir=warehouse.published_dir,
+            engine=engine,
+            spark_dir=warehouse.spark_dir,
+        )
     prepare_manifest()
     from pipelines.definitions import definitions  # after the manifest exists
     from pipelines.ingest.load import landed_partitions
@@ -86,7 +109,11 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
         else dg.DagsterInstance.ephemeral()
     )
     summary = RunSummary(
-        success=False, as_of=as_of, partitions=partitions, rebuild=warehouse.rebuild_hint()
+        success=False,
+        as_of=as_of,
+        partitions=partitions,
+        rebuild=warehouse.rebuild_hint(),
+        engine=warehouse.engine,
     )
     result = None
     try:
@@ -129,40 +156,19 @@ def run_pipeline(warehouse: Warehouse, as_of: date, *, full_refresh: bool = Fals
     return summary
 
 
-def stage_of(step_key: str) -> str:
-    """The stage a step belongs to: ingestion of a raw asset (with its checks), dbt, publish."""
-    if step_key.startswith("raw__"):
-        return "ingest"
-    if step_key.startswith("publish"):
-        return "publish"
-    return "dbt"
+# Step keys by their first part: the raw assets, the dbt assets, the publish asset.
+STAGES = {"raw": "ingest", "dbt_models": "dbt", "published": "publish"}
 
 
-def stage_seconds(instance, run_id: str) -> dict[str, float]:
-    """Seconds spent in each stage: the summed durations of its steps (in process, steps run
-    one after the other)."""
-    import dagster as dg
-
-    started: dict[str, float] = {}
-    seconds: dict[str, float] = {}
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None or event.step_key is None:
+def stage_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Seconds of each stage of a run, its steps summed (in process: steps never overlap)."""
+    totals: dict[str, float] = {}
+    for stats in instance.get_run_step_stats(run_id):
+        if stats.start_time is None or stats.end_time is None:
             continue
-        if event.event_type == dg.DagsterEventType.STEP_START:
-            started[event.step_key] = entry.timestamp
-        elif (
-            event.event_type
-            in (
-                dg.DagsterEventType.STEP_SUCCESS,
-                dg.DagsterEventType.STEP_FAILURE,
-            )
-            and event.step_key in started
-        ):
-            stage = stage_of(event.step_key)
-            elapsed = entry.timestamp - started[event.step_key]
-            seconds[stage] = seconds.get(stage, 0.0) + elapsed
-    return seconds
+        stage = STAGES.get(stats.step_key.split("__")[0], stats.step_key)
+        totals[stage] = totals.get(stage, 0.0) + stats.end_time - stats.start_time
+    return {name: round(seconds, 2) for name, seconds in totals.items()}
 
 
 def failure_message(result) -> str:
@@ -221,7 +227,12 @@ def warehouse_problem(warehouse: Warehouse) -> str | None:
 
 def print_summary(summary: RunSummary) -> None:
     span = f"{summary.partitions[0]} .. {summary.partitions[-1]}" if summary.partitions else "none"
-    print(f"as of {summary.as_of}  drop dates {span}  ({summary.seconds:.1f} s)")
+    print(
+        f"as of {summary.as_of}  drop dates {span}  engine {summary.engine}  "
+        f"({summary.seconds:.1f} s)"
+    )
+    if summary.stage_seconds:
+        print("  ".join(f"{name} {secs:.1f} s" for name, secs in summary.stage_seconds.items()))
     if summary.loads:
         print(f"{'source':<20}{'files':>7}{'landed':>12}{'loaded':>12}{'quarantined':>13}")
         for source, files, landed, loaded, quarantined in summary.loads:
@@ -267,7 +278,11 @@ def warehouse_of(args: argparse.Namespace) -> Warehouse | None:
     """The warehouse the arguments name, or None (said on stderr) if its landing folder is
     missing."""
     warehouse = Warehouse(
-        path=args.warehouse, landing_dir=args.landing, published_dir=args.published or ""
+        path=args.warehouse,
+        landing_dir=args.landing,
+        published_dir=args.published or "",
+        engine=args.engine,
+        spark_dir=args.spark_dir or "",
     )
     if not warehouse.landing_root.is_dir():
         print(f"landing folder {warehouse.landing_root} does not exist", file=sys.stderr)
@@ -387,6 +402,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def engine_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default=os.environ.get("PARTNER_WAREHOUSE_ENGINE", "duckdb"),
+        help="engine of the dbt models (spark: needs the `spark` extra and Java 17)",
+    )
+    command.add_argument(
+        "--spark-dir",
+        default=None,
+        help="Spark's tables and lake (default: spark/ beside the warehouse)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="partner-warehouse", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -421,6 +450,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     run.add_argument("--json", default=None, help="also write the run's summary to this file")
+    engine_arguments(run)
     run.set_defaults(func=cmd_run)
 
     rebuild = sub.add_parser(
@@ -431,6 +461,7 @@ def parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--warehouse", default="data/warehouse.duckdb")
     rebuild.add_argument("--published", default=None)
     rebuild.add_argument("--as-of", default=None, help="business date YYYY-MM-DD")
+    engine_arguments(rebuild)
     rebuild.set_defaults(func=cmd_rebuild)
 
     reliability = sub.add_parser(

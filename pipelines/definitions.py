@@ -20,6 +20,8 @@ def warehouse_from_env() -> Warehouse:
         path=os.environ.get("PARTNER_WAREHOUSE_FILE", "data/warehouse.duckdb"),
         landing_dir=os.environ.get("PARTNER_WAREHOUSE_LANDING", "data/landing"),
         published_dir=os.environ.get("PARTNER_WAREHOUSE_PUBLISHED", ""),
+        engine=os.environ.get("PARTNER_WAREHOUSE_ENGINE", "duckdb"),
+        spark_dir=os.environ.get("PARTNER_WAREHOUSE_SPARK_DIR", ""),
     )
 
 

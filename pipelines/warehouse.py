@@ -156,6 +156,11 @@ class Warehouse(dg.ConfigurableResource):
     path: str = "data/warehouse.duckdb"
     landing_dir: str = "data/landing"
     published_dir: str = ""  # default: `published/` beside the warehouse file
+    # Which engine runs the dbt models: "duckdb" (in the working file) or "spark" (raw
+    # layer and marts exchanged as Parquet, pipelines/spark.py). Ingestion and publishing
+    # are the same for both.
+    engine: str = "duckdb"
+    spark_dir: str = ""  # Spark's tables, metastore and Parquet lake; default: `spark/` beside the warehouse file
 
     @property
     def warehouse_file(self) -> Path:
@@ -171,6 +176,14 @@ class Warehouse(dg.ConfigurableResource):
             Path(self.published_dir).resolve()
             if self.published_dir
             else self.warehouse_file.parent / "published"
+        )
+
+    @property
+    def spark_root(self) -> Path:
+        return (
+            Path(self.spark_dir).resolve()
+            if self.spark_dir
+            else self.warehouse_file.parent / "spark"
         )
 
     @property

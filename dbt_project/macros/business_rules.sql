@@ -22,7 +22,7 @@
 
 {#- Billing period YYYYMM of a date or timestamp (times are Asia/Shanghai wall time). -#}
 {% macro billing_period(expr) -%}
-    strftime({{ expr }}, '%Y%m')
+    {{ format_time(expr, '%Y%m') }}
 {%- endmacro %}
 
 {#- Money rounding: half-up (away from zero) to 0.01, as DECIMAL(18,2).

@@ -17,7 +17,7 @@ source_amounts as (
     where order_status != 'cancelled' and refund_time is not null and refund_amount is not null
     union all
     select
-        'consumption:' || resource_id || ':' || strftime(usage_date, '%Y-%m-%d') as transaction_id,
+        'consumption:' || resource_id || ':' || {{ format_time('usage_date', '%Y-%m-%d') }} as transaction_id,
         paid_amount as source_amount
     from {{ ref('stg_raw__consumption') }}
 ),

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -15,6 +16,13 @@ from dagster_dbt import (
 )
 
 from pipelines.dbt.project import dbt_project
+from pipelines.spark import (
+    dbt_environment,
+    dbt_target,
+    export_raw_tables,
+    import_published_tables,
+    lake_root,
+)
 from pipelines.warehouse import FULL_REFRESH_TAG, Warehouse, run_as_of
 
 
@@ -35,11 +43,12 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
 
 @contextmanager
-def dbt_env(values: dict[str, str]) -> Iterator[None]:
-    """Environment variables for the dbt subprocess: PARTNER_WAREHOUSE_PATH, the file to
-    build (profiles.yml), and PARTNER_WAREHOUSE_AS_OF, the business date (macro as_of)."""
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
+def dbt_env(variables: Mapping[str, str]) -> Iterator[None]:
+    """Environment variables for the dbt subprocess: the file to build
+    (PARTNER_WAREHOUSE_PATH), the business date (PARTNER_WAREHOUSE_AS_OF, macro as_of) and,
+    on Spark, the Spark folder and the lake (PARTNER_WAREHOUSE_SPARK_DIR, PARTNER_WAREHOUSE_LAKE)."""
+    previous = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
     try:
         yield
     finally:
@@ -48,6 +57,16 @@ def dbt_env(values: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:
+    # Unit tests check the SQL, not the data: they run in CI (tests/dbt), not every day.
+    # The as-of date is not a --vars flag: any change of --vars makes dbt re-parse the
+    # whole project (see macro as_of_text).
+    args = ["build", "--target", dbt_target(engine), "--exclude-resource-type", "unit_test"]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
 
 
 @dbt_assets(
@@ -59,13 +78,21 @@ def dbt_env(values: dict[str, str]) -> Iterator[None]:
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     working = warehouse.begin(context.run.run_id)
-    # Unit tests check the SQL, not the data: they run in CI (tests/dbt), not every day.
-    args = ["build", "--exclude-resource-type", "unit_test"]
-    if context.run.tags.get(FULL_REFRESH_TAG) == "true":
-        args.append("--full-refresh")
+    engine = warehouse.engine
+    args = dbt_build_args(engine, context.run.tags.get(FULL_REFRESH_TAG) == "true")
+    lake = lake_root(warehouse.spark_root)
+    if engine == "spark":
+        with duckdb.connect(str(working)) as con:
+            exported = export_raw_tables(con, lake)
+        context.log.info(f"raw tables exported to {lake / 'raw'}: {exported}")
     env = {
-        "PARTNER_WAREHOUSE_PATH": str(working),
+        **dbt_environment(working, engine, warehouse.spark_root),
         "PARTNER_WAREHOUSE_AS_OF": run_as_of(context.run.tags).isoformat(),
     }
     with dbt_env(env):
         yield from dbt.cli(args, context=context).stream()
+    if engine == "spark":
+        # Reached only when the build succeeded (a failed build raises from the stream).
+        with duckdb.connect(str(working)) as con:
+            imported = import_published_tables(con, lake)
+        context.log.info(f"{len(imported)} tables published from Spark into the working file")

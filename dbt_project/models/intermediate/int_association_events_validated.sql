@@ -75,7 +75,7 @@ flagged as (
             events.event_type = 'associate'
             and events.invitation_channel = 'offline'
             and customers.account_created_at
-            < events.event_time - to_days(params.max_account_age_days),
+            < events.event_time - {{ interval_days('params.max_account_age_days') }},
             false
         ) as is_account_too_old,
         coalesce(
@@ -113,9 +113,9 @@ walk as (
     select distinct
         customer_id,
         0 as seq,
-        cast(null as varchar) as event_id,
-        cast(null as varchar) as rejection_reason,
-        cast(null as varchar) as state_partner_id,
+        cast(null as string) as event_id,
+        cast(null as string) as rejection_reason,
+        cast(null as string) as state_partner_id,
         cast(null as timestamp) as state_last_disassociated_at
     from flagged
 
@@ -157,10 +157,10 @@ walk as (
                 when
                     flagged.event_type = 'disassociate'
                     and flagged.event_time
-                    < walk.state_last_disassociated_at + to_months(flagged.cooldown_months)
+                    < walk.state_last_disassociated_at + {{ interval_months('flagged.cooldown_months') }}
                     then 'second disassociation within ' || flagged.cooldown_months
                         || ' months of the previous one ('
-                        || strftime(walk.state_last_disassociated_at, '%Y-%m-%d') || ')'
+                        || {{ format_time('walk.state_last_disassociated_at', '%Y-%m-%d') }} || ')'
             end as rejection_reason
         from walk
         inner join flagged
@@ -178,7 +178,7 @@ final as (
         flagged.invitation_channel,
         flagged.customer_manager_id,
         flagged.event_time,
-        flagged.seq as event_seq,
+        cast(flagged.seq as bigint) as event_seq,
         walk.rejection_reason is null as is_accepted,
         walk.rejection_reason,
         flagged._partition_date

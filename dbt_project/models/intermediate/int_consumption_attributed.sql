@@ -1,8 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=consumption_incremental_strategy(),
         unique_key='transaction_id',
+        partition_by=consumption_partition_by(),
         on_schema_change='sync_all_columns'
     )
 }}
@@ -27,47 +28,54 @@ periods as (
 fingerprints as (
     select
         customer_id,
-        md5(string_agg(
-            association_id || '|' || strftime(associated_at, '%Y-%m-%d %H:%M:%S.%f') || '|'
-            || coalesce(strftime(disassociated_at, '%Y-%m-%d %H:%M:%S.%f'), 'open') || '|'
+        md5({{ ordered_string_agg(
+            "association_id || '|' || " ~ format_time('associated_at', '%Y-%m-%d %H:%M:%S.%f') ~ " || '|'
+            || coalesce(" ~ format_time('disassociated_at', '%Y-%m-%d %H:%M:%S.%f') ~ ", 'open') || '|'
             || partner_id || '|' || coalesce(association_type, '') || '|'
-            || coalesce(customer_manager_id, ''),
-            ',' order by associated_at, association_id
-        )) as association_fingerprint
+            || coalesce(customer_manager_id, '')",
+            "','",
+            'associated_at, association_id'
+        ) }}) as association_fingerprint
     from periods
     group by customer_id
 ),
 
+{#- written before the fingerprint existed: everything is reprocessed once -#}
+{% set reprocess_changes = is_incremental() and relation_has_column(this, '_association_fingerprint') %}
+
+{% if reprocess_changes %}
+    changed_customers as (
+        select done.customer_id
+        from (
+            select distinct
+                written.customer_id,
+                written._association_fingerprint
+            from {{ this }} as written
+        ) as done
+        left join fingerprints on done.customer_id = fingerprints.customer_id
+        where done._association_fingerprint is distinct from fingerprints.association_fingerprint
+    ),
+{% endif %}
+
 consumption as (
     select new_rows.* from {{ ref('stg_raw__consumption') }} as new_rows
-    {#- written before the fingerprint existed: everything is reprocessed once -#}
-    {% if is_incremental() and relation_has_column(this, '_association_fingerprint') %}
+    {% if reprocess_changes %}
         where
             new_rows._partition_date > (
                 select coalesce(max(done._partition_date), date '1900-01-01') from {{ this }} as done
             )
-            or new_rows.customer_id in (
-                select done.customer_id
-                from (
-                    select distinct
-                        written.customer_id,
-                        written._association_fingerprint
-                    from {{ this }} as written
-                ) as done
-                left join fingerprints on done.customer_id = fingerprints.customer_id
-                where done._association_fingerprint is distinct from fingerprints.association_fingerprint
-            )
+            or {{ consumption_reprocessed('new_rows', ref('stg_raw__consumption'), 'changed_customers') }}
     {% endif %}
 ),
 
 final as (
     select
         'consumption:' || consumption.resource_id || ':'
-        || strftime(consumption.usage_date, '%Y-%m-%d') as transaction_id,
+        || {{ format_time('consumption.usage_date', '%Y-%m-%d') }} as transaction_id,
         'consumption' as transaction_type,
-        cast(null as varchar) as order_no,
+        cast(null as string) as order_no,
         consumption.resource_id,
-        cast(null as varchar) as project_id,
+        cast(null as string) as project_id,
         consumption.customer_id,
         consumption.product_type,
         'on_demand' as billing_mode,

@@ -39,9 +39,8 @@ params as (
 
 window_days as (
     select
-        unnest(generate_series(
-            {{ as_of() }} - (params.history_days - 1), {{ as_of() }}, interval 1 day
-        )) as day_start
+        {{ time_series(as_of() ~ ' - (params.history_days - 1)', as_of(), 'interval 1 day') }}
+            as day_start
     from params
 ),
 
@@ -124,7 +123,7 @@ spend_timeline as (
         0 as is_probe,
         spend,
         cast(null as date) as warning_date,
-        cast(null as varchar) as probe
+        cast(null as string) as probe
     from daily_spend
 
     union all
@@ -248,7 +247,7 @@ expiring as (
         customer_days.warning_date,
         count(*) as expiring_resources,
         min(resources.expire_date) as first_expire_date,
-        string_agg(resources.resource_id, ', ' order by resources.expire_date, resources.resource_id)
+        {{ ordered_string_agg('resources.resource_id', "', '", 'resources.expire_date, resources.resource_id') }}
             as resource_ids
     from customer_days
     cross join params
@@ -304,7 +303,7 @@ warnings as (
         customer_manager_id,
         'arrears' as warning_type,
         'available balance ' || available_balance || ' is below zero (snapshot of '
-        || strftime(snapshot_date, '%Y-%m-%d') || ')' as detail
+        || {{ format_time('snapshot_date', '%Y-%m-%d') }} || ')' as detail
     from stats
     where available_balance < 0
 
@@ -317,7 +316,7 @@ warnings as (
         customer_manager_id,
         'low_balance' as warning_type,
         'available balance ' || available_balance || ' is under ' || low_balance_days
-        || ' days of daily spend ' || round(spend_window / spend_window_days, 2)
+        || ' days of daily spend ' || {{ round_money('spend_window / spend_window_days') }}
         || ' (spend of the last ' || spend_window_days || ' days ' || spend_window || ')'
             as detail
     from stats
@@ -335,7 +334,7 @@ warnings as (
         customer_manager_id,
         'expiring_resource' as warning_type,
         expiring_resources || ' yearly/monthly resource(s) expire within ' || expiring_days
-        || ' days, first on ' || strftime(first_expire_date, '%Y-%m-%d') || ': ' || resource_ids
+        || ' days, first on ' || {{ format_time('first_expire_date', '%Y-%m-%d') }} || ': ' || resource_ids
             as detail
     from stats
     where expiring_resources > 0
@@ -365,7 +364,7 @@ warnings as (
         customer_manager_id,
         'inactive' as warning_type,
         'no cash spend, order or consumption in the last ' || inactive_days
-        || ' days (last activity on ' || strftime(last_activity_date, '%Y-%m-%d') || ')'
+        || ' days (last activity on ' || {{ format_time('last_activity_date', '%Y-%m-%d') }} || ')'
             as detail
     from stats
     where last_activity_date <= warning_date - inactive_days

@@ -32,7 +32,7 @@ final as (
         settlement_partner_id,
         reseller_id,
         supervisor_id,
-        cast(null as varchar) as policy_id,
+        cast(null as string) as policy_id,
         cast(null as decimal(9, 6)) as rate,
         incentive_amount,
         'acceleration' as incentive_type

@@ -49,7 +49,7 @@ final as (
         transactions.transaction_id,
         transactions.transaction_type,
         transactions.order_no,
-        cast(null as varchar) as resource_id,
+        cast(null as string) as resource_id,
         transactions.project_id,
         transactions.customer_id,
         transactions.product_type,

@@ -50,7 +50,7 @@ windowed as (
         projects.start_date,
         projects.committee_approved_amount,
         coalesce(customers.is_new_customer, false) as is_new_customer,
-        cast(projects.start_date + to_months(params.window_months) as date) as window_end_exclusive,
+        cast(projects.start_date + {{ interval_months('params.window_months') }} as date) as window_end_exclusive,
         params.new_customer_cap,
         params.existing_customer_cap
     from projects
@@ -94,12 +94,12 @@ final as (
     select
         'project:' || computed.project_id as transaction_id,
         'project' as transaction_type,
-        cast(null as varchar) as order_no,
-        cast(null as varchar) as resource_id,
+        cast(null as string) as order_no,
+        cast(null as string) as resource_id,
         computed.project_id,
         computed.customer_id,
-        cast(null as varchar) as product_type,
-        cast(null as varchar) as billing_mode,
+        cast(null as string) as product_type,
+        cast(null as string) as billing_mode,
         cast(computed.booking_date as timestamp) as transaction_time,
         computed.booking_date as transaction_date,
         {{ billing_period('computed.booking_date') }} as billing_period,

@@ -54,7 +54,7 @@ confirmed as (
         event_times.paid_at,
         event_times.last_invoice_received_at,
         event_times.last_invoice_rejected_at,
-        event_times.generated_at + to_days(params.auto_confirm_days) as auto_confirm_at,
+        event_times.generated_at + {{ interval_days('params.auto_confirm_days') }} as auto_confirm_at,
         params.payment_term_days,
         statements.billing_period >= {{ billing_period(as_of()) }} as is_period_open
     from statements

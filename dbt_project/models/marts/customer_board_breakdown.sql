@@ -28,8 +28,15 @@ daily as (
 ),
 
 dimensions as (
-    select unnest(['industry', 'region', 'association_type', 'customer_kind', 'customer_manager'])
-        as dimension
+    select 'industry' as dimension
+    union all
+    select 'region' as dimension
+    union all
+    select 'association_type' as dimension
+    union all
+    select 'customer_kind' as dimension
+    union all
+    select 'customer_manager' as dimension
 ),
 
 period_values as (
@@ -175,7 +182,7 @@ months as (
         sum(new_associated) as new_associated,
         sum(disassociated) as disassociated,
         sum(contributed_revenue) as contributed_revenue,
-        arg_max(customers_at_end, period) as customers_at_end
+        max_by(customers_at_end, period) as customers_at_end
     from days
     group by partner_id, date_trunc('month', period), dimension, dimension_value
 ),

@@ -25,7 +25,7 @@ bounds as (
 days as (
     select
         partner_id,
-        unnest(generate_series(first_day, {{ as_of() }}, interval 1 day)) as day_start
+        {{ time_series('first_day', as_of(), 'interval 1 day') }} as day_start
     from bounds
     where first_day <= {{ as_of() }}
 ),

@@ -11,7 +11,7 @@ final as (
     select
         partner_id,
         cast(date_trunc('month', period) as date) as period,
-        arg_max(customers_at_end, period) as customers_at_end,
+        max_by(customers_at_end, period) as customers_at_end,
         cast(sum(new_associated) as bigint) as new_associated,
         cast(sum(disassociated) as bigint) as disassociated,
         cast(sum(contributed_revenue) as decimal(18, 2)) as contributed_revenue

@@ -21,7 +21,7 @@ final as (
         customers.customer_name,
         case
             when resources.expire_date is not null
-                then cast(resources.expire_date - {{ as_of() }} as integer)
+                then cast({{ days_between(as_of(), 'resources.expire_date') }} as integer)
         end as days_to_expiry
     from resources
     left join customers on resources.customer_id = customers.customer_id

@@ -54,12 +54,17 @@ bounds as (
 months as (
     select
         partner_id,
-        strftime(unnest(generate_series(
-            strptime(first_period || '01', '%Y%m%d'),
-            strptime(last_period || '01', '%Y%m%d'),
-            interval 1 month
-        )), '%Y%m') as reconciliation_period
-    from bounds
+        {{ billing_period('month_start') }} as reconciliation_period
+    from (
+        select
+            partner_id,
+            {{ time_series(
+                parse_time("first_period || '01'", '%Y%m%d'),
+                parse_time("last_period || '01'", '%Y%m%d'),
+                'interval 1 month'
+            ) }} as month_start
+        from bounds
+    ) as month_starts
 ),
 
 spend as (

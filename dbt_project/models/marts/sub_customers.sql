@@ -30,9 +30,9 @@ balances as (
 latest_balance as (
     select
         customer_id,
-        arg_max(available_balance, snapshot_date) as available_balance,
-        arg_max(credit_limit, snapshot_date) as credit_limit,
-        arg_max(discount_rate, snapshot_date) as discount_rate
+        max_by(available_balance, snapshot_date) as available_balance,
+        max_by(credit_limit, snapshot_date) as credit_limit,
+        max_by(discount_rate, snapshot_date) as discount_rate
     from balances
     group by customer_id
 ),

@@ -7,7 +7,7 @@ source as (
 renamed as (
     select
         cast(snapshot_date as date) as snapshot_date,
-        cast(customer_id as varchar) as customer_id,
+        cast(customer_id as string) as customer_id,
         cast(available_balance as decimal(18, 2)) as available_balance,
         cast(credit_limit as decimal(18, 2)) as credit_limit,
         cast(discount_rate as decimal(9, 6)) as discount_rate

@@ -6,19 +6,19 @@ source as (
 
 renamed as (
     select
-        cast(order_no as varchar) as order_no,
-        cast(customer_id as varchar) as customer_id,
-        cast(product_type as varchar) as product_type,
-        cast(product_name as varchar) as product_name,
+        cast(order_no as string) as order_no,
+        cast(customer_id as string) as customer_id,
+        cast(product_type as string) as product_type,
+        cast(product_name as string) as product_name,
         cast(order_time as timestamp) as order_time,
         cast(list_amount as decimal(18, 2)) as list_amount,
         cast(discount_amount as decimal(18, 2)) as discount_amount,
         cast(voucher_amount as decimal(18, 2)) as voucher_amount,
         cast(paid_amount as decimal(18, 2)) as paid_amount,
-        cast(order_status as varchar) as order_status,
+        cast(order_status as string) as order_status,
         cast(refund_time as timestamp) as refund_time,
         cast(refund_amount as decimal(18, 2)) as refund_amount,
-        cast(project_id as varchar) as project_id
+        cast(project_id as string) as project_id
     from source
 )
 

@@ -6,10 +6,10 @@ source as (
 
 renamed as (
     select
-        cast(project_id as varchar) as project_id,
-        cast(partner_id as varchar) as partner_id,
-        cast(customer_id as varchar) as customer_id,
-        cast(offering_name as varchar) as offering_name,
+        cast(project_id as string) as project_id,
+        cast(partner_id as string) as partner_id,
+        cast(customer_id as string) as customer_id,
+        cast(offering_name as string) as offering_name,
         cast(start_date as date) as start_date,
         cast(committee_approved_amount as decimal(18, 2)) as committee_approved_amount
     from source

@@ -6,11 +6,11 @@ source as (
 
 renamed as (
     select
-        cast(staff_id as varchar) as staff_id,
-        cast(partner_id as varchar) as partner_id,
-        cast(staff_name as varchar) as staff_name,
-        cast(role as varchar) as role,
-        cast(supervisor_id as varchar) as supervisor_id
+        cast(staff_id as string) as staff_id,
+        cast(partner_id as string) as partner_id,
+        cast(staff_name as string) as staff_name,
+        cast(role as string) as role,
+        cast(supervisor_id as string) as supervisor_id
     from source
 )
 

@@ -6,9 +6,9 @@ source as (
 
 renamed as (
     select
-        cast(partner_id as varchar) as partner_id,
-        cast(billing_period as varchar) as billing_period,
-        cast(event_type as varchar) as event_type,
+        cast(partner_id as string) as partner_id,
+        cast(billing_period as string) as billing_period,
+        cast(event_type as string) as event_type,
         cast(event_time as timestamp) as event_time
     from source
 )
