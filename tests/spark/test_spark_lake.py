@@ -84,7 +84,13 @@ def test_engine_selects_target_and_settings(tmp_path: Path) -> None:
     assert "PARTNER_WAREHOUSE_LAKE" not in dbt_environment(
         tmp_path / "w.duckdb", "duckdb", tmp_path
     )
-    spark_args = dbt_build_args("2026-07-20", "spark", full_refresh=True)
+    spark_args = dbt_build_args("spark", full_refresh=True)
     assert spark_args[spark_args.index("--target") + 1] == "spark"
-    assert "--full-refresh" in spark_args and "unit_test" in spark_args
-    assert "unit_test" not in dbt_build_args("2026-07-20", "duckdb", full_refresh=False)
+    assert "--full-refresh" in spark_args
+    duckdb_args = dbt_build_args("duckdb", full_refresh=False)
+    assert duckdb_args[duckdb_args.index("--target") + 1] == "dev"
+    # Unit tests run in the test suite on both engines' SQL, never in pipeline runs; the
+    # as-of date is an environment variable, never --vars (which forces a full re-parse).
+    for args in (spark_args, duckdb_args):
+        assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+        assert "--vars" not in args
