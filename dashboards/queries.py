@@ -102,9 +102,8 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pl
 @dataclass(frozen=True)
 class SearchField:
     """A detail column a search filters. A name is matched in a small directory first (`?`
-    is the LIKE pattern) and the details are filtered by the matching ids, which the
-    details' sort order (partner, transaction type, customer) lets DuckDB find by zone
-    maps: matching text on every detail row took about 1 s per search at 10M rows."""
+    is the LIKE pattern) and the details are filtered by an IN list of the matching ids:
+    matching text on every detail row took about 1 s per search at 10M rows."""
 
     column: str
     directory: str | None = None

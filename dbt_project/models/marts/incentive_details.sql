@@ -64,7 +64,4 @@ final as (
     left join staff as supervisors on incentives.supervisor_id = supervisors.staff_id
 )
 
--- Stored in this order so that DuckDB's zone maps narrow the dashboards' searches, which
--- filter by partner and then by customer (or by order number: order rows sit together).
 select * from final
-order by partner_id, transaction_type, customer_id
