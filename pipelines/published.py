@@ -9,6 +9,19 @@ import re
 from pathlib import Path
 
 CURRENT_FILE = "CURRENT"
+# The public tables of DOMAIN section 6, in schema `marts` of every published copy: their
+# names and columns are a contract with readers and are never renamed.
+PUBLIC_MARTS = (
+    "incentive_details",
+    "incentive_statements",
+    "incentive_board",
+    "indicators",
+    "customer_board_daily",
+    "customer_board_monthly",
+    "customer_warnings",
+    "sub_customers",
+    "customer_resources",
+)
 _PUBLISHED_NAME = re.compile(r"^warehouse-(\d+)\.duckdb$")
 
 

@@ -4,6 +4,7 @@ import dagster as dg
 import pytest
 
 from pipelines.dbt.prepare import prepare_manifest
+from pipelines.published import PUBLIC_MARTS
 from pipelines.sources import SOURCES
 
 
@@ -39,17 +40,7 @@ def test_dbt_sources_link_to_the_ingestion_assets(defs: dg.Definitions) -> None:
 
 
 def test_every_public_mart_is_an_asset_upstream_of_publish(defs: dg.Definitions) -> None:
-    public = {
-        "incentive_details",
-        "incentive_statements",
-        "incentive_board",
-        "indicators",
-        "customer_board_daily",
-        "customer_board_monthly",
-        "customer_warnings",
-        "sub_customers",
-        "customer_resources",
-    }
+    public = set(PUBLIC_MARTS)
     asset_graph = graph(defs)
     marts = {k.path[1] for k in asset_graph.get_all_asset_keys() if k.path[0] == "marts"}
     assert public <= marts

@@ -18,23 +18,11 @@ import pytest
 from handmade_landing import write_landing
 
 from pipelines.cli import RunSummary, run_pipeline
-from pipelines.published import published_warehouse
+from pipelines.published import PUBLIC_MARTS, published_warehouse
 from pipelines.sources import SOURCES
 from pipelines.warehouse import Warehouse
 
 AS_OF = date(2026, 7, 20)
-# DOMAIN section 6: the public marts (audit tables are written by ingestion, not by dbt).
-PUBLIC_MARTS = (
-    "incentive_details",
-    "incentive_statements",
-    "incentive_board",
-    "indicators",
-    "customer_board_daily",
-    "customer_board_monthly",
-    "customer_warnings",
-    "sub_customers",
-    "customer_resources",
-)
 
 pytestmark = [
     pytest.mark.slow,
