@@ -43,8 +43,10 @@ with right:
         go.Bar(x=xs, y=[-v for v in board["disassociated"].to_list()],
                name=ui.label("disassociated")),
     ])
+    # A tick per customer keeps small counts whole; beyond ten it crowds the axis.
+    largest = max([0, *board["new_associated"].to_list(), *board["disassociated"].to_list()])
     fig.update_layout(title=ui.label("new_and_disassociated"), barmode="relative",
-                      yaxis={"tickformat": ",d", "dtick": 1})
+                      yaxis={"tickformat": ",d", "dtick": 1 if largest <= 10 else None})
     ui.chart(fig, "cb_flow")
 revenue = [float(v) for v in board["contributed_revenue"]]
 fig = go.Figure(go.Bar(x=xs, y=revenue, text=[fmt.money(v) for v in revenue],
