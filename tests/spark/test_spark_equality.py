@@ -46,7 +46,9 @@ def run(warehouse: Warehouse, engine: str) -> tuple[Path, RunSummary]:
 # optimizing compiler cost more than they save (README "Spark", settings).
 FAST_LOCAL_SPARK = {
     "PARTNER_WAREHOUSE_SPARK_CODEGEN": "false",
-    "PARTNER_WAREHOUSE_SPARK_JAVA_OPTIONS": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    # C1 only starts fast; its code cache must still hold a whole build (a CI run ran out of
+    # it: "Out of space in CodeCache for adapters").
+    "PARTNER_WAREHOUSE_SPARK_JAVA_OPTIONS": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=256m",
 }
 
 
