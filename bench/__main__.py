@@ -12,6 +12,7 @@
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import sys
@@ -248,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         + (f" --days {args.days}" if args.days != DAYS else "")
         + (f" --engines {','.join(args.engines)}" if args.engines != [DEFAULT_ENGINE] else ""),
         "machine": {
-            "cpus": __import__("os").cpu_count(),
+            "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
