@@ -389,38 +389,58 @@ def reader_answer(warehouse: Warehouse) -> list:
 
 
 @pytest.fixture
-def readers(site: Warehouse, tmp_path) -> Iterator[tuple[Path, list[subprocess.Popen]]]:
+def readers(site: Warehouse, tmp_path) -> Iterator[tuple[Path, list[Path], list[subprocess.Popen]]]:
+    # Each reader writes to a file, not a pipe: a pipe nobody drains fills up during a long
+    # run and blocks the reader in print(), so it would never get to see the new publication.
     stop = tmp_path / "stop"
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-c", READER, str(site.published_root), str(stop)],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(4)
-    ]
-    yield stop, processes
+    outputs = [tmp_path / f"reader-{i}.jsonl" for i in range(4)]
+    processes = []
+    for output in outputs:
+        with output.open("w") as sink:
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-c", READER, str(site.published_root), str(stop)],
+                    cwd=REPO,
+                    stdout=sink,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                )
+            )
+    yield stop, outputs, processes
     stop.touch()
     for process in processes:
-        if process.poll() is None:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
 
 
+def reader_lines(outputs: list[Path]) -> list[dict]:
+    return [json.loads(line) for output in outputs for line in output.read_text().splitlines()]
+
+
+def wait_until_every_reader_saw(outputs: list[Path], answer: list, timeout: float = 60) -> None:
+    # A reader prints each answer as json.dumps of the same structure, so the text matches.
+    wanted = json.dumps(answer)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not all(wanted in o.read_text() for o in outputs):
+        time.sleep(0.1)
+
+
 def test_two_runs_at_once_while_readers_query(site: Warehouse, tmp_path, readers):
-    stop, processes = readers
+    stop, outputs, processes = readers
     old = reader_answer(site)
     land(site, "O11", "30.00")
     landing = landing_hashes(site)
-    time.sleep(1)  # the readers are reading the old publication
+    wait_until_every_reader_saw(outputs, old)
     runs = [start_run(site, "none", tmp_path / f"unused-{i}") for i in range(2)]
     results = [run.communicate(timeout=400) for run in runs]
     codes = sorted(run.returncode for run in runs)
-    time.sleep(1)  # and now the new one
+    wait_until_every_reader_saw(outputs, reader_answer(site))
     stop.touch()
-    outputs = [process.communicate(timeout=60) for process in processes]
+    for process in processes:
+        process.wait(timeout=60)
 
     # One run wins the lock and commits; the other refuses at once, naming the first.
     assert codes == [0, 1], results
@@ -434,14 +454,12 @@ def test_two_runs_at_once_while_readers_query(site: Warehouse, tmp_path, readers
     assert lock_is_free(site)
 
     answers, failures = [], []
-    for out, _err in outputs:
-        for line in out.splitlines():
-            item = json.loads(line)
-            (failures if "error" in item else answers).append(item)
+    for item in reader_lines(outputs):
+        (failures if "error" in item else answers).append(item)
     assert failures == []
     assert len(answers) > 40
     seen = {json.dumps(a["answer"]) for a in answers}
     # Every answer is wholly the old or wholly the new publication, and both were seen.
     assert seen == {json.dumps(old), json.dumps(new)}
     record("fault", name="two runs started at once", survived=True)
-    record("reads", readers=len(processes), queries=2 * len(answers), failures=len(failures))
+    record("reads", readers=len(outputs), queries=2 * len(answers), failures=len(failures))
