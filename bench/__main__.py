@@ -139,17 +139,18 @@ def pipeline_totals(published: Path) -> pl.DataFrame:
         ).pl()
 
 
-def agreement(pipeline: pl.DataFrame, floor: pl.DataFrame, peer: pl.DataFrame) -> dict:
-    """Whether the three agree on every (partner, period) total, to the cent."""
+def agreement(pipeline: pl.DataFrame, floor: pl.DataFrame, peer: pl.DataFrame | None) -> dict:
+    """Whether the pipeline agrees with the floor and the peer (if it ran) on every
+    (partner, period) total, to the cent."""
     key = ["partner_id", "billing_period"]
-    joined = (
-        pipeline.rename({"incentive_amount": "pipeline"})
-        .join(floor.rename({"incentive_amount": "floor"}), on=key, how="full", coalesce=True)
-        .join(peer.rename({"incentive_amount": "peer"}), on=key, how="full", coalesce=True)
-    )
+    others = {"floor": floor} | ({"peer": peer} if peer is not None else {})
+    joined = pipeline.rename({"incentive_amount": "pipeline"})
+    for name, totals in others.items():
+        joined = joined.join(
+            totals.rename({"incentive_amount": name}), on=key, how="full", coalesce=True
+        )
     differing = joined.filter(
-        pl.col("pipeline").ne_missing(pl.col("floor"))
-        | pl.col("pipeline").ne_missing(pl.col("peer"))
+        pl.any_horizontal(pl.col("pipeline").ne_missing(pl.col(name)) for name in others)
     )
     return {
         "agree": differing.is_empty(),
@@ -178,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--no-save", action="store_true", help="print only; do not write bench/results"
+    )
+    parser.add_argument(
+        "--no-peer",
+        action="store_true",
+        help="skip the pandas peer (it holds every row in memory: about 0.7 GiB per 1M rows)",
     )
     args = parser.parse_args(argv)
     label = args.label or f"{args.rows}"
@@ -212,8 +218,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{engine} full run: {runs[engine]['full']['seconds']:.1f} s")
     floor, floor_totals = totals_run("floor", landing, logs)
     print(f"floor: {floor['seconds']:.1f} s")
-    peer, peer_totals = totals_run("peer", landing, logs)
-    print(f"peer: {peer['seconds']:.1f} s")
+    peer, peer_totals = None, None
+    if not args.no_peer:
+        peer, peer_totals = totals_run("peer", landing, logs)
+        print(f"peer: {peer['seconds']:.1f} s")
     checks = {
         engine: agreement(
             pipeline_totals(Path(runs[engine]["full"]["summary"]["published"])),
@@ -247,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         "measured_on": date.today().isoformat(),
         "command": f"scripts/bench --rows {args.rows}"
         + (f" --days {args.days}" if args.days != DAYS else "")
-        + (f" --engines {','.join(args.engines)}" if args.engines != [DEFAULT_ENGINE] else ""),
+        + (f" --engines {','.join(args.engines)}" if args.engines != [DEFAULT_ENGINE] else "")
+        + (" --no-peer" if args.no_peer else ""),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),

@@ -8,7 +8,7 @@ peer and variable cost <= 5x the floor; fixed cost <= 10 s; one incremental day 
 the full run; every dashboard query p95 <= 200 ms; peak memory <= 4 GiB."""
 
 
-def ratio(a: float, b: float) -> str:
+def ratio(a: float, b: float | None) -> str:
     return f"{a / b:.2f}x" if b else "-"
 
 
@@ -33,12 +33,14 @@ def summary_table(result: dict) -> str:
         memory = f"{rss:,.0f}" if rss is not None else ""
         return (
             f"| {name} | {seconds:.2f} | {rate} | {memory} | "
-            f"{ratio(seconds, floor['seconds'])} | {ratio(seconds, peer['seconds'])} |"
+            f"{ratio(seconds, floor['seconds'])} | {ratio(seconds, peer and peer['seconds'])} |"
         )
 
     lines += [
         line("floor: one DuckDB query", floor["seconds"], floor["peak_rss_mib"]),
-        line("peer: pandas", peer["seconds"], peer["peak_rss_mib"]),
+        line("peer: pandas", peer["seconds"], peer["peak_rss_mib"])
+        if peer
+        else "| peer: pandas | not run (`--no-peer`) | | | | |",
         line("pipeline: full run", full["seconds"], full["peak_rss_mib"]),
         line("- ingestion", stages.get("ingest", 0.0), None),
         line("- dbt build", stages.get("dbt", 0.0), None),
@@ -66,7 +68,8 @@ def summary_table(result: dict) -> str:
         f"Incremental day = {incremental['seconds'] / full['seconds']:.0%} of the full run "
         f"(ingestion {incremental['stages'].get('ingest', 0):.1f} s, dbt "
         f"{incremental['stages'].get('dbt', 0):.1f} s).",
-        f"Totals agree (pipeline = floor = peer, {result['agreement']['totals']} partner-periods, "
+        f"Totals agree (pipeline = floor{' = peer' if peer else ''}, "
+        f"{result['agreement']['totals']} partner-periods, "
         f"{result['agreement']['grand_total']} CNY): **{result['agreement']['agree']}**"
         + "".join(
             f"; {engine}: **{other['agreement']['agree']}**"
