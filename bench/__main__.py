@@ -33,6 +33,7 @@ RESULTS = BENCH / "results"
 CONSUMPTION_ROWS_PER_SCALE = 93_000
 DAYS = 175
 DEFAULT_ENGINE = "duckdb"
+DEFAULT_PUBLISH = "copy"
 START = date(2026, 6, 1)
 
 
@@ -81,7 +82,13 @@ def one_row_landing(landing: Path, out: Path) -> None:
 
 
 def pipeline_run(
-    landing: Path, warehouse: Path, as_of: date, logs: Path, name: str, engine: str
+    landing: Path,
+    warehouse: Path,
+    as_of: date,
+    logs: Path,
+    name: str,
+    engine: str,
+    publish: str = DEFAULT_PUBLISH,
 ) -> dict:
     summary_file = logs / f"{name}.json"
     measured = measured_command(
@@ -99,6 +106,7 @@ def pipeline_run(
             "--json",
             str(summary_file),
             *(["--engine", engine] if engine != DEFAULT_ENGINE else []),
+            *(["--publish", publish] if publish != DEFAULT_PUBLISH else []),
         ],
         str(logs / f"{name}.log"),
     )
@@ -181,6 +189,12 @@ def main(argv: list[str] | None = None) -> int:
         "--no-save", action="store_true", help="print only; do not write bench/results"
     )
     parser.add_argument(
+        "--publish",
+        choices=["copy", "link"],
+        default=DEFAULT_PUBLISH,
+        help="how runs publish (link: no second copy of the warehouse on disk, for 100M)",
+    )
+    parser.add_argument(
         "--no-peer",
         action="store_true",
         help="skip the pandas peer (it holds every row in memory: about 0.7 GiB per 1M rows)",
@@ -210,10 +224,17 @@ def main(argv: list[str] | None = None) -> int:
             logs,
             f"{engine}-fixed",
             engine,
+            args.publish,
         )
         print(f"{engine} fixed cost: {runs[engine]['fixed']['seconds']:.1f} s")
         runs[engine]["full"] = pipeline_run(
-            landing, work / engine / "warehouse.duckdb", as_of, logs, f"{engine}-full", engine
+            landing,
+            work / engine / "warehouse.duckdb",
+            as_of,
+            logs,
+            f"{engine}-full",
+            engine,
+            args.publish,
         )
         print(f"{engine} full run: {runs[engine]['full']['seconds']:.1f} s")
     floor, floor_totals = totals_run("floor", landing, logs)
@@ -240,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             logs,
             f"{engine}-incremental",
             engine,
+            args.publish,
         )
         print(f"{engine} incremental day: {runs[engine]['incremental']['seconds']:.1f} s")
     main_engine = args.engines[0]
@@ -256,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": f"scripts/bench --rows {args.rows}"
         + (f" --days {args.days}" if args.days != DAYS else "")
         + (f" --engines {','.join(args.engines)}" if args.engines != [DEFAULT_ENGINE] else "")
+        + (f" --publish {args.publish}" if args.publish != DEFAULT_PUBLISH else "")
         + (" --no-peer" if args.no_peer else ""),
         "machine": {
             "cpus": os.cpu_count(),

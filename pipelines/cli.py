@@ -19,6 +19,7 @@ import duckdb
 from pipelines.warehouse import (
     AS_OF_TAG,
     FULL_REFRESH_TAG,
+    PUBLISH_MODES,
     Warehouse,
     WarehouseBusy,
     _WriterLock,
@@ -27,7 +28,7 @@ from pipelines.warehouse import (
     unwritable_folder,
 )
 
-# Room a run needs beside the warehouse: its working copy and its published copy, plus growth.
+# Room a run needs beside its working copy (and published copy, unless linked) for growth.
 SPACE_MARGIN_BYTES = 64 << 20
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ def run_pipeline(
             published_dir=warehouse.published_dir,
             engine=engine,
             spark_dir=warehouse.spark_dir,
+            publish_mode=warehouse.publish_mode,
         )
     prepare_manifest()
     from pipelines.definitions import definitions  # after the manifest exists
@@ -192,6 +194,12 @@ def load_counts(warehouse_file: Path) -> list[tuple]:
         ).fetchall()
 
 
+def device_of(path: Path) -> int:
+    """The file system of `path`, or of its nearest existing parent."""
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    return existing.stat().st_dev
+
+
 def warehouse_problem(warehouse: Warehouse) -> str | None:
     """Why a run cannot start (an unwritable folder, too little space, a corrupt warehouse
     file), in one line naming the path; None when it can."""
@@ -207,13 +215,18 @@ def warehouse_problem(warehouse: Warehouse) -> str | None:
     except OSError as exc:
         return f"cannot write the warehouse at {path}: {exc.strerror or exc}"
     size = path.stat().st_size if path.exists() else 0
-    needed = 2 * size + SPACE_MARGIN_BYTES
+    # A published link on the same file system takes no space.
+    linked = warehouse.publish_mode == "link" and device_of(folder) == device_of(
+        warehouse.published_root
+    )
+    needed = (1 if linked else 2) * size + SPACE_MARGIN_BYTES
     free = shutil.disk_usage(folder).free
     if free < needed:
+        copies = "a working copy" if linked else "a working copy and a published copy"
         return (
             f"not enough free space for the warehouse at {path}: {free >> 20} MiB free in "
-            f"{folder}, a run needs about {needed >> 20} MiB (a working copy and a published "
-            "copy); free some space and run again"
+            f"{folder}, a run needs about {needed >> 20} MiB ({copies}); free some space and "
+            "run again"
         )
     if path.exists():
         try:
@@ -283,6 +296,7 @@ def warehouse_of(args: argparse.Namespace) -> Warehouse | None:
         published_dir=args.published or "",
         engine=args.engine,
         spark_dir=args.spark_dir or "",
+        publish_mode=args.publish,
     )
     if not warehouse.landing_root.is_dir():
         print(f"landing folder {warehouse.landing_root} does not exist", file=sys.stderr)
@@ -413,6 +427,13 @@ def engine_arguments(command: argparse.ArgumentParser) -> None:
         "--spark-dir",
         default=None,
         help="Spark's tables and lake (default: spark/ beside the warehouse)",
+    )
+    command.add_argument(
+        "--publish",
+        choices=PUBLISH_MODES,
+        default=os.environ.get("PARTNER_WAREHOUSE_PUBLISH", "copy"),
+        help="copy: readers get a file of their own (default); link: a hard link to the "
+        "warehouse file, no extra disk space or copy time (README, 'Runs, crashes and readers')",
     )
 
 

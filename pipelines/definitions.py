@@ -22,6 +22,7 @@ def warehouse_from_env() -> Warehouse:
         published_dir=os.environ.get("PARTNER_WAREHOUSE_PUBLISHED", ""),
         engine=os.environ.get("PARTNER_WAREHOUSE_ENGINE", "duckdb"),
         spark_dir=os.environ.get("PARTNER_WAREHOUSE_SPARK_DIR", ""),
+        publish_mode=os.environ.get("PARTNER_WAREHOUSE_PUBLISH", "copy"),
     )
 
 

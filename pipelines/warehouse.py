@@ -2,13 +2,21 @@
 
 A run never writes the warehouse in place. Its first step copies the warehouse to a
 working file, every step writes there, and `publish` swaps the working file into place
-with one `os.replace` and copies it to `published/` for readers. A run that fails or is
+with one `os.replace` and publishes it to `published/` for readers. A run that fails or is
 killed leaves the warehouse and the published copy exactly as they were; its working
 file is removed by the next run. One run at a time holds the writer lock.
+
+With `publish_mode="link"` the published copy is a hard link to the committed file (a
+copy across file systems): nothing the pipeline runs opens a committed file for writing (the
+next run copies it first), so runs and readers behave the same, and at 100M rows it saves a
+17 GB copy per run. What a link gives up: damage done to the warehouse file in place (a
+disk fault, someone writing to it) reaches the readers too, where a copy keeps them on the
+last good publication. So "copy" is the default.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -34,6 +42,25 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF_TAG = "partner_warehouse/as_of"
 FULL_REFRESH_TAG = "partner_warehouse/full_refresh"  # "true": rebuild incremental models
 PUBLISHED_KEPT = 3
+PUBLISH_MODES = ("copy", "link")
+# os.link's errors that mean "no link here", not "no space": EXDEV another file system,
+# EPERM/ENOTSUP/EOPNOTSUPP a file system without hard links, EMLINK too many links.
+LINK_UNSUPPORTED = frozenset(
+    {errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK}
+)
+
+
+def published_file(source: Path, target: Path, *, link: bool) -> None:
+    """`target` as a copy of `source` or, with `link`, as a hard link to it where one can be
+    made (not across file systems, nor on one without hard links)."""
+    if link:
+        try:
+            os.link(source, target)
+            return
+        except OSError as exc:
+            if exc.errno not in LINK_UNSUPPORTED:
+                raise
+    shutil.copyfile(source, target)
 
 
 class WarehouseBusy(RuntimeError):
@@ -161,6 +188,8 @@ class Warehouse(dg.ConfigurableResource):
     # are the same for both.
     engine: str = "duckdb"
     spark_dir: str = ""  # Spark's tables, metastore and Parquet lake; default: `spark/` beside the warehouse file
+    # "copy" or "link": how a commit publishes the warehouse (module docstring).
+    publish_mode: str = "copy"
 
     @property
     def warehouse_file(self) -> Path:
@@ -205,6 +234,10 @@ class Warehouse(dg.ConfigurableResource):
 
     def begin(self, run_id: str) -> Path:
         """The run's working file, created on the run's first call from the warehouse as it is."""
+        if self.publish_mode not in PUBLISH_MODES:
+            raise ValueError(
+                f"publish_mode must be one of {', '.join(PUBLISH_MODES)} (got {self.publish_mode!r})"
+            )
         problem = unwritable_folder(self.warehouse_file)
         if problem:
             raise WarehouseUnwritable(
@@ -274,7 +307,7 @@ class Warehouse(dg.ConfigurableResource):
         partial = target.with_suffix(".duckdb.partial")
         pointer = root / f"{CURRENT_FILE}.partial"
         try:
-            shutil.copyfile(source, partial)
+            published_file(source, partial, link=self.publish_mode == "link")
             pointer.write_text(target.name, encoding="utf-8")
         except OSError as exc:
             partial.unlink(missing_ok=True)

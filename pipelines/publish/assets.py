@@ -11,7 +11,7 @@ from pipelines.warehouse import Warehouse
     key=["published", "warehouse"],
     group_name="publish",
     deps=[*dbt_models.keys, *(a.key for a in INGEST_ASSETS)],
-    description="Swaps the run's working file into place (os.replace) and copies it to "
+    description="Swaps the run's working file into place (os.replace) and copies (or links) it to "
     "published/ for dashboards and SQL users; until this runs, nothing a reader sees changes.",
     kinds={"duckdb"},
 )

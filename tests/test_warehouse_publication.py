@@ -1,0 +1,123 @@
+"""Publishing a committed warehouse: a copy by default; with publish_mode="link" a hard link
+on one file system and a copy across two."""
+
+import errno
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import pipelines.warehouse as warehouse_module
+from pipelines.cli import SPACE_MARGIN_BYTES, warehouse_problem
+from pipelines.published import published_warehouse
+from pipelines.warehouse import Warehouse, WarehouseUnwritable
+
+
+def committed_run(warehouse: Warehouse, run_id: str, answer: int) -> Path:
+    """A run that writes `answer` into the working file and commits it."""
+    with warehouse.connect(run_id) as con:
+        con.execute("create or replace table main.answer as select ? as answer", [answer])
+    return warehouse.commit(run_id)
+
+
+def answer_in(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select answer from main.answer").fetchone()[0]
+
+
+def warehouse_at(folder: Path, publish_mode: str) -> Warehouse:
+    return Warehouse(
+        path=str(folder / "warehouse.duckdb"),
+        landing_dir=str(folder / "landing"),
+        publish_mode=publish_mode,
+    )
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Warehouse:
+    return warehouse_at(tmp_path, "link")
+
+
+def test_by_default_readers_get_a_copy_that_damage_to_the_warehouse_does_not_reach(
+    tmp_path: Path,
+) -> None:
+    copying = warehouse_at(tmp_path, "copy")
+    published = committed_run(copying, "run-1", 1)
+    assert published.stat().st_ino != copying.warehouse_file.stat().st_ino
+    with copying.warehouse_file.open("r+b") as handle:
+        handle.write(b"\xde\xad\xbe\xef" * 4096)
+    assert answer_in(published) == 1
+
+
+def test_an_unknown_publish_mode_is_refused_before_the_run_starts(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="publish_mode must be one of copy, link"):
+        warehouse_at(tmp_path, "symlink").begin("run-1")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_published_copy_is_a_link_that_the_next_run_leaves_alone(warehouse) -> None:
+    first = committed_run(warehouse, "run-1", 1)
+    assert first.stat().st_ino == warehouse.warehouse_file.stat().st_ino
+    assert warehouse.warehouse_file.stat().st_nlink == 2
+
+    second = committed_run(warehouse, "run-2", 2)
+    # The second run wrote a copy of the warehouse, never the committed file: the first
+    # publication still answers 1, and the warehouse and the new publication share a file.
+    assert answer_in(first) == 1
+    assert answer_in(second) == 2
+    assert published_warehouse(warehouse.published_root) == second
+    assert second.stat().st_ino == warehouse.warehouse_file.stat().st_ino
+    assert first.stat().st_ino != second.stat().st_ino
+    assert first.stat().st_nlink == 1
+
+
+def test_across_file_systems_the_published_file_is_a_copy(warehouse, monkeypatch) -> None:
+    def no_link_across_devices(src, dst, *args, **kwargs):
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+
+    monkeypatch.setattr(warehouse_module.os, "link", no_link_across_devices)
+    published = committed_run(warehouse, "run-1", 7)
+    assert published.stat().st_ino != warehouse.warehouse_file.stat().st_ino
+    assert published.read_bytes() == warehouse.warehouse_file.read_bytes()
+    assert answer_in(published) == 7
+
+
+def test_a_link_that_fails_for_want_of_space_changes_nothing(warehouse, monkeypatch) -> None:
+    published = committed_run(warehouse, "run-1", 1)
+
+    def no_space(src, dst, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(warehouse_module.os, "link", no_space)
+    with warehouse.connect("run-2") as con:
+        con.execute("create or replace table main.answer as select 2 as answer")
+    with pytest.raises(WarehouseUnwritable, match="No space left on device"):
+        warehouse.commit("run-2")
+    warehouse.end("run-2")
+    assert answer_in(warehouse.warehouse_file) == 1
+    assert published_warehouse(warehouse.published_root) == published
+    assert sorted(p.name for p in warehouse.published_root.iterdir()) == [
+        "CURRENT",
+        published.name,
+    ]
+
+
+def test_the_free_space_check_counts_one_copy_when_publishing_links(warehouse, monkeypatch) -> None:
+    committed_run(warehouse, "run-1", 1)
+    size = warehouse.warehouse_file.stat().st_size
+    free = size + SPACE_MARGIN_BYTES + (1 << 20)  # room for a working copy, not for a second copy
+
+    monkeypatch.setattr(
+        "pipelines.cli.shutil.disk_usage",
+        lambda _: warehouse_module.shutil._ntuple_diskusage(1 << 40, (1 << 40) - free, free),
+    )
+    assert warehouse_problem(warehouse) is None
+    # A published folder on another file system needs a copy: now it does not fit.
+    monkeypatch.setattr(
+        "pipelines.cli.device_of",
+        lambda path: 1 if warehouse.published_root in (path, *path.parents) else 0,
+    )
+    problem = warehouse_problem(warehouse)
+    assert problem is not None
+    assert "(a working copy and a published copy)" in problem
