@@ -57,8 +57,9 @@ def main() -> None:
         return
 
     with st.sidebar:
-        st.caption(t("logged_in_as", lang, user=viewer.username,
-                     role=t(f"role_{viewer.role}", lang)))
+        st.caption(
+            t("logged_in_as", lang, user=viewer.username, role=t(f"role_{viewer.role}", lang))
+        )
         st.caption(t("warehouse_file", lang, name=st.session_state["_warehouse"].name))
         if st.button(t("logout", lang), key="logout"):
             for key in ("viewer", "_warehouse"):

@@ -99,6 +99,7 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pl
 
 # ---------------------------------------------------------------- incentive details
 
+
 @dataclass(frozen=True)
 class SearchField:
     """A detail column a search filters. A name is matched in a small directory first (`?`
@@ -118,7 +119,8 @@ SEARCH_PREDICATES: dict[str, SearchField] = {
         f"WHERE customer_name {_LIKE} OR account_name {_LIKE}",
     ),
     "reseller": SearchField(
-        "d.reseller_id", f"SELECT partner_id FROM marts.partner_directory WHERE partner_name {_LIKE}"
+        "d.reseller_id",
+        f"SELECT partner_id FROM marts.partner_directory WHERE partner_name {_LIKE}",
     ),
     "manager": SearchField(
         "d.customer_manager_id",
@@ -523,9 +525,7 @@ def sub_customers(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFram
     return _frame(con, sql, [*params, viewer.partner_id])
 
 
-def customer_resources(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, as_of: date
-) -> pl.DataFrame:
+def customer_resources(con: duckdb.DuckDBPyConnection, viewer: Viewer, as_of: date) -> pl.DataFrame:
     """Resources of the viewer's full-access customers: soonest future expiry first, then
     the expired, then those without an expiry (on demand)."""
     cte, params = _access_cte(viewer)

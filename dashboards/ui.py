@@ -107,15 +107,14 @@ def export_frame(
     for name, (key, kind) in columns.items():
         col = frame.get_column(name)
         if kind.startswith("enum:"):
-            col = col.map_elements(lambda v, k=kind[5:]: value_label(k, v, lng),
-                                   return_dtype=pl.String)
+            col = col.map_elements(
+                lambda v, k=kind[5:]: value_label(k, v, lng), return_dtype=pl.String
+            )
         out.append(col.alias(header(key, lng)))
     return pl.DataFrame(out)
 
 
-def download_buttons(
-    make_frame: Callable[[], pl.DataFrame], basename: str, key: str
-) -> None:
+def download_buttons(make_frame: Callable[[], pl.DataFrame], basename: str, key: str) -> None:
     """CSV and Excel buttons; the frame is made only when a button is clicked."""
     left, right = st.columns(2)
     left.download_button(
@@ -137,8 +136,12 @@ def download_buttons(
 
 
 def chart(fig: go.Figure, key: str) -> None:
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=340,
-                      separators=".,", legend_title_text="")
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=340,
+        separators=".,",
+        legend_title_text="",
+    )
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 

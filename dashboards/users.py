@@ -159,18 +159,28 @@ def verify(users: dict[str, User], username: str, password: str) -> User | None:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboards.users", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--file", type=Path, default=None,
-                        help=f"users file (default ${USERS_ENV} or {DEFAULT_USERS})")
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboards.users",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--file",
+        type=Path,
+        default=None,
+        help=f"users file (default ${USERS_ENV} or {DEFAULT_USERS})",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="add or replace a user")
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--partner-id", required=True)
     add.add_argument("--staff-id")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of stdin")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin",
+    )
     rm = sub.add_parser("remove", help="remove a user")
     rm.add_argument("username")
     sub.add_parser("list", help="list users (no hashes)")

@@ -10,8 +10,13 @@ from dashboards.labels import t, value_label
 lang, viewer = ui.lang(), ui.viewer()
 st.title(ui.label("page_customer_board"))
 con = ui.warehouse().cursor()
-grain = st.radio(ui.label("grain"), ["month", "day"], horizontal=True,
-                 format_func=lambda g: t(f"grain_{g}", lang), key="board_grain")
+grain = st.radio(
+    ui.label("grain"),
+    ["month", "day"],
+    horizontal=True,
+    format_func=lambda g: t(f"grain_{g}", lang),
+    key="board_grain",
+)
 board = q.customer_board(con, viewer, grain)
 if board.is_empty():
     st.info(ui.label("no_data"))
@@ -32,42 +37,69 @@ def x_label(p):
 xs = [x_label(p) for p in board["period"]]
 left, right = st.columns(2)
 with left:
-    fig = go.Figure(go.Scatter(x=xs, y=board["customers_at_end"].to_list(),
-                               mode="lines+markers", name=ui.label("customers_at_end")))
-    fig.update_layout(title=ui.label("customers_over_time"),
-                      yaxis={"tickformat": ",d", "rangemode": "tozero"})
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=board["customers_at_end"].to_list(),
+            mode="lines+markers",
+            name=ui.label("customers_at_end"),
+        )
+    )
+    fig.update_layout(
+        title=ui.label("customers_over_time"), yaxis={"tickformat": ",d", "rangemode": "tozero"}
+    )
     ui.chart(fig, "cb_count")
 with right:
-    fig = go.Figure([
-        go.Bar(x=xs, y=board["new_associated"].to_list(), name=ui.label("new_associated")),
-        go.Bar(x=xs, y=[-v for v in board["disassociated"].to_list()],
-               name=ui.label("disassociated")),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(x=xs, y=board["new_associated"].to_list(), name=ui.label("new_associated")),
+            go.Bar(
+                x=xs,
+                y=[-v for v in board["disassociated"].to_list()],
+                name=ui.label("disassociated"),
+            ),
+        ]
+    )
     # A tick per customer keeps small counts whole; beyond ten it crowds the axis.
     largest = max([0, *board["new_associated"].to_list(), *board["disassociated"].to_list()])
-    fig.update_layout(title=ui.label("new_and_disassociated"), barmode="relative",
-                      yaxis={"tickformat": ",d", "dtick": 1 if largest <= 10 else None})
+    fig.update_layout(
+        title=ui.label("new_and_disassociated"),
+        barmode="relative",
+        yaxis={"tickformat": ",d", "dtick": 1 if largest <= 10 else None},
+    )
     ui.chart(fig, "cb_flow")
 revenue = [float(v) for v in board["contributed_revenue"]]
-fig = go.Figure(go.Bar(x=xs, y=revenue, text=[fmt.money(v) for v in revenue],
-                       textposition="auto", hovertemplate="%{x}: %{text}<extra></extra>"))
+fig = go.Figure(
+    go.Bar(
+        x=xs,
+        y=revenue,
+        text=[fmt.money(v) for v in revenue],
+        textposition="auto",
+        hovertemplate="%{x}: %{text}<extra></extra>",
+    )
+)
 fig.update_layout(title=ui.label("revenue_over_time"))
 ui.money_axis(fig)
 ui.chart(fig, "cb_revenue")
 
-ui.table(board.sort("period", descending=True), {
-    "period": ("period", "period" if grain == "month" else "date"),
-    "customers_at_end": ("customers_at_end", "int"),
-    "new_associated": ("new_associated", "int"),
-    "disassociated": ("disassociated", "int"),
-    "contributed_revenue": ("contributed_revenue", "money"),
-}, key="cb_table")
+ui.table(
+    board.sort("period", descending=True),
+    {
+        "period": ("period", "period" if grain == "month" else "date"),
+        "customers_at_end": ("customers_at_end", "int"),
+        "new_associated": ("new_associated", "int"),
+        "disassociated": ("disassociated", "int"),
+        "contributed_revenue": ("contributed_revenue", "money"),
+    },
+    key="cb_table",
+)
 
 st.subheader(ui.label("breakdown"))
 dimensions = list(q.BOARD_DIMENSIONS) if viewer.is_admin else ["customer_manager"]
 d1, d2 = st.columns(2)
-dimension = d1.selectbox(ui.label("dimension"), dimensions,
-                         format_func=lambda d: t(f"dim_{d}", lang), key="cb_dimension")
+dimension = d1.selectbox(
+    ui.label("dimension"), dimensions, format_func=lambda d: t(f"dim_{d}", lang), key="cb_dimension"
+)
 periods = board["period"].to_list()[::-1]
 period = d2.selectbox(ui.label("period"), periods, format_func=x_label, key="cb_period")
 parts = q.customer_board_breakdown(con, viewer, grain, dimension, period)
@@ -83,16 +115,21 @@ else:
         ui.chart(fig, "cb_pie")
     with right:
         values = [float(v) for v in parts["contributed_revenue"]]
-        fig = go.Figure(go.Bar(x=names, y=values, text=[fmt.money(v) for v in values],
-                               textposition="auto"))
+        fig = go.Figure(
+            go.Bar(x=names, y=values, text=[fmt.money(v) for v in values], textposition="auto")
+        )
         fig.update_layout(title=ui.label("contributed_revenue"))
         ui.money_axis(fig)
         ui.chart(fig, "cb_dim_revenue")
     enum = f"enum:{kind}" if kind else "text"
-    ui.table(parts, {
-        "dimension_value": ("dimension_value", enum),
-        "customers_at_end": ("customers_at_end", "int"),
-        "new_associated": ("new_associated", "int"),
-        "disassociated": ("disassociated", "int"),
-        "contributed_revenue": ("contributed_revenue", "money"),
-    }, key="cb_breakdown")
+    ui.table(
+        parts,
+        {
+            "dimension_value": ("dimension_value", enum),
+            "customers_at_end": ("customers_at_end", "int"),
+            "new_associated": ("new_associated", "int"),
+            "disassociated": ("disassociated", "int"),
+            "contributed_revenue": ("contributed_revenue", "money"),
+        },
+        key="cb_breakdown",
+    )

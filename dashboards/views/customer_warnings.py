@@ -31,8 +31,11 @@ def show(frame: pl.DataFrame, key: str) -> None:
     fig = go.Figure()
     for category in counts["category"].unique(maintain_order=True):
         part = counts.filter(counts["category"] == category)
-        fig.add_bar(x=[value_label("warning_type", v, lang) for v in part["warning_type"]],
-                    y=part["len"].to_list(), name=value_label("category", category, lang))
+        fig.add_bar(
+            x=[value_label("warning_type", v, lang) for v in part["warning_type"]],
+            y=part["len"].to_list(),
+            name=value_label("category", category, lang),
+        )
     fig.update_layout(title=ui.label("warnings_by_type"), yaxis={"dtick": 1})
     ui.chart(fig, f"{key}_chart")
     ui.table(frame, COLUMNS, key=f"{key}_table")
@@ -41,8 +44,9 @@ def show(frame: pl.DataFrame, key: str) -> None:
 own = q.customer_warnings(con, viewer)
 resellers = q.customer_warnings(con, viewer, resellers_customers=True)
 if viewer.is_admin and not resellers.is_empty():
-    tab_own, tab_resellers = st.tabs([ui.label("tab_own_warnings"),
-                                      ui.label("tab_reseller_warnings")])
+    tab_own, tab_resellers = st.tabs(
+        [ui.label("tab_own_warnings"), ui.label("tab_reseller_warnings")]
+    )
     with tab_own:
         show(own, "warn_own")
     with tab_resellers:

@@ -18,23 +18,34 @@ if not years:
 this_year = ui.today().year
 people = q.board_people(con, viewer)
 col_year, col_sup, col_cm = st.columns(3)
-year = col_year.selectbox(ui.label("year"), years,
-                          index=years.index(this_year) if this_year in years else 0,
-                          key="board_year")
+year = col_year.selectbox(
+    ui.label("year"),
+    years,
+    index=years.index(this_year) if this_year in years else 0,
+    key="board_year",
+)
 supervisors = people.select("supervisor_id", "supervisor_name").unique().drop_nulls("supervisor_id")
 sup_names = dict(zip(supervisors["supervisor_id"], supervisors["supervisor_name"], strict=True))
 supervisor_id = col_sup.selectbox(
-    ui.label("supervisor"), [None, *sorted(sup_names, key=lambda s: sup_names[s] or s)],
-    format_func=lambda s: t("all", lang) if s is None else sup_names[s], key="board_supervisor",
+    ui.label("supervisor"),
+    [None, *sorted(sup_names, key=lambda s: sup_names[s] or s)],
+    format_func=lambda s: t("all", lang) if s is None else sup_names[s],
+    key="board_supervisor",
 )
-managers = people.filter(
-    True if supervisor_id is None else people["supervisor_id"] == supervisor_id
-).select("customer_manager_id", "customer_manager_name").unique().drop_nulls("customer_manager_id")
-cm_names = dict(zip(managers["customer_manager_id"], managers["customer_manager_name"],
-                    strict=True))
+managers = (
+    people.filter(True if supervisor_id is None else people["supervisor_id"] == supervisor_id)
+    .select("customer_manager_id", "customer_manager_name")
+    .unique()
+    .drop_nulls("customer_manager_id")
+)
+cm_names = dict(
+    zip(managers["customer_manager_id"], managers["customer_manager_name"], strict=True)
+)
 manager_id = col_cm.selectbox(
-    ui.label("customer_manager"), [None, *sorted(cm_names, key=lambda s: cm_names[s] or s)],
-    format_func=lambda s: t("all", lang) if s is None else cm_names[s], key="board_manager",
+    ui.label("customer_manager"),
+    [None, *sorted(cm_names, key=lambda s: cm_names[s] or s)],
+    format_func=lambda s: t("all", lang) if s is None else cm_names[s],
+    key="board_manager",
 )
 
 trend = q.incentive_board_trend(con, viewer, year, supervisor_id, manager_id)
@@ -49,31 +60,45 @@ with left:
     months = [f"{year}{m:02d}" for m in range(1, 13)]
     amounts = dict(zip(trend["billing_period"], trend["incentive_amount"], strict=True))
     values = [float(amounts.get(m, 0)) for m in months]
-    fig = go.Figure(go.Scatter(
-        x=[fmt.period(m, lang) for m in months], y=values, mode="lines+markers",
-        text=[fmt.money(v) for v in values], hovertemplate="%{x}: %{text}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=[fmt.period(m, lang) for m in months],
+            y=values,
+            mode="lines+markers",
+            text=[fmt.money(v) for v in values],
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
     fig.update_layout(title=ui.label("trend_title", year=year))
     ui.money_axis(fig)
     ui.chart(fig, "board_trend")
 with right:
     labels = [value_label("status", s, lang) for s in by_status["status"]]
     values = [float(v) for v in by_status["incentive_amount"]]
-    fig = go.Figure(go.Bar(
-        x=labels, y=values, text=[fmt.money(v) for v in values], textposition="auto",
-        hovertemplate="%{x}: %{text}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=values,
+            text=[fmt.money(v) for v in values],
+            textposition="auto",
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
     fig.update_layout(title=ui.label("by_status_title"))
     ui.money_axis(fig)
     ui.chart(fig, "board_status")
 
 st.subheader(ui.label("summary_title"))
-ui.table(summary, {
-    "supervisor_name": ("supervisor", "text"),
-    "customer_manager_name": ("customer_manager", "text"),
-    "estimated": ("value:status:estimated", "money"),
-    "pending_confirmation": ("value:status:pending_confirmation", "money"),
-    "issuing": ("value:status:issuing", "money"),
-    "issued": ("value:status:issued", "money"),
-    "incentive_amount": ("incentive_amount", "money"),
-}, key="board_summary")
+ui.table(
+    summary,
+    {
+        "supervisor_name": ("supervisor", "text"),
+        "customer_manager_name": ("customer_manager", "text"),
+        "estimated": ("value:status:estimated", "money"),
+        "pending_confirmation": ("value:status:pending_confirmation", "money"),
+        "issuing": ("value:status:issuing", "money"),
+        "issued": ("value:status:issued", "money"),
+        "incentive_amount": ("incentive_amount", "money"),
+    },
+    key="board_summary",
+)

@@ -28,8 +28,11 @@ COLUMNS = {
     "incentive_amount": ("incentive_amount", "money"),
     "statement_status": ("status", "enum:status"),
 }
-EXPORT_COLUMNS = {**COLUMNS, "billing_period": ("reconciliation_period", "text"),
-                  "rate": ("rate", "text")}
+EXPORT_COLUMNS = {
+    **COLUMNS,
+    "billing_period": ("reconciliation_period", "text"),
+    "rate": ("rate", "text"),
+}
 
 lang, viewer, wh = ui.lang(), ui.viewer(), ui.warehouse()
 st.title(ui.label("page_incentive_details"))
@@ -38,33 +41,60 @@ options = q.incentive_detail_options(con, viewer)
 
 search_col, in_col = st.columns([3, 1])
 search_in = in_col.selectbox(
-    ui.label("search_in"), list(q.SEARCH_FIELDS),
+    ui.label("search_in"),
+    list(q.SEARCH_FIELDS),
     format_func=lambda f: t(f"search_{f}", lang),
     key="details_search_in",
 )
 search = search_col.text_input(ui.label("search"), key="details_search", max_chars=200)
 f1, f2, f3, f4 = st.columns(4)
-years = f1.multiselect(ui.label("year"), options.years, placeholder=t("choose", lang), key="details_years")
+years = f1.multiselect(
+    ui.label("year"), options.years, placeholder=t("choose", lang), key="details_years"
+)
 periods = f2.multiselect(
     ui.label("reconciliation_period"),
     [p for p in options.periods if not years or int(p[:4]) in years],
-    format_func=lambda p: fmt.period(p, lang), placeholder=t("choose", lang), key="details_periods",
+    format_func=lambda p: fmt.period(p, lang),
+    placeholder=t("choose", lang),
+    key="details_periods",
 )
-products = f3.multiselect(ui.label("product_type"), options.product_types, placeholder=t("choose", lang), key="details_products")
-statuses = f4.multiselect(ui.label("status"), options.statuses,
-                          format_func=lambda v: value_label("status", v, lang),
-                          placeholder=t("choose", lang), key="details_statuses")
+products = f3.multiselect(
+    ui.label("product_type"),
+    options.product_types,
+    placeholder=t("choose", lang),
+    key="details_products",
+)
+statuses = f4.multiselect(
+    ui.label("status"),
+    options.statuses,
+    format_func=lambda v: value_label("status", v, lang),
+    placeholder=t("choose", lang),
+    key="details_statuses",
+)
 f5, f6, _ = st.columns([1, 1, 2])
-assoc = f5.multiselect(ui.label("association_type"), options.association_types,
-                       format_func=lambda v: value_label("association_type", v, lang),
-                       placeholder=t("choose", lang), key="details_assoc")
-modes = f6.multiselect(ui.label("billing_mode"), options.billing_modes,
-                       format_func=lambda v: value_label("billing_mode", v, lang),
-                       placeholder=t("choose", lang), key="details_modes")
+assoc = f5.multiselect(
+    ui.label("association_type"),
+    options.association_types,
+    format_func=lambda v: value_label("association_type", v, lang),
+    placeholder=t("choose", lang),
+    key="details_assoc",
+)
+modes = f6.multiselect(
+    ui.label("billing_mode"),
+    options.billing_modes,
+    format_func=lambda v: value_label("billing_mode", v, lang),
+    placeholder=t("choose", lang),
+    key="details_modes",
+)
 
 flt = q.DetailFilter(
-    search=search, search_in=search_in, years=tuple(years), periods=tuple(periods),
-    product_types=tuple(products), association_types=tuple(assoc), billing_modes=tuple(modes),
+    search=search,
+    search_in=search_in,
+    years=tuple(years),
+    periods=tuple(periods),
+    product_types=tuple(products),
+    association_types=tuple(assoc),
+    billing_modes=tuple(modes),
     statuses=tuple(statuses),
 )
 totals = q.incentive_details_totals(con, viewer, flt)
@@ -75,8 +105,13 @@ if totals.hidden_rows:
     st.caption(ui.label("basic_access_note"))
 
 pages = max(1, math.ceil(totals.rows / PAGE_SIZE))
-page = st.number_input(ui.label("page"), min_value=1, max_value=pages, value=1, step=1,
-                       key="details_page") if pages > 1 else 1
+page = (
+    st.number_input(
+        ui.label("page"), min_value=1, max_value=pages, value=1, step=1, key="details_page"
+    )
+    if pages > 1
+    else 1
+)
 page = min(int(page), pages)
 rows = q.incentive_details_page(con, viewer, flt, PAGE_SIZE, (page - 1) * PAGE_SIZE)
 ui.table(rows, COLUMNS, key="details_table")

@@ -16,8 +16,13 @@ periods = q.indicator_periods(con, viewer)
 if not periods:
     st.info(ui.label("no_data"))
     st.stop()
-chosen = st.multiselect(ui.label("reconciliation_period"), periods, default=periods[:1],
-                        format_func=lambda p: fmt.period(p, lang), key="indicator_periods")
+chosen = st.multiselect(
+    ui.label("reconciliation_period"),
+    periods,
+    default=periods[:1],
+    format_func=lambda p: fmt.period(p, lang),
+    key="indicator_periods",
+)
 frame = q.indicators(con, viewer, tuple(chosen))
 name_col = "indicator_name_zh" if lang == "zh" else "indicator_name_en"
 COLUMNS = {
@@ -40,15 +45,21 @@ def make_export(wh=wh, viewer=viewer, chosen=tuple(chosen), lang=lang):
 ui.download_buttons(make_export, "indicators", key="indicators_export")
 
 history = q.indicators(con, viewer)
-codes = history.select("indicator_code", name_col).unique(maintain_order=True).sort("indicator_code")
+codes = (
+    history.select("indicator_code", name_col).unique(maintain_order=True).sort("indicator_code")
+)
 names = dict(zip(codes["indicator_code"], codes[name_col], strict=True))
-code = st.selectbox(ui.label("indicator"), list(names), format_func=names.get,
-                    key="indicator_chart_code")
+code = st.selectbox(
+    ui.label("indicator"), list(names), format_func=names.get, key="indicator_chart_code"
+)
 series = history.filter(history["indicator_code"] == code).sort("reconciliation_period")
-fig = go.Figure(go.Bar(
-    x=[fmt.period(p, lang) for p in series["reconciliation_period"]],
-    y=[float(v) for v in series["indicator_value"]],
-    text=[fmt.number(v, 2) for v in series["indicator_value"]], textposition="auto",
-))
+fig = go.Figure(
+    go.Bar(
+        x=[fmt.period(p, lang) for p in series["reconciliation_period"]],
+        y=[float(v) for v in series["indicator_value"]],
+        text=[fmt.number(v, 2) for v in series["indicator_value"]],
+        textposition="auto",
+    )
+)
 fig.update_layout(title=names[code], yaxis={"tickformat": ",.0f"})
 ui.chart(fig, "indicator_chart")

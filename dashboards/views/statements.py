@@ -21,19 +21,24 @@ overdue = statements.filter(statements["is_overdue"])
 m1, m2 = st.columns(2)
 m1.metric(ui.label("total_incentive"), fmt.money(sum(statements["incentive_amount"].to_list())))
 m2.metric(ui.label("overdue_count"), fmt.number(overdue.height))
-ui.table(statements, {
-    "statement_id": ("statement_id", "text"),
-    "billing_period": ("billing_period", "period"),
-    "incentive_amount": ("incentive_amount", "money"),
-    "status": ("status", "enum:status"),
-    "generated_at": ("generated_at", "datetime"),
-    "confirmed_at": ("confirmed_at", "datetime"),
-    "invoice_received_at": ("invoice_received_at", "datetime"),
-    "payment_due_date": ("payment_due_date", "date"),
-    "paid_at": ("paid_at", "datetime"),
-    "is_overdue": ("is_overdue", "bool"),
-    "detail_rows": ("detail_rows", "int"),
-}, highlight="is_overdue", key="statements_table")
+ui.table(
+    statements,
+    {
+        "statement_id": ("statement_id", "text"),
+        "billing_period": ("billing_period", "period"),
+        "incentive_amount": ("incentive_amount", "money"),
+        "status": ("status", "enum:status"),
+        "generated_at": ("generated_at", "datetime"),
+        "confirmed_at": ("confirmed_at", "datetime"),
+        "invoice_received_at": ("invoice_received_at", "datetime"),
+        "payment_due_date": ("payment_due_date", "date"),
+        "paid_at": ("paid_at", "datetime"),
+        "is_overdue": ("is_overdue", "bool"),
+        "detail_rows": ("detail_rows", "int"),
+    },
+    highlight="is_overdue",
+    key="statements_table",
+)
 
 st.subheader(ui.label("drill_down"))
 ids = statements["statement_id"].to_list()
@@ -42,24 +47,29 @@ labels = {
     f"{value_label('status', row['status'], lang)} · {fmt.money(row['incentive_amount'])}"
     for row in statements.iter_rows(named=True)
 }
-chosen = st.selectbox(ui.label("choose_statement"), ids, format_func=labels.get,
-                      key="statement_choice")
+chosen = st.selectbox(
+    ui.label("choose_statement"), ids, format_func=labels.get, key="statement_choice"
+)
 flt = q.DetailFilter(statement_id=chosen)
 totals = q.incentive_details_totals(con, viewer, flt)
 st.metric(ui.label("incentive_amount"), fmt.money(totals.incentive_amount))
 if totals.hidden_rows:
     st.caption(ui.label("basic_access_note"))
 rows = q.incentive_details_page(con, viewer, flt, 1000, 0)
-ui.table(rows, {
-    "transaction_type": ("transaction_type", "enum:transaction_type"),
-    "order_no": ("order_no", "text"),
-    "transaction_date": ("transaction_date", "date"),
-    "customer_name": ("customer_name", "text"),
-    "reseller_name": ("reseller_name", "text"),
-    "customer_manager_name": ("customer_manager", "text"),
-    "product_type": ("product_type", "text"),
-    "incentive_type": ("incentive_type", "enum:incentive_type"),
-    "eligible_amount": ("eligible_amount", "money"),
-    "rate": ("rate", "percent"),
-    "incentive_amount": ("incentive_amount", "money"),
-}, key="statement_details")
+ui.table(
+    rows,
+    {
+        "transaction_type": ("transaction_type", "enum:transaction_type"),
+        "order_no": ("order_no", "text"),
+        "transaction_date": ("transaction_date", "date"),
+        "customer_name": ("customer_name", "text"),
+        "reseller_name": ("reseller_name", "text"),
+        "customer_manager_name": ("customer_manager", "text"),
+        "product_type": ("product_type", "text"),
+        "incentive_type": ("incentive_type", "enum:incentive_type"),
+        "eligible_amount": ("eligible_amount", "money"),
+        "rate": ("rate", "percent"),
+        "incentive_amount": ("incentive_amount", "money"),
+    },
+    key="statement_details",
+)

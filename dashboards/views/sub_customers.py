@@ -9,33 +9,41 @@ from dashboards import ui
 lang, viewer = ui.lang(), ui.viewer()
 st.title(ui.label("page_sub_customers"))
 con = ui.warehouse().cursor()
-tab_customers, tab_resources = st.tabs([ui.label("sub_customers"),
-                                        ui.label("customer_resources")])
+tab_customers, tab_resources = st.tabs([ui.label("sub_customers"), ui.label("customer_resources")])
 with tab_customers:
-    ui.table(q.sub_customers(con, viewer), {
-        "customer_name": ("customer_name", "text"),
-        "account_name": ("account_name", "text"),
-        "association_type": ("association_type", "enum:association_type"),
-        "owner_partner_id": ("owner_partner", "text"),
-        "is_own_customer": ("own_customer", "bool"),
-        "associated_at": ("associated_at", "datetime"),
-        "industry": ("industry", "text"),
-        "region": ("region", "text"),
-        "credit_limit": ("credit_limit", "money"),
-        "discount_rate": ("discount_rate", "percent"),
-        "available_balance": ("available_balance", "money"),
-    }, key="subs_table")
+    ui.table(
+        q.sub_customers(con, viewer),
+        {
+            "customer_name": ("customer_name", "text"),
+            "account_name": ("account_name", "text"),
+            "association_type": ("association_type", "enum:association_type"),
+            "owner_partner_id": ("owner_partner", "text"),
+            "is_own_customer": ("own_customer", "bool"),
+            "associated_at": ("associated_at", "datetime"),
+            "industry": ("industry", "text"),
+            "region": ("region", "text"),
+            "credit_limit": ("credit_limit", "money"),
+            "discount_rate": ("discount_rate", "percent"),
+            "available_balance": ("available_balance", "money"),
+        },
+        key="subs_table",
+    )
 with tab_resources:
     resources = q.customer_resources(con, viewer, ui.today()).with_columns(
         expiring_soon=pl.col("days_to_expiry").is_between(0, 15).fill_null(False)
     )
-    ui.table(resources, {
-        "customer_name": ("customer_name", "text"),
-        "resource_id": ("resource_id", "text"),
-        "product_type": ("product_type", "text"),
-        "billing_mode": ("billing_mode", "enum:billing_mode"),
-        "start_date": ("start_date", "date"),
-        "expire_date": ("expire_date", "date"),
-        "days_to_expiry": ("days_to_expiry", "int"),
-        "status": ("status", "enum:resource_status"),
-    }, highlight="expiring_soon", key="resources_table")
+    ui.table(
+        resources,
+        {
+            "customer_name": ("customer_name", "text"),
+            "resource_id": ("resource_id", "text"),
+            "product_type": ("product_type", "text"),
+            "billing_mode": ("billing_mode", "enum:billing_mode"),
+            "start_date": ("start_date", "date"),
+            "expire_date": ("expire_date", "date"),
+            "days_to_expiry": ("days_to_expiry", "int"),
+            "status": ("status", "enum:resource_status"),
+        },
+        highlight="expiring_soon",
+        key="resources_table",
+    )

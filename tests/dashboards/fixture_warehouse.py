@@ -111,20 +111,104 @@ STAFF = {
 # customer_id: (name, account, owner partner, manager, association type, industry, region,
 #               is new, associated at, credit limit, discount rate, balance)
 CUSTOMERS = {
-    "C1": ("Acme Cloud Ltd", "acme-cloud", "D1", "CM1", "reseller", "Retail", "East China",
-           True, datetime(2026, 3, 2, 10), "50000.00", "0.900000", "-1200.50"),
-    "C2": ("北京星河科技", "xinghe-bj", "D1", "CM1", "referral", "Internet", "North China",
-           False, datetime(2025, 11, 5, 9), "80000.00", "0.850000", "23000.00"),
-    "C3": ("Blue Ocean Retail", "blueocean", "D1", "CM2", "reseller", "Retail", "South China",
-           False, datetime(2025, 6, 1, 8), "30000.00", "0.950000", "4100.00"),
-    "C4": ("Delta Games", "delta-games", "D1", "CM3", "referral", "Gaming", "East China",
-           True, datetime(2026, 9, 12, 15), "20000.00", "1.000000", "900.00"),
-    "C5": ("杭州数智", "hz-shuzhi", "R1", "RCM1", "reseller", "Manufacturing", "East China",
-           True, datetime(2026, 5, 20, 11), "60000.00", "0.800000", "120.00"),
-    "C6": ("Echo Media", "echo-media", "R1", "RCM1", "referral", "Media", "East China",
-           False, datetime(2026, 1, 8, 14), "40000.00", "0.880000", "7000.00"),
-    "C7": ("Foxtrot Bank", "foxtrot", "X1", "XCM1", "reseller", "Finance", "West China",
-           False, datetime(2025, 2, 1, 9), "90000.00", "0.700000", "50000.00"),
+    "C1": (
+        "Acme Cloud Ltd",
+        "acme-cloud",
+        "D1",
+        "CM1",
+        "reseller",
+        "Retail",
+        "East China",
+        True,
+        datetime(2026, 3, 2, 10),
+        "50000.00",
+        "0.900000",
+        "-1200.50",
+    ),
+    "C2": (
+        "北京星河科技",
+        "xinghe-bj",
+        "D1",
+        "CM1",
+        "referral",
+        "Internet",
+        "North China",
+        False,
+        datetime(2025, 11, 5, 9),
+        "80000.00",
+        "0.850000",
+        "23000.00",
+    ),
+    "C3": (
+        "Blue Ocean Retail",
+        "blueocean",
+        "D1",
+        "CM2",
+        "reseller",
+        "Retail",
+        "South China",
+        False,
+        datetime(2025, 6, 1, 8),
+        "30000.00",
+        "0.950000",
+        "4100.00",
+    ),
+    "C4": (
+        "Delta Games",
+        "delta-games",
+        "D1",
+        "CM3",
+        "referral",
+        "Gaming",
+        "East China",
+        True,
+        datetime(2026, 9, 12, 15),
+        "20000.00",
+        "1.000000",
+        "900.00",
+    ),
+    "C5": (
+        "杭州数智",
+        "hz-shuzhi",
+        "R1",
+        "RCM1",
+        "reseller",
+        "Manufacturing",
+        "East China",
+        True,
+        datetime(2026, 5, 20, 11),
+        "60000.00",
+        "0.800000",
+        "120.00",
+    ),
+    "C6": (
+        "Echo Media",
+        "echo-media",
+        "R1",
+        "RCM1",
+        "referral",
+        "Media",
+        "East China",
+        False,
+        datetime(2026, 1, 8, 14),
+        "40000.00",
+        "0.880000",
+        "7000.00",
+    ),
+    "C7": (
+        "Foxtrot Bank",
+        "foxtrot",
+        "X1",
+        "XCM1",
+        "reseller",
+        "Finance",
+        "West China",
+        False,
+        datetime(2025, 2, 1, 9),
+        "90000.00",
+        "0.700000",
+        "50000.00",
+    ),
 }
 
 SETTLEMENT = {"D1": "D1", "R1": "D1", "X1": "X1"}
@@ -140,47 +224,221 @@ STATUS_BY_PERIOD = {
 # (transaction_id, type, order_no, customer, product, billing mode, date, eligible, rate,
 #  incentive type)
 DETAILS = [
-    ("T001", "order", "ORD-20251203-001", "C2", "ecs", "yearly_monthly", date(2025, 12, 3),
-     "12000.00", "0.050000", "base"),
-    ("T002", "consumption", None, "C3", "obs", "on_demand", date(2025, 12, 20),
-     "800.00", "0.030000", "base"),
-    ("T003", "order", "ORD-20260805-002", "C1", "ecs", "yearly_monthly", date(2026, 8, 5),
-     "24000.00", "0.050000", "base"),
-    ("T004", "consumption", None, "C1", "obs", "on_demand", date(2026, 8, 31),
-     "1500.00", "0.030000", "base"),
-    ("T005", "order", "ORD-20260812-003", "C5", "rds", "yearly_monthly", date(2026, 8, 12),
-     "9000.00", "0.040000", "base"),
-    ("T006", "order", "ORD-20260903-004", "C2", "rds", "yearly_monthly", date(2026, 9, 3),
-     "15000.00", "0.040000", "base"),
-    ("T007", "refund", "ORD-20260805-002", "C1", "ecs", "yearly_monthly", date(2026, 9, 18),
-     "-6000.00", "0.050000", "base"),
-    ("T008", "consumption", None, "C6", "cdn", "on_demand", date(2026, 9, 30),
-     "2300.00", "0.030000", "base"),
-    ("T009", "project", None, "C1", "ecs", "yearly_monthly", date(2026, 10, 1),
-     "180000.00", None, "acceleration"),
-    ("T010", "order", "ORD-20261007-005", "C3", "ecs", "yearly_monthly", date(2026, 10, 7),
-     "36000.00", "0.050000", "base"),
-    ("T011", "order", "ORD-20261015-006", "C4", "gaussdb", "yearly_monthly", date(2026, 10, 15),
-     "18000.00", "0.060000", "base"),
-    ("T012", "consumption", None, "C5", "obs", "on_demand", date(2026, 10, 31),
-     "700.00", "0.030000", "base"),
-    ("T013", "order", "ORD-20261102-007", "C2", "ecs", "yearly_monthly", date(2026, 11, 2),
-     "10000.00", "0.050000", "base"),
-    ("T014", "consumption", None, "C4", "obs", "on_demand", date(2026, 11, 20),
-     "450.55", "0.030000", "base"),
-    ("T015", "order", "ORD-20261110-008", "C7", "ecs", "yearly_monthly", date(2026, 11, 10),
-     "50000.00", "0.050000", "base"),
-    ("T016", "order", "ORD-20261112-009", "C6", "ecs", "yearly_monthly", date(2026, 11, 12),
-     "8000.00", "0.050000", "base"),
+    (
+        "T001",
+        "order",
+        "ORD-20251203-001",
+        "C2",
+        "ecs",
+        "yearly_monthly",
+        date(2025, 12, 3),
+        "12000.00",
+        "0.050000",
+        "base",
+    ),
+    (
+        "T002",
+        "consumption",
+        None,
+        "C3",
+        "obs",
+        "on_demand",
+        date(2025, 12, 20),
+        "800.00",
+        "0.030000",
+        "base",
+    ),
+    (
+        "T003",
+        "order",
+        "ORD-20260805-002",
+        "C1",
+        "ecs",
+        "yearly_monthly",
+        date(2026, 8, 5),
+        "24000.00",
+        "0.050000",
+        "base",
+    ),
+    (
+        "T004",
+        "consumption",
+        None,
+        "C1",
+        "obs",
+        "on_demand",
+        date(2026, 8, 31),
+        "1500.00",
+        "0.030000",
+        "base",
+    ),
+    (
+        "T005",
+        "order",
+        "ORD-20260812-003",
+        "C5",
+        "rds",
+        "yearly_monthly",
+        date(2026, 8, 12),
+        "9000.00",
+        "0.040000",
+        "base",
+    ),
+    (
+        "T006",
+        "order",
+        "ORD-20260903-004",
+        "C2",
+        "rds",
+        "yearly_monthly",
+        date(2026, 9, 3),
+        "15000.00",
+        "0.040000",
+        "base",
+    ),
+    (
+        "T007",
+        "refund",
+        "ORD-20260805-002",
+        "C1",
+        "ecs",
+        "yearly_monthly",
+        date(2026, 9, 18),
+        "-6000.00",
+        "0.050000",
+        "base",
+    ),
+    (
+        "T008",
+        "consumption",
+        None,
+        "C6",
+        "cdn",
+        "on_demand",
+        date(2026, 9, 30),
+        "2300.00",
+        "0.030000",
+        "base",
+    ),
+    (
+        "T009",
+        "project",
+        None,
+        "C1",
+        "ecs",
+        "yearly_monthly",
+        date(2026, 10, 1),
+        "180000.00",
+        None,
+        "acceleration",
+    ),
+    (
+        "T010",
+        "order",
+        "ORD-20261007-005",
+        "C3",
+        "ecs",
+        "yearly_monthly",
+        date(2026, 10, 7),
+        "36000.00",
+        "0.050000",
+        "base",
+    ),
+    (
+        "T011",
+        "order",
+        "ORD-20261015-006",
+        "C4",
+        "gaussdb",
+        "yearly_monthly",
+        date(2026, 10, 15),
+        "18000.00",
+        "0.060000",
+        "base",
+    ),
+    (
+        "T012",
+        "consumption",
+        None,
+        "C5",
+        "obs",
+        "on_demand",
+        date(2026, 10, 31),
+        "700.00",
+        "0.030000",
+        "base",
+    ),
+    (
+        "T013",
+        "order",
+        "ORD-20261102-007",
+        "C2",
+        "ecs",
+        "yearly_monthly",
+        date(2026, 11, 2),
+        "10000.00",
+        "0.050000",
+        "base",
+    ),
+    (
+        "T014",
+        "consumption",
+        None,
+        "C4",
+        "obs",
+        "on_demand",
+        date(2026, 11, 20),
+        "450.55",
+        "0.030000",
+        "base",
+    ),
+    (
+        "T015",
+        "order",
+        "ORD-20261110-008",
+        "C7",
+        "ecs",
+        "yearly_monthly",
+        date(2026, 11, 10),
+        "50000.00",
+        "0.050000",
+        "base",
+    ),
+    (
+        "T016",
+        "order",
+        "ORD-20261112-009",
+        "C6",
+        "ecs",
+        "yearly_monthly",
+        date(2026, 11, 12),
+        "8000.00",
+        "0.050000",
+        "base",
+    ),
 ]
 EXTRA_DETAIL_V2 = (
-    "T017", "order", "ORD-20261121-010", "C3", "rds", "yearly_monthly", date(2026, 11, 21),
-    "5000.00", "0.040000", "base",
+    "T017",
+    "order",
+    "ORD-20261121-010",
+    "C3",
+    "rds",
+    "yearly_monthly",
+    date(2026, 11, 21),
+    "5000.00",
+    "0.040000",
+    "base",
 )
 
 ACCESS = {
-    ("partner", "D1"): {"C1": "full", "C2": "full", "C3": "full", "C4": "full",
-                        "C5": "basic", "C6": "basic"},
+    ("partner", "D1"): {
+        "C1": "full",
+        "C2": "full",
+        "C3": "full",
+        "C4": "full",
+        "C5": "basic",
+        "C6": "basic",
+    },
     ("partner", "R1"): {"C5": "full", "C6": "full"},
     ("partner", "X1"): {"C7": "full"},
     ("staff", "SUP1"): {"C1": "full", "C2": "full", "C3": "full"},
@@ -207,12 +465,30 @@ INDICATORS = [
 # (customers_at_end, new, disassociated, revenue).
 BOARD_MONTHS = [date(2026, m, 1) for m in range(6, 12)]
 BOARD_BY_MANAGER = {
-    "CM1": [(2, 0, 0, "3000.00"), (2, 0, 0, "2500.00"), (2, 0, 0, "25500.00"),
-            (2, 0, 0, "9000.00"), (2, 0, 0, "0.00"), (2, 0, 0, "10000.00")],
-    "CM2": [(2, 1, 0, "500.00"), (2, 0, 0, "800.00"), (1, 0, 1, "0.00"),
-            (1, 0, 0, "0.00"), (1, 0, 0, "36000.00"), (1, 0, 0, "0.00")],
-    "CM3": [(0, 0, 0, "0.00"), (0, 0, 0, "0.00"), (0, 0, 0, "0.00"),
-            (1, 1, 0, "0.00"), (1, 0, 0, "18000.00"), (1, 0, 0, "450.55")],
+    "CM1": [
+        (2, 0, 0, "3000.00"),
+        (2, 0, 0, "2500.00"),
+        (2, 0, 0, "25500.00"),
+        (2, 0, 0, "9000.00"),
+        (2, 0, 0, "0.00"),
+        (2, 0, 0, "10000.00"),
+    ],
+    "CM2": [
+        (2, 1, 0, "500.00"),
+        (2, 0, 0, "800.00"),
+        (1, 0, 1, "0.00"),
+        (1, 0, 0, "0.00"),
+        (1, 0, 0, "36000.00"),
+        (1, 0, 0, "0.00"),
+    ],
+    "CM3": [
+        (0, 0, 0, "0.00"),
+        (0, 0, 0, "0.00"),
+        (0, 0, 0, "0.00"),
+        (1, 1, 0, "0.00"),
+        (1, 0, 0, "18000.00"),
+        (1, 0, 0, "450.55"),
+    ],
 }
 
 
@@ -238,14 +514,36 @@ def _detail_rows(version: int) -> list[tuple[object, ...]]:
             incentive = (amount * Decimal(rate)).quantize(Decimal("0.01"))
         status = STATUS_BY_PERIOD.get(period, "issued") if settlement == "D1" else "estimated"
         reseller_id = owner if owner != settlement else None
-        rows.append((
-            tid, ttype, order_no, settlement, period, cid, name, account,
-            PARTNER_NAMES[reseller_id] if reseller_id else None,
-            STAFF[manager][1], STAFF[supervisor][1] if supervisor else None,
-            product, itype, amount, Decimal(rate) if rate else None, incentive, status,
-            f"{settlement}-{period}", day, owner, reseller_id, manager, supervisor, assoc,
-            mode, day.year,
-        ))
+        rows.append(
+            (
+                tid,
+                ttype,
+                order_no,
+                settlement,
+                period,
+                cid,
+                name,
+                account,
+                PARTNER_NAMES[reseller_id] if reseller_id else None,
+                STAFF[manager][1],
+                STAFF[supervisor][1] if supervisor else None,
+                product,
+                itype,
+                amount,
+                Decimal(rate) if rate else None,
+                incentive,
+                status,
+                f"{settlement}-{period}",
+                day,
+                owner,
+                reseller_id,
+                manager,
+                supervisor,
+                assoc,
+                mode,
+                day.year,
+            )
+        )
     return rows
 
 
@@ -272,12 +570,18 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
         _customers(con, version)
         con.executemany(
             "INSERT INTO marts.customer_access VALUES (?, ?, ?, ?)",
-            [(kind, vid, cid, level) for (kind, vid), m in ACCESS.items() for cid, level in m.items()],
+            [
+                (kind, vid, cid, level)
+                for (kind, vid), m in ACCESS.items()
+                for cid, level in m.items()
+            ],
         )
         con.executemany(
             "INSERT INTO marts.staff_directory VALUES (?, ?, ?, ?, ?, ?)",
-            [(sid, p, n, r, sup, STAFF[sup][1] if sup else None)
-             for sid, (p, n, r, sup) in STAFF.items()],
+            [
+                (sid, p, n, r, sup, STAFF[sup][1] if sup else None)
+                for sid, (p, n, r, sup) in STAFF.items()
+            ],
         )
         # The directories the searches match names in, as the dbt marts derive them.
         con.execute("""CREATE TABLE marts.customer_directory AS
@@ -305,8 +609,21 @@ def _statements(con: duckdb.DuckDBPyConnection) -> None:
                 ?::TIMESTAMP, ?, 'D1-' || ?, ?, ?::TIMESTAMP, ?::TIMESTAMP, ?, ?::TIMESTAMP,
                 count(*)
             FROM marts.incentive_details WHERE partner_id = 'D1' AND billing_period = ?""",
-            [period, STATUS_BY_PERIOD[period], inv, due, paid, overdue, period,
-             PARTNER_NAMES["D1"], gen, conf, period == "202609", paid, period],
+            [
+                period,
+                STATUS_BY_PERIOD[period],
+                inv,
+                due,
+                paid,
+                overdue,
+                period,
+                PARTNER_NAMES["D1"],
+                gen,
+                conf,
+                period == "202609",
+                paid,
+                period,
+            ],
         )
     con.execute("""INSERT INTO marts.incentive_statements
         SELECT 'X1', '202611', sum(incentive_amount), 'estimated', NULL, NULL, NULL, FALSE,
@@ -342,25 +659,48 @@ def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
             at_end, new, gone, revenue = series[i]
             money = _money(revenue, version)
             totals = [totals[0] + at_end, totals[1] + new, totals[2] + gone, totals[3] + money]
-            breakdown.append(("D1", "month", month, "customer_manager", STAFF[manager][1],
-                              at_end, new, gone, money))
+            breakdown.append(
+                (
+                    "D1",
+                    "month",
+                    month,
+                    "customer_manager",
+                    STAFF[manager][1],
+                    at_end,
+                    new,
+                    gone,
+                    money,
+                )
+            )
         monthly.append(("D1", month, *totals))
     last = BOARD_MONTHS[-1]
     for dimension, split in {
         "industry": {"Retail": (2, "10000.00"), "Internet": (1, "0.00"), "Gaming": (1, "450.55")},
-        "region": {"East China": (2, "10450.55"), "North China": (1, "0.00"),
-                   "South China": (1, "0.00")},
+        "region": {
+            "East China": (2, "10450.55"),
+            "North China": (1, "0.00"),
+            "South China": (1, "0.00"),
+        },
         "association_type": {"reseller": (2, "10000.00"), "referral": (2, "450.55")},
         "customer_kind": {"new": (2, "10450.55"), "existing": (2, "0.00")},
     }.items():
         for value, (at_end, revenue) in split.items():
-            breakdown.append(("D1", "month", last, dimension, value, at_end, 0, 0,
-                              _money(revenue, version)))
+            breakdown.append(
+                ("D1", "month", last, dimension, value, at_end, 0, 0, _money(revenue, version))
+            )
     daily = []
     for day in range(17, 24):
         d = date(2026, 11, day)
-        daily.append(("D1", d, 4, 1 if day == 20 else 0, 1 if day == 20 else 0,
-                      _money("450.55" if day == 20 else "0.00", version)))
+        daily.append(
+            (
+                "D1",
+                d,
+                4,
+                1 if day == 20 else 0,
+                1 if day == 20 else 0,
+                _money("450.55" if day == 20 else "0.00", version),
+            )
+        )
     con.executemany("INSERT INTO marts.customer_board_monthly VALUES (?, ?, ?, ?, ?, ?)", monthly)
     con.executemany("INSERT INTO marts.customer_board_daily VALUES (?, ?, ?, ?, ?, ?)", daily)
     con.executemany(
@@ -373,21 +713,53 @@ def _warnings(con: duckdb.DuckDBPyConnection) -> None:
     spec = [  # customer, type, category, severity, detail, first seen
         ("C1", "arrears", "resource", "high", "balance -1200.50", date(2026, 11, 18)),
         ("C3", "inactive", "churn", "medium", "no spend in 30 days", date(2026, 11, 10)),
-        ("C2", "expiring_resource", "resource", "low", "ecs-c2-01 expires 2026-12-01",
-         date(2026, 11, 16)),
-        ("C5", "low_balance", "resource", "medium", "balance 120.00 < 7 x daily spend 50.00",
-         date(2026, 11, 21)),
-        ("C7", "consumption_drop", "churn", "medium", "spend 7d 100.00 vs 400.00",
-         date(2026, 11, 20)),
+        (
+            "C2",
+            "expiring_resource",
+            "resource",
+            "low",
+            "ecs-c2-01 expires 2026-12-01",
+            date(2026, 11, 16),
+        ),
+        (
+            "C5",
+            "low_balance",
+            "resource",
+            "medium",
+            "balance 120.00 < 7 x daily spend 50.00",
+            date(2026, 11, 21),
+        ),
+        (
+            "C7",
+            "consumption_drop",
+            "churn",
+            "medium",
+            "spend 7d 100.00 vs 400.00",
+            date(2026, 11, 20),
+        ),
     ]
     for day in (date(2026, 11, 22), AS_OF):
         for cid, wtype, category, severity, detail, first in spec:
             if first > day:
                 continue
             name, _, owner, manager = CUSTOMERS[cid][:4]
-            rows.append((day, owner, cid, wtype, severity, detail, first, category, name,
-                         SETTLEMENT[owner], owner != SETTLEMENT[owner], manager,
-                         STAFF[manager][1]))
+            rows.append(
+                (
+                    day,
+                    owner,
+                    cid,
+                    wtype,
+                    severity,
+                    detail,
+                    first,
+                    category,
+                    name,
+                    SETTLEMENT[owner],
+                    owner != SETTLEMENT[owner],
+                    manager,
+                    STAFF[manager][1],
+                )
+            )
     con.executemany(
         "INSERT INTO marts.customer_warnings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
     )
@@ -396,34 +768,103 @@ def _warnings(con: duckdb.DuckDBPyConnection) -> None:
 def _customers(con: duckdb.DuckDBPyConnection, version: int) -> None:
     subs = []
     for viewer in ("D1", "R1", "X1"):
-        for cid, (name, account, owner, manager, assoc, industry, region, _new, at, credit,
-                  discount, balance) in CUSTOMERS.items():
+        for cid, (
+            name,
+            account,
+            owner,
+            manager,
+            assoc,
+            industry,
+            region,
+            _new,
+            at,
+            credit,
+            discount,
+            balance,
+        ) in CUSTOMERS.items():
             if owner != viewer and SETTLEMENT[owner] != viewer:
                 continue
             # The fixture deliberately keeps credit/discount/balance on rows the mart would
             # null (a distributor's view of its resellers' customers): the dashboards' SQL
             # must hide them itself.
-            subs.append((viewer, cid, name, account, assoc, owner, at, _money(credit, version),
-                         Decimal(discount), owner == viewer, manager, STAFF[manager][3],
-                         industry, region, _money(balance, version)))
-    con.executemany(
-        f"INSERT INTO marts.sub_customers VALUES ({', '.join(['?'] * 15)})", subs
-    )
+            subs.append(
+                (
+                    viewer,
+                    cid,
+                    name,
+                    account,
+                    assoc,
+                    owner,
+                    at,
+                    _money(credit, version),
+                    Decimal(discount),
+                    owner == viewer,
+                    manager,
+                    STAFF[manager][3],
+                    industry,
+                    region,
+                    _money(balance, version),
+                )
+            )
+    con.executemany(f"INSERT INTO marts.sub_customers VALUES ({', '.join(['?'] * 15)})", subs)
     resources = [
-        ("C1", "ecs-c1-01", "ecs", "yearly_monthly", date(2025, 12, 1), date(2026, 12, 1), "active"),
+        (
+            "C1",
+            "ecs-c1-01",
+            "ecs",
+            "yearly_monthly",
+            date(2025, 12, 1),
+            date(2026, 12, 1),
+            "active",
+        ),
         ("C1", "obs-c1-01", "obs", "on_demand", date(2026, 3, 2), None, "active"),
-        ("C2", "ecs-c2-01", "ecs", "yearly_monthly", date(2025, 11, 20), date(2026, 11, 30),
-         "active"),
+        (
+            "C2",
+            "ecs-c2-01",
+            "ecs",
+            "yearly_monthly",
+            date(2025, 11, 20),
+            date(2026, 11, 30),
+            "active",
+        ),
         ("C2", "rds-c2-01", "rds", "yearly_monthly", date(2025, 9, 3), date(2026, 9, 3), "expired"),
-        ("C3", "ecs-c3-01", "ecs", "yearly_monthly", date(2026, 10, 7), date(2027, 10, 7),
-         "active"),
-        ("C4", "gaussdb-c4-01", "gaussdb", "yearly_monthly", date(2026, 10, 15),
-         date(2027, 1, 15), "active"),
-        ("C5", "rds-c5-01", "rds", "yearly_monthly", date(2026, 8, 12), date(2026, 12, 12),
-         "active"),
+        (
+            "C3",
+            "ecs-c3-01",
+            "ecs",
+            "yearly_monthly",
+            date(2026, 10, 7),
+            date(2027, 10, 7),
+            "active",
+        ),
+        (
+            "C4",
+            "gaussdb-c4-01",
+            "gaussdb",
+            "yearly_monthly",
+            date(2026, 10, 15),
+            date(2027, 1, 15),
+            "active",
+        ),
+        (
+            "C5",
+            "rds-c5-01",
+            "rds",
+            "yearly_monthly",
+            date(2026, 8, 12),
+            date(2026, 12, 12),
+            "active",
+        ),
         ("C6", "cdn-c6-01", "cdn", "on_demand", date(2026, 1, 8), None, "active"),
-        ("C7", "ecs-c7-01", "ecs", "yearly_monthly", date(2026, 11, 10), date(2027, 11, 10),
-         "active"),
+        (
+            "C7",
+            "ecs-c7-01",
+            "ecs",
+            "yearly_monthly",
+            date(2026, 11, 10),
+            date(2027, 11, 10),
+            "active",
+        ),
     ]
     con.executemany("INSERT INTO marts.customer_resources VALUES (?, ?, ?, ?, ?, ?, ?)", resources)
 

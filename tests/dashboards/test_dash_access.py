@@ -59,7 +59,9 @@ def test_distributor_sees_only_basic_info_of_resellers_customers(con):
     warnings = q.customer_warnings(con, admin, resellers_customers=True)
     assert customers(warnings) == {"C5"} and warnings["detail"].null_count() == 1
     assert "C7" not in customers(details) | customers(subs)  # another partner's customer
-    assert customers(q.customer_resources(con, admin, q.date(2026, 11, 23))).isdisjoint({"C5", "C6"})
+    assert customers(q.customer_resources(con, admin, q.date(2026, 11, 23))).isdisjoint(
+        {"C5", "C6"}
+    )
 
 
 def test_reseller_sees_its_own_customers_in_full(con):
@@ -68,8 +70,18 @@ def test_reseller_sees_its_own_customers_in_full(con):
     assert customers(subs) == {"C5", "C6"} and subs["credit_limit"].null_count() == 0
 
 
-@pytest.mark.parametrize("text", ["' OR 1=1 --", "%", "_", "\\", "'; DROP TABLE marts.sub_customers; --",
-                                  "%' OR '1'='1", "\" OR \"\"=\""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "' OR 1=1 --",
+        "%",
+        "_",
+        "\\",
+        "'; DROP TABLE marts.sub_customers; --",
+        "%' OR '1'='1",
+        '" OR ""="',
+    ],
+)
 @pytest.mark.parametrize("field", list(q.SEARCH_FIELDS))
 def test_search_with_sql_in_it_finds_nothing_and_breaks_nothing(con, text, field):
     for user in ("admin-d1", "cm1"):
@@ -84,7 +96,9 @@ def test_search_with_sql_in_it_finds_nothing_and_breaks_nothing(con, text, field
 
 def test_like_search_is_literal(con):
     admin = viewer_of("admin-d1")
-    hits = q.incentive_details_export(con, admin, q.DetailFilter(search="acme", search_in="customer"), 100)
+    hits = q.incentive_details_export(
+        con, admin, q.DetailFilter(search="acme", search_in="customer"), 100
+    )
     assert customers(hits) == {"C1"}
     assert q.like_pattern("50%_a\\") == "%50\\%\\_a\\\\%"
 

@@ -36,8 +36,15 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-PAGES = ["incentive_board", "incentive_details", "statements", "indicators",
-         "customer_board", "customer_warnings", "sub_customers"]
+PAGES = [
+    "incentive_board",
+    "incentive_details",
+    "statements",
+    "indicators",
+    "customer_board",
+    "customer_warnings",
+    "sub_customers",
+]
 ORDER_NO = "ORD-20261007-005"
 
 
@@ -50,14 +57,32 @@ def free_port() -> int:
 @pytest.fixture
 def server(published, users_file, tmp_path):
     port = free_port()
-    env = {**os.environ, "PARTNER_WAREHOUSE_PUBLISHED": str(published),
-           "PARTNER_WAREHOUSE_USERS": str(users_file)}
+    env = {
+        **os.environ,
+        "PARTNER_WAREHOUSE_PUBLISHED": str(published),
+        "PARTNER_WAREHOUSE_USERS": str(users_file),
+    }
     log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboards" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboards" / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -80,26 +105,33 @@ def server(published, users_file, tmp_path):
 def browser(tmp_path):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'chrome-profile'}", "--window-size=1440,1000"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chrome-profile'}",
+        "--window-size=1440,1000",
+    ):
         options.add_argument(flag)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(DRIVER))
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                           {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     driver.downloads = downloads
     yield driver
     driver.quit()
 
 
 def wait_text(driver, text: str, timeout: float = 20) -> None:
-    WebDriverWait(driver, timeout).until(
-        lambda d: text in d.find_element(By.TAG_NAME, "body").text
-    )
+    WebDriverWait(driver, timeout).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
 
 
 def nav_link(driver, page: str):
@@ -121,8 +153,11 @@ def test_end_to_end_in_chromium(server, browser, published):
     lang = "zh"
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.get(server)
-    user = WebDriverWait(browser, 30).until(ec.presence_of_element_located(
-        (By.CSS_SELECTOR, f'input[aria-label="{t("username", lang)}"]')))
+    user = WebDriverWait(browser, 30).until(
+        ec.presence_of_element_located(
+            (By.CSS_SELECTOR, f'input[aria-label="{t("username", lang)}"]')
+        )
+    )
     settle(browser)
     browser.save_screenshot(str(SHOTS / "00_login.png"))
     user.send_keys("admin-d1")
@@ -134,13 +169,19 @@ def test_end_to_end_in_chromium(server, browser, published):
     for i, page in enumerate(PAGES, start=1):
         nav_link(browser, page).click()
         WebDriverWait(browser, 20).until(
-            lambda d, p=page: d.find_elements(By.TAG_NAME, "h1")
-            and d.find_element(By.TAG_NAME, "h1").text.startswith(t(f"page_{p}", lang))
+            lambda d, p=page: (
+                d.find_elements(By.TAG_NAME, "h1")
+                and d.find_element(By.TAG_NAME, "h1").text.startswith(t(f"page_{p}", lang))
+            )
         )
         settle(browser)
         n_charts = len(browser.find_elements(By.CSS_SELECTOR, '[data-testid="stPlotlyChart"]'))
-        WebDriverWait(browser, 20).until(lambda d, n=n_charts: len(
-            d.find_elements(By.CSS_SELECTOR, '[data-testid="stPlotlyChart"] .main-svg')) >= n)
+        WebDriverWait(browser, 20).until(
+            lambda d, n=n_charts: (
+                len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stPlotlyChart"] .main-svg'))
+                >= n
+            )
+        )
         time.sleep(0.5)
         browser.save_screenshot(str(SHOTS / f"{i:02d}_{page}.png"))
         exceptions = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')
@@ -148,25 +189,38 @@ def test_end_to_end_in_chromium(server, browser, published):
 
     # incentive details: search by order number, live total, CSV export
     nav_link(browser, "incentive_details").click()
-    box = WebDriverWait(browser, 20).until(ec.presence_of_element_located(
-        (By.CSS_SELECTOR, f'input[aria-label="{t("search", lang)}"]')))
+    box = WebDriverWait(browser, 20).until(
+        ec.presence_of_element_located(
+            (By.CSS_SELECTOR, f'input[aria-label="{t("search", lang)}"]')
+        )
+    )
     settle(browser)
     box.send_keys(ORDER_NO, Keys.ENTER)
-    with duckdb.connect(str(published / (published / "CURRENT").read_text().strip()),
-                        read_only=True) as con:
-        row = con.execute("""SELECT order_no, customer_name, incentive_amount, eligible_amount
-            FROM marts.incentive_details WHERE order_no = ?""", [ORDER_NO]).fetchone()
-    WebDriverWait(browser, 20).until(lambda d: any(
-        m.text.endswith(fmt.money(row[2]))
-        for m in d.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]')))
+    with duckdb.connect(
+        str(published / (published / "CURRENT").read_text().strip()), read_only=True
+    ) as con:
+        row = con.execute(
+            """SELECT order_no, customer_name, incentive_amount, eligible_amount
+            FROM marts.incentive_details WHERE order_no = ?""",
+            [ORDER_NO],
+        ).fetchone()
+    WebDriverWait(browser, 20).until(
+        lambda d: any(
+            m.text.endswith(fmt.money(row[2]))
+            for m in d.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]')
+        )
+    )
     settle(browser)
     metrics = [m.text for m in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]')]
     assert metrics[0].splitlines() == [t("filtered_total", lang), fmt.money(row[2])]
     assert metrics[1].splitlines() == [t("filtered_rows", lang), "1"]
     browser.save_screenshot(str(SHOTS / "08_incentive_details_search.png"))
 
-    button = next(b for b in browser.find_elements(By.CSS_SELECTOR, "button")
-                  if b.text.strip() == t("export_csv", lang))
+    button = next(
+        b
+        for b in browser.find_elements(By.CSS_SELECTOR, "button")
+        if b.text.strip() == t("export_csv", lang)
+    )
     button.click()
     target = browser.downloads / "incentive-details.csv"
     for _ in range(100):

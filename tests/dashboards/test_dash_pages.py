@@ -13,8 +13,15 @@ from dashboards import queries as q
 from dashboards.ui import today
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
-PAGES = ["incentive_board", "incentive_details", "statements", "indicators",
-         "customer_board", "customer_warnings", "sub_customers"]
+PAGES = [
+    "incentive_board",
+    "incentive_details",
+    "statements",
+    "indicators",
+    "customer_board",
+    "customer_warnings",
+    "sub_customers",
+]
 
 
 def open_page(user: str, page: str, lang: str = "en") -> AppTest:
@@ -114,8 +121,10 @@ def test_statements_match_the_mart_and_highlight_overdue(app_env, con):
 def test_indicators_match_the_mart(app_env, con):
     at = open_page("admin-d1", "indicators")
     shown = frame_values(at)
-    rows = dict(con.execute("""SELECT indicator_name_en, indicator_value FROM marts.indicators
-        WHERE partner_id='D1' AND reconciliation_period='202611'""").fetchall())
+    rows = dict(
+        con.execute("""SELECT indicator_name_en, indicator_value FROM marts.indicators
+        WHERE partner_id='D1' AND reconciliation_period='202611'""").fetchall()
+    )
     assert dict(zip(shown["Indicator name"], shown["Indicator value"], strict=True)) == {
         k: fmt.number(v, 2) for k, v in rows.items()
     }
