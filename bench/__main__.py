@@ -34,6 +34,8 @@ CONSUMPTION_ROWS_PER_SCALE = 93_000
 DAYS = 175
 DEFAULT_ENGINE = "duckdb"
 DEFAULT_PUBLISH = "copy"
+# Settings a run reads from the environment (dbt_project/profiles.yml): a result names them.
+TUNING = ("PARTNER_WAREHOUSE_DBT_MEMORY", "PARTNER_WAREHOUSE_DBT_THREADS")
 START = date(2026, 6, 1)
 
 
@@ -275,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "label": label,
         "measured_on": date.today().isoformat(),
-        "command": f"scripts/bench --rows {args.rows}"
+        "command": "".join(f"{name}={os.environ[name]} " for name in TUNING if name in os.environ)
+        + f"scripts/bench --rows {args.rows}"
         + (f" --days {args.days}" if args.days != DAYS else "")
         + (f" --engines {','.join(args.engines)}" if args.engines != [DEFAULT_ENGINE] else "")
         + (f" --publish {args.publish}" if args.publish != DEFAULT_PUBLISH else "")
