@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipelines.warehouse import (
+    ALLOW_WITHDRAW_TAG,
     AS_OF_TAG,
     FULL_REFRESH_TAG,
     PUBLISH_MODES,
@@ -43,6 +44,8 @@ class RunSummary:
     published: Path | None = None
     error: str | None = None
     loads: list[tuple] = field(default_factory=list)  # source, files, landed, loaded, quarantined
+    # Files whose rows this run withdrew: {"file", "reason" (removed/replaced), "rows"}.
+    withdrawn: list[dict] = field(default_factory=list)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -64,6 +67,7 @@ class RunSummary:
                 dict(zip(("source", "files", "landed", "loaded", "quarantined"), load, strict=True))
                 for load in self.loads
             ],
+            "withdrawn": self.withdrawn,
             "checks_passed": self.checks_passed,
             "checks_failed": self.checks_failed,
             "seconds": self.seconds,
@@ -77,6 +81,7 @@ def run_pipeline(
     *,
     full_refresh: bool = False,
     engine: str | None = None,
+    allow_withdraw: bool = False,
 ) -> RunSummary:
     """Materialize every asset in one in-process Dagster run: ingestion of every drop date that
     landed (unchanged files are skipped), `dbt build` on the warehouse's engine (or `engine`:
@@ -105,6 +110,8 @@ def run_pipeline(
     tags = {AS_OF_TAG: as_of.isoformat()}
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
+    if allow_withdraw:
+        tags[ALLOW_WITHDRAW_TAG] = "true"
     instance = (
         dg.DagsterInstance.get()
         if os.environ.get("DAGSTER_HOME")
@@ -148,6 +155,8 @@ def run_pipeline(
                 metadata = event.materialization.metadata
                 if "published_file" in metadata:
                     summary.published = Path(str(metadata["published_file"].value))
+                if "withdrawn" in metadata:
+                    summary.withdrawn += list(metadata["withdrawn"].value)
     try:
         summary.loads = (
             load_counts(warehouse.warehouse_file) if warehouse.warehouse_file.exists() else []
@@ -250,6 +259,8 @@ def print_summary(summary: RunSummary) -> None:
         print(f"{'source':<20}{'files':>7}{'landed':>12}{'loaded':>12}{'quarantined':>13}")
         for source, files, landed, loaded, quarantined in summary.loads:
             print(f"{source:<20}{files:>7}{landed:>12,}{loaded:>12,}{quarantined:>13,}")
+    for gone in summary.withdrawn:
+        print(f"withdrawn ({gone['reason']}): {gone['file']}, {gone['rows']:,} rows")
     print(f"checks passed: {summary.checks_passed}  failed: {len(summary.checks_failed)}")
     for name in summary.checks_failed:
         print(f"  failed check: {name}")
@@ -313,7 +324,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     as_of = date.fromisoformat(args.as_of) if args.as_of else today_in_shanghai()
-    summary = run_pipeline(warehouse, as_of, full_refresh=args.full_refresh)
+    summary = run_pipeline(
+        warehouse, as_of, full_refresh=args.full_refresh, allow_withdraw=args.allow_withdraw
+    )
     print_summary(summary)
     if args.json:
         Path(args.json).write_text(json.dumps(summary.as_json(), indent=2))
@@ -470,6 +483,12 @@ def parser() -> argparse.ArgumentParser:
         "--as-of", default=None, help="business date YYYY-MM-DD (default: today, Asia/Shanghai)"
     )
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    run.add_argument(
+        "--allow-withdraw",
+        action="store_true",
+        help="withdraw the files missing from the landing folder even when most loaded files "
+        "are (by default such a run refuses: an unmounted or emptied folder looks the same)",
+    )
     run.add_argument("--json", default=None, help="also write the run's summary to this file")
     engine_arguments(run)
     run.set_defaults(func=cmd_run)

@@ -41,6 +41,9 @@ from pipelines.published import (
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF_TAG = "partner_warehouse/as_of"
 FULL_REFRESH_TAG = "partner_warehouse/full_refresh"  # "true": rebuild incremental models
+# "true": withdraw files missing from the landing folder even when most of them are
+# (pipelines.ingest.load.withdrawal_refusal)
+ALLOW_WITHDRAW_TAG = "partner_warehouse/allow_withdraw"
 PUBLISHED_KEPT = 3
 PUBLISH_MODES = ("copy", "link")
 # os.link's errors that mean "no link here", not "no space": EXDEV another file system,

@@ -9,9 +9,12 @@ source and day (about 4,000 for six months) for no information the log does not 
 
 import dagster as dg
 
-from pipelines.ingest.load import load_source, source_files
+from pipelines.ingest.load import load_source, source_files, withdrawal_refusal
 from pipelines.sources import SOURCES, Source
-from pipelines.warehouse import Warehouse
+from pipelines.warehouse import ALLOW_WITHDRAW_TAG, Warehouse
+
+# Withdrawn files named in a materialization's metadata (the count is always complete).
+WITHDRAWALS_LISTED = 20
 
 
 def ingest_asset(source: Source) -> dg.AssetsDefinition:
@@ -25,14 +28,31 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect(context.run.run_id) as con:
-            loads = load_source(con, source, source_files(warehouse.landing_root, source))
-            for load in loads:
+            refusal = withdrawal_refusal(con, warehouse.landing_root)
+            if refusal and context.run.tags.get(ALLOW_WITHDRAW_TAG) != "true":
+                raise dg.Failure(description=refusal)
+            result = load_source(con, source, source_files(warehouse.landing_root, source))
+            for load in result.files:
                 if load.unreadable:
                     context.log.warning(f"{load.file}: quarantined whole: {load.unreadable}")
+            for gone in result.withdrawals:
+                context.log.info(
+                    f"{gone.file}: {gone.reason}, {gone.rows_withdrawn} rows withdrawn"
+                )
             table_rows = con.execute(f"select count(*) from raw.{source.name}").fetchall()[0][0]
+        loads = result.files
         fresh = [load for load in loads if not load.skipped]
+        removed = [gone for gone in result.withdrawals if gone.reason == "removed"]
         return dg.MaterializeResult(
             metadata={
+                "files_withdrawn": len(removed),
+                "rows_withdrawn": sum(gone.rows_withdrawn for gone in result.withdrawals),
+                "withdrawn": dg.MetadataValue.json(
+                    [
+                        {"file": gone.file, "reason": gone.reason, "rows": gone.rows_withdrawn}
+                        for gone in result.withdrawals[:WITHDRAWALS_LISTED]
+                    ]
+                ),
                 "files_loaded": len(fresh),
                 "files_unchanged": len(loads) - len(fresh),
                 "rows_landed": sum(load.rows_landed for load in fresh),

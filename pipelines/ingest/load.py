@@ -11,9 +11,14 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.read import LandedFrame, UnreadableFile, read_landed_file
-from pipelines.ingest.tables import LINEAGE_COLUMNS
+from pipelines.ingest.tables import LINEAGE_COLUMNS, SUPERSEDED_SCHEMA, WITHDRAWN_SCHEMA
 from pipelines.ingest.validate import ROW_ID, validated
 from pipelines.sources import Source
+
+# A run refuses to withdraw more than this share of the files loaded before unless told to:
+# a landing folder that is unmounted, emptied or pointed elsewhere looks like every file
+# removed, and withdrawing them all would empty the warehouse.
+WITHDRAW_GUARD_SHARE = 0.5
 
 # Rows validated and written at once: large enough that per-batch costs vanish, small
 # enough that memory stays flat whatever the size of the landing folder.
@@ -67,46 +72,161 @@ def is_iso_date(text: str) -> bool:
         return False
 
 
-def known_sha256(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, str]:
-    """File -> content hash of every file of the source loaded before."""
-    return dict(
-        con.execute(
-            "select file, file_sha256 from audit.load_log where source = ?", [source.name]
-        ).fetchall()
+def loaded_files(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, LoadedFile]:
+    """File -> what was loaded from it, for every file of the source loaded before."""
+    rows = con.execute(
+        "select file, file_sha256, partition_date, rows_loaded from audit.load_log "
+        "where source = ?",
+        [source.name],
+    ).fetchall()
+    return {file: LoadedFile(file, sha, day, loaded) for file, sha, day, loaded in rows}
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    file: str
+    sha256: str | None
+    partition_date: date | None
+    rows_loaded: int
+
+
+def withdrawal_refusal(con: duckdb.DuckDBPyConnection, landing_root: Path) -> str | None:
+    """Why a run should not withdraw the files missing from the landing folder (more than
+    WITHDRAW_GUARD_SHARE of the files loaded before are gone), or None."""
+    loaded = [row[0] for row in con.execute("select file from audit.load_log").fetchall()]
+    missing = [file for file in loaded if not (landing_root / file).is_file()]
+    if not loaded or len(missing) <= WITHDRAW_GUARD_SHARE * len(loaded):
+        return None
+    return (
+        f"{len(missing)} of the {len(loaded)} files loaded before are missing from the landing "
+        f"folder (e.g. {missing[0]}): is it mounted and complete? Nothing was withdrawn. To "
+        "withdraw them on purpose, run again with --allow-withdraw."
     )
 
 
-def upsert_rows(con: duckdb.DuckDBPyConnection, source: Source, rows: pl.DataFrame) -> None:
-    """Insert rows by key; a key's later version (drop date, then file, then row) replaces an
-    earlier one, and an earlier version never replaces a later one, whatever the load order."""
-    if rows.is_empty():
-        return
-    key_match = " and ".join(f"t.{k} = b.{k}" for k in source.key)
-    version = (
-        "(b._partition_date, b._file, b._row_number) >= (t._partition_date, t._file, t._row_number)"
+def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select nextval('audit.load_ids')").fetchall()[0][0]
+
+
+def key_match(source: Source, left: str, right: str) -> str:
+    return " and ".join(f"{left}.{k} = {right}.{k}" for k in source.key)
+
+
+def date_key(source: Source) -> str | None:
+    """The key column that is a date, if any: the raw tables grow in its order, so bounding
+    it lets DuckDB skip the row groups of other days (zone maps) when keys are matched."""
+    dtypes = source.dtypes()
+    return next((k for k in source.key if dtypes[k] == pl.Date), None)
+
+
+def key_range(con: duckdb.DuckDBPyConnection, source: Source, alias: str) -> str:
+    """`and <alias>.<date key> between <first> and <last>` over the affected keys, or ''."""
+    column = date_key(source)
+    if column is None:
+        return ""
+    first, last = con.execute(f"select min({column}), max({column}) from affected_keys").fetchall()[
+        0
+    ]
+    if first is None:
+        return ""
+    return f" and {alias}.{column} between date '{first}' and date '{last}'"
+
+
+def replace_versions(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    incoming: pl.DataFrame,
+    withdrawn_files: list[str],
+    load_id: int,
+) -> dict[str, int]:
+    """Withdraw every row of `withdrawn_files`, add the `incoming` rows, and settle each key
+    they touch: its latest version (drop date, then file, then row) becomes the current row
+    in `raw.<source>` (stamped with `load_id`), the other versions go to `raw_superseded`,
+    and a key left with no version at all is recorded in `raw_withdrawn` for dbt.
+
+    Only the touched keys are read and written, so a day's load costs that day. Returns the
+    number of rows each withdrawn file had contributed."""
+    table, superseded, tombstones = (
+        f"{schema}.{source.name}" for schema in ("raw", SUPERSEDED_SCHEMA, WITHDRAWN_SCHEMA)
     )
+    key = ", ".join(source.key)
     columns = ", ".join([*source.columns, *LINEAGE_COLUMNS])
-    con.register("incoming_rows", latest_versions(rows, source))
+    con.register("incoming_rows", incoming.select([*source.columns, *LINEAGE_COLUMNS]))
+    con.register(
+        "withdrawn_files", pl.DataFrame({"file": withdrawn_files}, schema={"file": pl.String})
+    )
     try:
+        withdrawn_counts: dict[str, int] = {}
+        from_withdrawn = ""
+        if withdrawn_files:
+            withdrawn_counts = dict(
+                con.execute(
+                    f"""
+                    select _file, count(*) from (
+                        select _file from {table} where _file in (select file from withdrawn_files)
+                        union all
+                        select _file from {superseded}
+                        where _file in (select file from withdrawn_files)
+                    ) group by _file
+                    """
+                ).fetchall()
+            )
+            from_withdrawn = f"""
+                union all select {key} from {table}
+                where _file in (select file from withdrawn_files)
+                union all select {key} from {superseded}
+                where _file in (select file from withdrawn_files)"""
         con.execute(
-            f"delete from raw.{source.name} t using incoming_rows b where {key_match} and {version}"
+            f"create or replace temp table affected_keys as select distinct {key} from ("
+            f"select {key} from incoming_rows {from_withdrawn})"
+        )
+        bound_t = key_range(con, source, "t")
+        con.execute(
+            f"""
+            create or replace temp table key_versions as
+            select {columns} from {table} t semi join affected_keys a on {key_match(source, "t", "a")}
+            where t._file not in (select file from withdrawn_files) {bound_t}
+            union all
+            select {columns} from {superseded} t
+            semi join affected_keys a on {key_match(source, "t", "a")}
+            where t._file not in (select file from withdrawn_files)
+            union all
+            select {columns} from incoming_rows
+            """
         )
         con.execute(
-            f"insert into raw.{source.name} ({columns}) select {columns} from incoming_rows b "
-            f"where not exists (select 1 from raw.{source.name} t where {key_match})"
+            f"""
+            create or replace temp table ranked_versions as
+            select *, row_number() over (
+                partition by {key} order by _partition_date desc, _file desc, _row_number desc
+            ) as version_rank
+            from key_versions
+            """
         )
+        for target in (table, superseded, tombstones):
+            bound = bound_t if target == table else ""
+            con.execute(
+                f"delete from {target} t using affected_keys a "
+                f"where {key_match(source, 't', 'a')} {bound}"
+            )
+        con.execute(
+            f"insert into {table} ({columns}, _load_id) "
+            f"select {columns}, {load_id} from ranked_versions where version_rank = 1"
+        )
+        con.execute(
+            f"insert into {superseded} ({columns}, _load_id) "
+            f"select {columns}, {load_id} from ranked_versions where version_rank > 1"
+        )
+        con.execute(
+            f"insert into {tombstones} ({key}, _load_id) select {key}, {load_id} "
+            f"from affected_keys a anti join ranked_versions v on {key_match(source, 'a', 'v')}"
+        )
+        return withdrawn_counts
     finally:
         con.unregister("incoming_rows")
-
-
-def latest_versions(rows: pl.DataFrame, source: Source) -> pl.DataFrame:
-    """One row per key: the latest version (drop date, then file, then row) among `rows`."""
-    rows = rows.select([*source.columns, *LINEAGE_COLUMNS])
-    key = list(source.key)
-    if not rows.select(pl.struct(key).is_duplicated().any()).item():
-        return rows  # the usual batch: no key twice, nothing to sort
-    ordered = rows.sort("_partition_date", "_file", "_row_number")
-    return ordered.unique(subset=key, keep="last", maintain_order=True)
+        con.unregister("withdrawn_files")
+        for temp in ("affected_keys", "key_versions", "ranked_versions"):
+            con.execute(f"drop table if exists {temp}")
 
 
 def record_quarantine(
@@ -137,7 +257,7 @@ def record_quarantine(
         con.unregister("quarantined_rows")
 
 
-def record_loads(con: duckdb.DuckDBPyConnection, loads: list[FileLoad]) -> None:
+def record_loads(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], load_id: int) -> None:
     frame = pl.DataFrame(
         {
             "source": [load.source for load in loads],
@@ -149,6 +269,7 @@ def record_loads(con: duckdb.DuckDBPyConnection, loads: list[FileLoad]) -> None:
             "rows_quarantined": [load.rows_quarantined for load in loads],
             "notes": ["; ".join(load.notes) or None for load in loads],
             "loaded_at": [datetime.now()] * len(loads),
+            "load_id": [load_id] * len(loads),
         },
         schema_overrides={"partition_date": pl.Date, "notes": pl.String},
     )
@@ -208,21 +329,45 @@ class Batch:
     rows: int = 0
 
 
-def load_source(
-    con: duckdb.DuckDBPyConnection, source: Source, files: list[LandingFile]
-) -> list[FileLoad]:
-    """Load the files of one source that are new or changed since they were last loaded.
+@dataclass(frozen=True)
+class FileWithdrawal:
+    source: str
+    file: str
+    rows_withdrawn: int  # rows the file had put in the raw table (current or superseded)
+    reason: str  # "removed" (gone from the landing folder) or "replaced" (content changed)
+    partition_date: date | None = None
+    sha256: str | None = None
 
-    Files are validated and written in batches of about `BATCH_ROWS` rows: per-file work
-    (a validation, a few statements) would cost more than the rows, and a bounded batch
-    keeps memory flat at any size."""
-    known = known_sha256(con, source)
-    loads: list[FileLoad] = []
+
+@dataclass
+class SourceLoad:
+    """What one load of a source did: the files it read or skipped, the files it withdrew."""
+
+    files: list[FileLoad] = field(default_factory=list)
+    withdrawals: list[FileWithdrawal] = field(default_factory=list)
+
+
+def load_source(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    files: list[LandingFile],
+    *,
+    complete: bool = True,
+) -> SourceLoad:
+    """Make the source's raw table what `files` say now.
+
+    New or changed files are read, validated and written; a changed file first withdraws
+    every row its previous version contributed. With `complete` (the files are the source's
+    whole landing folder), a file loaded before and missing now is withdrawn too. Files are
+    validated and written in batches of about `BATCH_ROWS` rows: per-file work would cost
+    more than the rows, and a bounded batch keeps memory flat at any size."""
+    known = loaded_files(con, source)
+    result = SourceLoad()
     batch = Batch()
     for landing in files:
         sha256 = file_sha256(landing.path)
-        if known.get(landing.file) == sha256:
-            loads.append(FileLoad(source.name, landing.file, 0, 0, 0, skipped=True))
+        if known.get(landing.file) and known[landing.file].sha256 == sha256:
+            result.files.append(FileLoad(source.name, landing.file, 0, 0, 0, skipped=True))
             continue
         try:
             landed = read_landed_file(landing.path, source)
@@ -232,11 +377,89 @@ def load_source(
         batch.readable.append((landing, sha256, landed))
         batch.rows += landed.frame.height
         if batch.rows >= BATCH_ROWS:
-            loads += written_batch(con, source, batch)
+            written_batch(con, source, batch, known, result)
             batch = Batch()
     if batch.readable or batch.unreadable:
-        loads += written_batch(con, source, batch)
-    return loads
+        written_batch(con, source, batch, known, result)
+    if complete:
+        present = {landing.file for landing in files}
+        removed = [known[file] for file in sorted(known) if file not in present]
+        if removed:
+            withdrawn_files(con, source, removed, result)
+    return result
+
+
+def withdrawn_files(
+    con: duckdb.DuckDBPyConnection, source: Source, removed: list[LoadedFile], result: SourceLoad
+) -> None:
+    """Withdraw every row of files that are gone from the landing folder, in one transaction."""
+    con.execute("begin transaction")
+    try:
+        load_id = next_load_id(con)
+        counts = replace_versions(
+            con, source, empty_rows(source), [gone.file for gone in removed], load_id
+        )
+        withdrawals = [
+            FileWithdrawal(
+                source.name,
+                gone.file,
+                counts.get(gone.file, 0),
+                "removed",
+                gone.partition_date,
+                gone.sha256,
+            )
+            for gone in removed
+        ]
+        record_quarantine(con, source, [gone.file for gone in removed], empty_quarantine())
+        con.execute(
+            "delete from audit.load_log where source = ? and file in "
+            f"({', '.join('?' for _ in removed)})",
+            [source.name, *(gone.file for gone in removed)],
+        )
+        record_withdrawals(con, withdrawals, load_id)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    result.withdrawals += withdrawals
+
+
+def empty_rows(source: Source) -> pl.DataFrame:
+    dtypes = source.dtypes() | {
+        "_file": pl.String,
+        "_row_number": pl.Int32,
+        "_partition_date": pl.Date,
+    }
+    return pl.DataFrame(schema=dtypes)
+
+
+def empty_quarantine() -> pl.DataFrame:
+    return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+
+
+def record_withdrawals(
+    con: duckdb.DuckDBPyConnection, withdrawals: list[FileWithdrawal], load_id: int
+) -> None:
+    if not withdrawals:
+        return
+    frame = pl.DataFrame(
+        {
+            "source": [w.source for w in withdrawals],
+            "file": [w.file for w in withdrawals],
+            "partition_date": [w.partition_date for w in withdrawals],
+            "file_sha256": [w.sha256 for w in withdrawals],
+            "rows_withdrawn": [w.rows_withdrawn for w in withdrawals],
+            "reason": [w.reason for w in withdrawals],
+            "load_id": [load_id] * len(withdrawals),
+            "withdrawn_at": [datetime.now()] * len(withdrawals),
+        },
+        schema_overrides={"partition_date": pl.Date, "file_sha256": pl.String},
+    )
+    con.register("file_withdrawals", frame)
+    try:
+        con.execute("insert into audit.file_withdrawals by name select * from file_withdrawals")
+    finally:
+        con.unregister("file_withdrawals")
 
 
 def checked_rows(source: Source, batch: Batch) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -268,8 +491,15 @@ def checked_rows(source: Source, batch: Batch) -> tuple[pl.DataFrame, pl.DataFra
     )
 
 
-def written_batch(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> list[FileLoad]:
-    """Validate a batch and write its rows, quarantine and load log in one transaction."""
+def written_batch(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    batch: Batch,
+    known: dict[str, LoadedFile],
+    result: SourceLoad,
+) -> None:
+    """Validate a batch and write its rows, quarantine and load log in one transaction; the
+    earlier versions of its files are withdrawn in the same transaction."""
     good, bad = checked_rows(source, batch)
     loaded = per_file_count(good)
     quarantined = per_file_count(bad)
@@ -302,17 +532,32 @@ def written_batch(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) 
             )
         )
         bad = pl.concat([bad, whole_file_quarantine(landing, reason)])
+    replaced = [known[load.file] for load in loads if load.file in known]
     con.execute("begin transaction")
     try:
-        if not good.is_empty():
-            upsert_rows(con, source, good)
+        load_id = next_load_id(con)
+        rows = good if not good.is_empty() else empty_rows(source)
+        counts = replace_versions(con, source, rows, [old.file for old in replaced], load_id)
+        withdrawals = [
+            FileWithdrawal(
+                source.name,
+                old.file,
+                counts.get(old.file, 0),
+                "replaced",
+                old.partition_date,
+                old.sha256,
+            )
+            for old in replaced
+        ]
         record_quarantine(con, source, [load.file for load in loads], bad)
-        record_loads(con, loads)
+        record_loads(con, loads, load_id)
+        record_withdrawals(con, withdrawals, load_id)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    return loads
+    result.files += loads
+    result.withdrawals += withdrawals
 
 
 def per_file_count(frame: pl.DataFrame) -> dict[str, int]:
@@ -324,6 +569,7 @@ def per_file_count(frame: pl.DataFrame) -> dict[str, int]:
 def load_file(
     con: duckdb.DuckDBPyConnection, source: Source, path: Path, landing_root: Path, day: date
 ) -> FileLoad:
-    """Load one file (skipped if a file with the same content was loaded at the same path)."""
+    """Load one file (skipped if a file with the same content was loaded at the same path);
+    the source's other files are left as they are."""
     landing = LandingFile(path, path.relative_to(landing_root).as_posix(), day)
-    return load_source(con, source, [landing])[0]
+    return load_source(con, source, [landing], complete=False).files[0]

@@ -8,6 +8,14 @@ import polars as pl
 from pipelines.sources import SOURCES, Source
 
 LINEAGE_COLUMNS = {"_file": "VARCHAR", "_row_number": "INTEGER", "_partition_date": "DATE"}
+# The load that last changed a key's current row: dbt reprocesses what is newer than the
+# load it last saw (docs/ARCHITECTURE.md, "File versions").
+LOAD_ID_COLUMN = {"_load_id": "BIGINT"}
+# Schemas beside `raw`: every version of a key that is not the current one (so a withdrawn
+# file can hand a key back to the version it had superseded), and the keys that lost their
+# last version (so dbt withdraws what was built from them).
+SUPERSEDED_SCHEMA = "raw_superseded"
+WITHDRAWN_SCHEMA = "raw_withdrawn"
 
 AUDIT_DDL = (
     """
@@ -32,10 +40,28 @@ AUDIT_DDL = (
         rows_quarantined bigint not null,
         notes varchar,
         loaded_at timestamp not null,
+        load_id bigint,
         primary key (source, file)
     )
     """,
+    # Files whose rows were withdrawn: removed from the landing folder, or replaced by a
+    # new version of the same file (the new version's rows are in load_log).
+    """
+    create table if not exists audit.file_withdrawals (
+        source varchar not null,
+        file varchar not null,
+        partition_date date,
+        file_sha256 varchar,
+        rows_withdrawn bigint not null,
+        reason varchar not null,
+        load_id bigint not null,
+        withdrawn_at timestamp not null
+    )
+    """,
+    "create sequence if not exists audit.load_ids start 1",
 )
+# Columns added after warehouses were first written: added in place on the next run.
+AUDIT_MIGRATIONS = ("alter table audit.load_log add column if not exists load_id bigint",)
 
 
 def sql_type(dtype: pl.DataType) -> str:
@@ -53,16 +79,27 @@ def raw_columns(source: Source) -> dict[str, str]:
     return {name: sql_type(dtype) for name, dtype in source.dtypes().items()} | LINEAGE_COLUMNS
 
 
-def raw_table_ddl(source: Source) -> str:
-    cols = ",\n    ".join(f"{name} {typ}" for name, typ in raw_columns(source).items())
-    return f"create table if not exists raw.{source.name} (\n    {cols}\n)"
+def raw_table_ddl(source: Source, schema: str = "raw") -> str:
+    columns = raw_columns(source) | LOAD_ID_COLUMN
+    cols = ",\n    ".join(f"{name} {typ}" for name, typ in columns.items())
+    return f"create table if not exists {schema}.{source.name} (\n    {cols}\n)"
+
+
+def withdrawn_table_ddl(source: Source) -> str:
+    dtypes = source.dtypes()
+    columns = {name: sql_type(dtypes[name]) for name in source.key} | LOAD_ID_COLUMN
+    cols = ", ".join(f"{name} {typ}" for name, typ in columns.items())
+    return f"create table if not exists {WITHDRAWN_SCHEMA}.{source.name} ({cols})"
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw and audit schemas and tables that do not exist yet."""
-    con.execute("create schema if not exists raw")
-    con.execute("create schema if not exists audit")
+    for schema in ("raw", "audit", SUPERSEDED_SCHEMA, WITHDRAWN_SCHEMA):
+        con.execute(f"create schema if not exists {schema}")
     for source in SOURCES.values():
         con.execute(raw_table_ddl(source))
-    for ddl in AUDIT_DDL:
+        con.execute(f"alter table raw.{source.name} add column if not exists _load_id bigint")
+        con.execute(raw_table_ddl(source, SUPERSEDED_SCHEMA))
+        con.execute(withdrawn_table_ddl(source))
+    for ddl in (*AUDIT_DDL, *AUDIT_MIGRATIONS):
         con.execute(ddl)
