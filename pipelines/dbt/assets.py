@@ -4,6 +4,7 @@ become asset checks."""
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -59,6 +60,18 @@ def dbt_env(variables: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def has_incremental_state(working: Path) -> bool:
+    """Whether the working file holds the state incremental models build on (written by a
+    build of this version of the project); without it a run rebuilds them whole."""
+    with duckdb.connect(str(working), read_only=True) as con:
+        return bool(
+            con.execute(
+                "select count(*) from duckdb_tables() "
+                "where schema_name = 'intermediate' and table_name = 'int_applied_state'"
+            ).fetchall()[0][0]
+        )
+
+
 def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:
     # Unit tests check the SQL, not the data: they run in CI (tests/dbt), not every day.
     # The as-of date is not a --vars flag: any change of --vars makes dbt re-parse the
@@ -79,7 +92,8 @@ def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     working = warehouse.begin(context.run.run_id)
     engine = warehouse.engine
-    args = dbt_build_args(engine, context.run.tags.get(FULL_REFRESH_TAG) == "true")
+    full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+    args = dbt_build_args(engine, full_refresh or not has_incremental_state(working))
     lake = lake_root(warehouse.spark_root)
     if engine == "spark":
         with duckdb.connect(str(working)) as con:

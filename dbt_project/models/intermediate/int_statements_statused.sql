@@ -4,7 +4,7 @@
 with
 
 incentives as (
-    select * from {{ ref('int_incentives_combined') }}
+    select * from {{ ref('int_incentives_by_day') }}
 ),
 
 events as (

@@ -1,41 +1,86 @@
--- Base incentive of every attributed order, refund and consumption row: resolve the
--- settlement partner (a reseller's customers settle to its distributor), the supervisor of
--- the customer manager, and the policy in force on the transaction date for (settlement
--- partner type, association type, product type). No policy: rate 0, row kept. Several
--- matching versions: the one that started last wins (then the smallest policy_id).
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        pre_hook="{{ withdraw_recomputed_transactions() }}"
+    )
+}}
+-- Base incentive of every order, refund and consumption row: attributed point in time
+-- (rule 1, macros/attribution.sql), with the settlement partner (a reseller's customers
+-- settle to its distributor) and the policy in force on the transaction date for
+-- (settlement partner type, association type, product type) (rule 3). No policy: rate 0,
+-- row kept. Several matching versions: the one that started last wins (then the smallest
+-- policy_id). Rows outside any association are not kept.
+--
+-- Incremental: a run deletes the rows of the raw keys in int_transaction_changes (pre-hook)
+-- and appends those keys recomputed; everything else stays as written.
+{% set incremental = is_incremental() %}
 with
 
-orders as (
-    select * from {{ ref('int_orders_attributed') }}
+changes as (
+    select * from {{ ref('int_transaction_changes') }}
 ),
 
-consumption as (
-    select * from {{ ref('int_consumption_attributed') }}
+periods as (
+    select * from {{ ref('int_association_periods') }}
 ),
 
 partners as (
     select * from {{ ref('int_partners_resolved') }}
 ),
 
-staff as (
-    select * from {{ ref('stg_raw__staff') }}
-),
-
 policies as (
     select * from {{ ref('stg_raw__incentive_policies') }}
 ),
 
+order_rows as (
+    select * from {{ ref('stg_raw__orders') }}
+    {% if incremental %}
+        where order_no in (select changes.order_no from changes)
+    {% endif %}
+),
+
+consumption_rows as (
+    select * from {{ ref('stg_raw__consumption') }} as consumption
+    {% if incremental %}
+        {% set first_day, last_day = date_bounds(ref('int_transaction_changes'), 'usage_date') %}
+        {% if first_day is none %}
+            where false
+        {% else %}
+            where
+                consumption.usage_date between date '{{ first_day }}' and date '{{ last_day }}'
+                and exists (
+                    select 1
+                    from changes
+                    where
+                        changes.resource_id = consumption.resource_id
+                        and changes.usage_date = consumption.usage_date
+                )
+        {% endif %}
+    {% endif %}
+),
+
+orders_attributed as (
+    {{ attributed_orders('order_rows', 'periods') }}
+),
+
+consumption_attributed as (
+    {{ attributed_consumption('consumption_rows', 'periods') }}
+),
+
 transactions as (
     select
-        {{ attributed_transaction_columns() }}
-    from orders
+        {{ attributed_transaction_columns() }},
+        source_key
+    from orders_attributed
     where owner_partner_id is not null
 
     union all
 
     select
-        {{ attributed_transaction_columns() }}
-    from consumption
+        {{ attributed_transaction_columns() }},
+        source_key
+    from consumption_attributed
     where owner_partner_id is not null
 ),
 
@@ -45,11 +90,9 @@ resolved as (
         coalesce(partners.settlement_partner_id, transactions.owner_partner_id)
             as settlement_partner_id,
         partners.settlement_partner_type,
-        partners.reseller_id,
-        staff.supervisor_id
+        partners.reseller_id
     from transactions
     left join partners on transactions.owner_partner_id = partners.partner_id
-    left join staff on transactions.customer_manager_id = staff.staff_id
 ),
 
 -- The policy is a function of (partner type, association type, product type, date): rank
@@ -95,7 +138,8 @@ final as (
         matched.policy_id,
         cast(coalesce(matched.rate, 0) as decimal(9, 6)) as rate,
         {{ round_money('resolved.eligible_amount * coalesce(matched.rate, 0)') }}
-            as incentive_amount
+            as incentive_amount,
+        '{{ invocation_id }}' as _written_by
     from resolved
     left join matched
         on

@@ -11,8 +11,8 @@ periods as (
 ),
 
 incentives as (
-    select * from {{ ref('int_incentives_combined') }}
-    where transaction_type != 'project'
+    select * from {{ ref('int_customer_daily') }}
+    where transaction_date <= {{ as_of() }}
 ),
 
 customers as (

@@ -10,7 +10,7 @@ periods as (
 ),
 
 incentives as (
-    select * from {{ ref('int_incentives_combined') }}
+    select * from {{ ref('int_incentives_by_day') }}
     where transaction_type != 'project'
 ),
 

@@ -1,5 +1,9 @@
+{{ config(materialized='view') }}
 -- 激励明细 (S14): one row per transaction and incentive type, with the names to search
--- by and the status of the statement the row belongs to.
+-- by and the status of the statement the row belongs to, up to the as-of date.
+-- A view: the transactions are kept incrementally (int_transactions_rated), and what
+-- changes with time and not with the transaction (statement status, names of customers,
+-- staff and resellers) is joined when read, so it never forces a rewrite of history.
 with
 
 incentives as (
@@ -62,6 +66,7 @@ final as (
     left join partners as resellers on incentives.reseller_id = resellers.partner_id
     left join staff as managers on incentives.customer_manager_id = managers.staff_id
     left join staff as supervisors on incentives.supervisor_id = supervisors.staff_id
+    where incentives.transaction_date <= {{ as_of() }}
 )
 
 select * from final

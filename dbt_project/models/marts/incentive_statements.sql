@@ -6,7 +6,7 @@ statements as (
 ),
 
 incentives as (
-    select * from {{ ref('int_incentives_combined') }}
+    select * from {{ ref('int_incentives_by_day') }}
 ),
 
 partners as (
@@ -18,7 +18,7 @@ amounts as (
         settlement_partner_id as partner_id,
         billing_period,
         sum(incentive_amount) as incentive_amount,
-        count(*) as detail_rows
+        sum(detail_rows) as detail_rows
     from incentives
     group by settlement_partner_id, billing_period
 ),

@@ -5,7 +5,12 @@
 with
 
 incentives as (
-    select * from {{ ref('int_incentives_combined') }}
+    select * from {{ ref('int_incentives_by_day') }}
+),
+
+customer_days as (
+    select * from {{ ref('int_customer_daily') }}
+    where transaction_date <= {{ as_of() }}
 ),
 
 periods as (
@@ -82,8 +87,7 @@ customer_net as (
         settlement_partner_id as partner_id,
         billing_period as reconciliation_period,
         customer_id
-    from incentives
-    where transaction_type != 'project'
+    from customer_days
     group by settlement_partner_id, billing_period, customer_id
     having sum(eligible_amount) > 0
 ),

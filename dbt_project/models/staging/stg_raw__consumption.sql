@@ -13,7 +13,8 @@ renamed as (
         cast(consumption_amount as decimal(18, 2)) as consumption_amount,
         cast(voucher_amount as decimal(18, 2)) as voucher_amount,
         cast(paid_amount as decimal(18, 2)) as paid_amount,
-        cast(_partition_date as date) as _partition_date
+        cast(_partition_date as date) as _partition_date,
+        cast(_load_id as bigint) as _load_id
     from source
 )
 

@@ -18,7 +18,8 @@ renamed as (
         cast(order_status as string) as order_status,
         cast(refund_time as timestamp) as refund_time,
         cast(refund_amount as decimal(18, 2)) as refund_amount,
-        cast(project_id as string) as project_id
+        cast(project_id as string) as project_id,
+        cast(_load_id as bigint) as _load_id
     from source
 )
 

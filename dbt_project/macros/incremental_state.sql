@@ -1,0 +1,78 @@
+{#- Incremental processing (docs/ARCHITECTURE.md, "Incremental state"). A run recomputes the
+    transactions whose inputs changed since the last build: raw rows written by a later load
+    (`_load_id` above the watermark), keys withdrawn since, customers whose association
+    periods changed, owner partners whose settlement changed, and the dates a changed policy
+    version covers. `int_transaction_changes` lists them with the rows they replace, the
+    rating rewrites them, and the aggregates apply the difference. -#}
+
+{#- Transaction-grain models are incremental on DuckDB. On Spark (Parquet tables, no row
+    deletes) they are rebuilt whole each run: the same rows, more work. -#}
+{% macro incremental_materialization() -%}
+    {{ return(adapter.dispatch('incremental_materialization')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__incremental_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+{#- A relation of this run's schema as the previous build left it (None if missing). Read
+    without ref(): it is the state before this run, and a ref would make it a parent. -#}
+{% macro previous_relation(name) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier=name)) }}
+{%- endmacro %}
+
+{#- Whether this run can build on the previous one: not a full refresh, an engine that
+    increments, and the rated transactions and the state they were built from exist. -#}
+{% macro builds_on_previous_run() -%}
+    {%- if not execute or flags.FULL_REFRESH or incremental_materialization() != 'incremental' -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {{ return(previous_relation('int_transactions_rated') is not none
+              and previous_relation('int_applied_state') is not none) }}
+{%- endmacro %}
+
+{#- The last load of `source` ('orders', 'consumption') the previous build saw. -#}
+{% macro previous_watermark(source) -%}
+    {%- set relation = previous_relation('int_applied_state') -%}
+    {%- set result = run_query(
+        "select coalesce(max(cast(fingerprint as bigint)), 0) from " ~ relation.include(database=false)
+        ~ " where kind = 'watermark' and state_key = '" ~ source ~ "'") -%}
+    {{ return(result.columns[0].values()[0]) }}
+{%- endmacro %}
+
+{#- The newest load of a raw source: its current rows and its withdrawn keys. -#}
+{% macro load_watermark(source_name) -%}
+    select coalesce(max(_load_id), 0) as load_id from (
+        select _load_id from {{ source('raw', source_name) }}
+        union all
+        select _load_id from {{ source('raw_withdrawn', source_name) }}
+    ) as loads
+{%- endmacro %}
+
+{#- `lo` and `hi` of a date column of a relation, as literals (None when it is empty), so a
+    filter on them reaches the scan and skips row groups of other days (zone maps). -#}
+{% macro date_bounds(relation, column) -%}
+    {%- set result = run_query("select min(" ~ column ~ "), max(" ~ column ~ ") from " ~ relation) -%}
+    {{ return(result.rows[0]) }}
+{%- endmacro %}
+
+{#- A stable key of a group of columns (nulls included) for delete+insert of aggregates. -#}
+{% macro group_key(columns) -%}
+    md5(concat_ws('|', {% for column in columns %}coalesce(cast({{ column }} as string), '~'){% if not loop.last %}, {% endif %}{% endfor %}))
+{%- endmacro %}
+
+{#- Pre-hook of int_transactions_rated: the rows of every raw key this run recomputes go;
+    the model appends the keys recomputed (a withdrawn key stays gone). -#}
+{% macro withdraw_recomputed_transactions() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where source_key in (select changes.source_key from {{ ref('int_transaction_changes') }} as changes)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,23 @@
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key='group_key',
+        post_hook="{{ drop_empty_groups() }}"
+    )
+}}
+-- The base incentive rows summed per day and every column the statements, the incentive
+-- board, the indicators and the customer board group by: those marts read this table
+-- (thousands of rows) instead of every transaction. Kept by difference (macro
+-- delta_aggregate): a new day costs that day's rows.
+{% set dimensions = [
+    'settlement_partner_id', 'owner_partner_id', 'reseller_id', 'customer_manager_id',
+    'association_type', 'product_type', 'transaction_type', 'billing_mode',
+    'billing_period', 'transaction_date'] %}
+with
+
+final as (
+    select * from {{ delta_aggregate(dimensions, ['eligible_amount', 'incentive_amount']) }} as aggregated
+)
+
+select * from final
