@@ -47,32 +47,9 @@
     {{ return(result.columns[0].values()[0]) }}
 {%- endmacro %}
 
-{#- The newest load of a raw source: its current rows and its withdrawn keys. -#}
-{% macro load_watermark(source_name) -%}
-    select coalesce(max(_load_id), 0) as load_id from (
-        select _load_id from {{ source('raw', source_name) }}
-        union all
-        select _load_id from {{ source('raw_withdrawn', source_name) }}
-    ) as loads
-{%- endmacro %}
-
 {#- `lo` and `hi` of a date column of a relation, as literals (None when it is empty), so a
     filter on them reaches the scan and skips row groups of other days (zone maps). -#}
 {% macro date_bounds(relation, column) -%}
     {%- set result = run_query("select min(" ~ column ~ "), max(" ~ column ~ ") from " ~ relation) -%}
     {{ return(result.rows[0]) }}
-{%- endmacro %}
-
-{#- A stable key of a group of columns (nulls included) for delete+insert of aggregates. -#}
-{% macro group_key(columns) -%}
-    md5(concat_ws('|', {% for column in columns %}coalesce(cast({{ column }} as string), '~'){% if not loop.last %}, {% endif %}{% endfor %}))
-{%- endmacro %}
-
-{#- Pre-hook of int_transactions_rated: the rows of every raw key this run recomputes go;
-    the model appends the keys recomputed (a withdrawn key stays gone). -#}
-{% macro withdraw_recomputed_transactions() -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where source_key in (select changes.source_key from {{ ref('int_transaction_changes') }} as changes)
-    {%- endif -%}
 {%- endmacro %}

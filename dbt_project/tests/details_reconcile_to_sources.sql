@@ -1,4 +1,5 @@
--- Every attributed order, refund and consumption row is in the details exactly once, with
+-- Every attributed order, refund and consumption row dated up to the as-of date (later ones
+-- wait for their day) is in the details exactly once, with
 -- the cash of its source row (refunds negative): nothing lost, doubled or altered on the
 -- way through the joins.
 with
@@ -23,9 +24,11 @@ source_amounts as (
 ),
 
 attributed as (
-    select transaction_id from {{ ref('int_orders_attributed') }} where owner_partner_id is not null
+    select transaction_id from {{ ref('int_orders_attributed') }}
+    where owner_partner_id is not null and transaction_date <= {{ as_of() }}
     union all
-    select transaction_id from {{ ref('int_consumption_attributed') }} where owner_partner_id is not null
+    select transaction_id from {{ ref('int_consumption_attributed') }}
+    where owner_partner_id is not null and transaction_date <= {{ as_of() }}
 ),
 
 details as (

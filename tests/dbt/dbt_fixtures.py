@@ -31,8 +31,10 @@ DEFAULT_PARTITION = date(2026, 7, 10)
 def insert_rows(
     con: duckdb.DuckDBPyConnection, source: str, rows: Iterable[Mapping[str, object]]
 ) -> int:
-    """Insert rows (English column names; `_partition_date` optional) into raw.<source>."""
-    columns = list(raw_columns(SOURCES[source]))
+    """Insert rows (English column names; `_partition_date` optional) into raw.<source>, as
+    one load would (one `_load_id` for the call, as ingestion stamps a batch)."""
+    columns = [*raw_columns(SOURCES[source]), "_load_id"]
+    load_id = con.execute("select nextval('audit.load_ids')").fetchall()[0][0]
     n = 0
     for i, row in enumerate(rows, start=2):
         unknown = set(row) - set(columns)
@@ -45,6 +47,7 @@ def insert_rows(
             "_partition_date": partition,
             "_file": row.get("_file", f"{source}/{partition}/{source}.csv"),
             "_row_number": row.get("_row_number", i),
+            "_load_id": load_id,
         }
         placeholders = ", ".join("?" for _ in columns)
         con.execute(

@@ -1,11 +1,11 @@
-"""Incremental consumption: a new day's partition costs work in proportion to that day.
+"""Incremental rating: a new day's rows cost work in proportion to that day.
 
 Build on the sample rows, land one more day (consumption of 2026-07-02 in partition
 2026-07-03, plus an association event of C4 in the same partition), build again, and
-show by the `_dbt_invocation_id` each row carries that the second run only wrote the new
-day's row and the rows of the customer whose association changed. Then a late order that
-makes validation reject an association re-attributes that customer's rows only. Finally
-`--full-refresh` must give the same intermediate rows and identical marts.
+show by the `_written_by` invocation each rated row carries that the second run only wrote
+the new day's row (C4's consumption is re-attributed, and still has no owner). Then a late
+order that makes validation reject an association re-attributes that customer's rows only.
+Finally `--full-refresh` must give the same rated rows, aggregates and marts.
 """
 
 from __future__ import annotations
@@ -29,6 +29,14 @@ def invocation_id(work: Path) -> str:
     ]
 
 
+# The tables incremental runs keep, without the column that says which run wrote a row.
+KEPT_STATE = {
+    "rated": "select * exclude (_written_by) from intermediate.int_transactions_rated order by all",
+    "daily": "select * from intermediate.int_incentive_daily order by all",
+    "customers": "select * from intermediate.int_customer_daily order by all",
+}
+
+
 def marts_snapshot(db: Path) -> dict[str, list[tuple]]:
     tables = [
         r[0]
@@ -48,7 +56,7 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
         db,
         "select transaction_id, owner_partner_id, eligible_amount from intermediate.int_consumption_attributed order by 1",
     )
-    assert len(before) == 4  # the four consumption rows of the sample
+    assert len(before) == 4  # the four consumption rows of the sample (C4's has no owner)
 
     con = duckdb.connect(str(db))
     insert_rows(
@@ -87,18 +95,22 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
     second_run = invocation_id(tmp_path)
     written = query(
         db,
-        "select transaction_id, owner_partner_id, eligible_amount from intermediate.int_consumption_attributed "
-        "where _dbt_invocation_id = ? order by 1",
+        "select transaction_id, owner_partner_id, eligible_amount from intermediate.int_transactions_rated "
+        "where _written_by = ? and transaction_type = 'consumption' order by 1",
         [second_run],
     )
-    # only the new day (C1, 40.00 at 3% for SP1) and C4's consumption (its associations changed)
-    assert written == [
-        ("consumption:RES1:2026-07-02", "SP1", D("40.00")),
-        ("consumption:RES4:2026-02-15", None, D("7.00")),
-    ]
+    # only the new day (C1, 40.00 at 3% for SP1); C4's consumption was recomputed (its
+    # associations changed) and still belongs to nobody, so it has no rated row
+    assert written == [("consumption:RES1:2026-07-02", "SP1", D("40.00"))]
+    assert query(
+        db,
+        "select source_key from intermediate.int_transaction_changes "
+        "where source_key like 'consumption:%' order by 1",
+    ) == [("consumption:RES1:2026-07-02",), ("consumption:RES4:2026-02-15",)]
     untouched = query(
         db,
-        "select count(*) from intermediate.int_consumption_attributed where _dbt_invocation_id = ?",
+        "select count(*) from intermediate.int_transactions_rated "
+        "where _written_by = ? and transaction_type = 'consumption'",
         [first_run],
     )
     assert untouched == [(3,)]
@@ -135,35 +147,32 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
     third_run = invocation_id(tmp_path)
     written = query(
         db,
-        "select transaction_id, owner_partner_id from intermediate.int_consumption_attributed "
-        "where _dbt_invocation_id = ? order by 1",
+        "select transaction_id, owner_partner_id from intermediate.int_transactions_rated "
+        "where _written_by = ? and transaction_type = 'consumption' order by 1",
         [third_run],
     )
     assert written == [
-        ("consumption:RES1:2026-06-14", None),  # was D1's: the D1 association no longer exists
         ("consumption:RES1:2026-06-15", "SP1"),
         ("consumption:RES1:2026-07-01", "SP1"),
         ("consumption:RES1:2026-07-02", "SP1"),
     ]
+    # was D1's: the D1 association no longer exists, so the row is withdrawn
+    assert query(
+        db,
+        "select count(*) from intermediate.int_transactions_rated "
+        "where transaction_id = 'consumption:RES1:2026-06-14'",
+    ) == [(0,)]
     assert query(
         db,
         "select is_accepted, rejection_reason from marts.association_events where event_id = 'E01'",
     ) == [(False, "offline invitation: the customer had cash spend before the association")]
 
-    incremental_rows = query(
-        db,
-        "select * exclude (_dbt_invocation_id) from intermediate.int_consumption_attributed order by all",
-    )
+    incremental_rows = {table: query(db, sql) for table, sql in KEPT_STATE.items()}
     incremental_marts = marts_snapshot(db)
 
     run_dbt(["build", "--full-refresh", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
-    assert (
-        query(
-            db,
-            "select * exclude (_dbt_invocation_id) from intermediate.int_consumption_attributed order by all",
-        )
-        == incremental_rows
-    )
+    for table, sql in KEPT_STATE.items():
+        assert query(db, sql) == incremental_rows[table], table
     full_marts = marts_snapshot(db)
     assert full_marts.keys() == incremental_marts.keys()
     for table, table_rows in full_marts.items():

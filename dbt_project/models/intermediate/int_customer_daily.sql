@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_transaction_changes') }}
 {{
     config(
         materialized=incremental_materialization(),

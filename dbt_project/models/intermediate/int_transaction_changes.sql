@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_rating_inputs') }}
+-- depends_on: {{ ref('stg_raw__orders') }}
+-- depends_on: {{ ref('stg_raw__consumption') }}
 -- The transactions this run recomputes (macros/incremental_state.sql), one row per raw key
 -- (source_key) and, where the previous build had rated it, per transaction it produced,
 -- with that row's values: the rating deletes these rows and writes the keys anew, and the

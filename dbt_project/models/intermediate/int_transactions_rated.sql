@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_transaction_changes') }}
 {{
     config(
         materialized=incremental_materialization(),
@@ -17,9 +18,11 @@
 {% set incremental = is_incremental() %}
 with
 
-changes as (
-    select * from {{ ref('int_transaction_changes') }}
-),
+{% if incremental %}
+    changes as (
+        select * from {{ ref('int_transaction_changes') }}
+    ),
+{% endif %}
 
 periods as (
     select * from {{ ref('int_association_periods') }}
@@ -41,14 +44,14 @@ order_rows as (
 ),
 
 consumption_rows as (
-    select * from {{ ref('stg_raw__consumption') }} as consumption
+    select consumption.* from {{ ref('stg_raw__consumption') }} as consumption
     {% if incremental %}
-        {% set first_day, last_day = date_bounds(ref('int_transaction_changes'), 'usage_date') %}
-        {% if first_day is none %}
+        {% set bounds = date_bounds(ref('int_transaction_changes'), 'usage_date') %}
+        {% if bounds[0] is none %}
             where false
         {% else %}
             where
-                consumption.usage_date between date '{{ first_day }}' and date '{{ last_day }}'
+                consumption.usage_date between date '{{ bounds[0] }}' and date '{{ bounds[1] }}'
                 and exists (
                     select 1
                     from changes

@@ -62,3 +62,26 @@
         delete from {{ this }} where detail_rows = 0
     {%- endif -%}
 {%- endmacro %}
+
+{#- The newest load of a raw source: its current rows and its withdrawn keys. -#}
+{% macro load_watermark(source_name) -%}
+    select coalesce(max(_load_id), 0) as load_id from (
+        select _load_id from {{ source('raw', source_name) }}
+        union all
+        select _load_id from {{ source('raw_withdrawn', source_name) }}
+    ) as loads
+{%- endmacro %}
+
+{#- A stable key of a group of columns (nulls included) for delete+insert of aggregates. -#}
+{% macro group_key(columns) -%}
+    md5(concat_ws('|', {% for column in columns %}coalesce(cast({{ column }} as string), '~'){% if not loop.last %}, {% endif %}{% endfor %}))
+{%- endmacro %}
+
+{#- Pre-hook of int_transactions_rated: the rows of every raw key this run recomputes go;
+    the model appends the keys recomputed (a withdrawn key stays gone). -#}
+{% macro withdraw_recomputed_transactions() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where source_key in (select changes.source_key from {{ ref('int_transaction_changes') }} as changes)
+    {%- endif -%}
+{%- endmacro %}
