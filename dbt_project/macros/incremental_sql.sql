@@ -63,15 +63,6 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The newest load of a raw source: its current rows and its withdrawn keys. -#}
-{% macro load_watermark(source_name) -%}
-    select coalesce(max(_load_id), 0) as load_id from (
-        select _load_id from {{ source('raw', source_name) }}
-        union all
-        select _load_id from {{ source('raw_withdrawn', source_name) }}
-    ) as loads
-{%- endmacro %}
-
 {#- A stable key of a group of columns (nulls included) for delete+insert of aggregates. -#}
 {% macro group_key(columns) -%}
     md5(concat_ws('|', {% for column in columns %}coalesce(cast({{ column }} as string), '~'){% if not loop.last %}, {% endif %}{% endfor %}))

@@ -53,3 +53,21 @@
     {%- set result = run_query("select min(" ~ column ~ "), max(" ~ column ~ ") from " ~ relation) -%}
     {{ return(result.rows[0]) }}
 {%- endmacro %}
+
+{#- The newest load of a raw source: its current rows and its withdrawn keys. On Spark the
+    models are rebuilt whole and the withdrawn keys are not exported: no watermark. -#}
+{% macro load_watermark(source_name) -%}
+    {{ return(adapter.dispatch('load_watermark')(source_name)) }}
+{%- endmacro %}
+
+{% macro default__load_watermark(source_name) -%}
+    select coalesce(max(_load_id), 0) as load_id from (
+        select _load_id from {{ source('raw', source_name) }}
+        union all
+        select _load_id from {{ source('raw_withdrawn', source_name) }}
+    ) as loads
+{%- endmacro %}
+
+{% macro spark__load_watermark(source_name) -%}
+    select cast(0 as bigint) as load_id
+{%- endmacro %}
