@@ -35,6 +35,15 @@ AUDIT_DDL = (
         primary key (source, file)
     )
     """,
+    # Files under the landing folder that no run loads (wrong place, hidden, a link
+    # outside the folder, an unsupported type), as the folder was at the last run.
+    """
+    create table if not exists audit.files_not_loaded (
+        file varchar not null,
+        reason varchar not null,
+        seen_at timestamp not null
+    )
+    """,
 )
 
 
