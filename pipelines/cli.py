@@ -165,8 +165,9 @@ def run_pipeline(
     return summary
 
 
-# Step keys by their first part: the raw assets, the dbt assets, the publish asset.
-STAGES = {"raw": "ingest", "dbt_models": "dbt", "published": "publish"}
+# Step keys by their first part: the ingest assets (raw, audit), the dbt assets, the publish
+# asset.
+STAGES = {"raw": "ingest", "audit": "ingest", "dbt_models": "dbt", "published": "publish"}
 
 
 def stage_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
