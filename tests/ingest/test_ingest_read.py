@@ -2,6 +2,7 @@
 repeated columns in headers, workbook sheets, and short printable reasons."""
 
 import io
+import random
 from datetime import date
 from pathlib import Path
 
@@ -174,3 +175,29 @@ def test_duplicate_keys_across_sheets_are_found(tmp_path: Path) -> None:
     reason, record = con.execute("select reason, raw_record from audit.quarantine").fetchone()
     assert reason == "duplicate key (order_no=O-1): already on row 2 of sheet 'A' of this file"
     assert record.startswith('{"_sheet":"B","order_no":"O-1"')
+
+
+def gbk_lines(count: int) -> list[str]:
+    """Lines of 2 to 6 common Chinese characters (GB2312 level 1), the same on every run."""
+    generator = random.Random(12)
+    chars = [
+        bytes([lead, trail]).decode("gb2312")
+        for lead in range(0xB0, 0xD7)
+        for trail in range(0xA1, 0xFF)
+    ]
+    return [
+        f"O-{i},{''.join(generator.choices(chars, k=generator.randint(2, 6)))}"
+        for i in range(count)
+    ]
+
+
+def test_a_long_gb18030_file_is_not_taken_for_mixed() -> None:
+    # Some of these lines are valid UTF-8 by chance; far fewer than those that are not.
+    text = "\n".join(["order_no,product_name", *gbk_lines(2000)]) + "\n"
+    assert utf8_text(text.encode("gb18030")) == (text.encode(), "gb18030")
+
+
+def test_a_gb18030_file_with_a_line_of_utf8_chinese_is_mixed() -> None:
+    data = "\n".join(gbk_lines(20)).encode("gbk") + "\nO-99,对象存储服务\n".encode()
+    with pytest.raises(UnreadableFile, match="line 1 is not UTF-8"):
+        utf8_text(data)
