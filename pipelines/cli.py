@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from pipelines.ingest.read import excerpt
 from pipelines.warehouse import (
     ALLOW_WITHDRAW_TAG,
     AS_OF_TAG,
@@ -29,6 +30,8 @@ from pipelines.warehouse import (
     unwritable_folder,
 )
 
+# Files not loaded listed by the run summary; the rest are in audit.files_not_loaded.
+NOT_LOADED_SHOWN = 5
 # Room a run needs beside its working copy (and published copy, unless linked) for growth.
 SPACE_MARGIN_BYTES = 64 << 20
 
@@ -46,6 +49,7 @@ class RunSummary:
     loads: list[tuple] = field(default_factory=list)  # source, files, landed, loaded, quarantined
     # Files whose rows this run withdrew: {"file", "reason" (removed/replaced), "rows"}.
     withdrawn: list[dict] = field(default_factory=list)
+    not_loaded: list[tuple[str, str]] = field(default_factory=list)  # file, reason
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -68,6 +72,9 @@ class RunSummary:
                 for load in self.loads
             ],
             "withdrawn": self.withdrawn,
+            "files_not_loaded": [
+                {"file": file, "reason": reason} for file, reason in self.not_loaded
+            ],
             "checks_passed": self.checks_passed,
             "checks_failed": self.checks_failed,
             "seconds": self.seconds,
@@ -102,7 +109,7 @@ def run_pipeline(
         )
     prepare_manifest()
     from pipelines.definitions import definitions  # after the manifest exists
-    from pipelines.ingest.load import landed_partitions
+    from pipelines.ingest.discover import landed_partitions
 
     partitions = landed_partitions(warehouse.landing_root)
     defs = definitions(warehouse)
@@ -158,17 +165,18 @@ def run_pipeline(
                 if "withdrawn" in metadata:
                     summary.withdrawn += list(metadata["withdrawn"].value)
     try:
-        summary.loads = (
-            load_counts(warehouse.warehouse_file) if warehouse.warehouse_file.exists() else []
-        )
+        if warehouse.warehouse_file.exists():
+            summary.loads = load_counts(warehouse.warehouse_file)
+            summary.not_loaded = files_not_loaded(warehouse.warehouse_file)
     except duckdb.Error:
-        summary.loads = []  # a corrupt warehouse: the run's error already says so
+        pass  # a corrupt warehouse (or one from before the table): the run's error says so
     summary.seconds = time.monotonic() - started
     return summary
 
 
-# Step keys by their first part: the raw assets, the dbt assets, the publish asset.
-STAGES = {"raw": "ingest", "dbt_models": "dbt", "published": "publish"}
+# Step keys by their first part: the ingest assets (raw, audit), the dbt assets, the publish
+# asset.
+STAGES = {"raw": "ingest", "audit": "ingest", "dbt_models": "dbt", "published": "publish"}
 
 
 def stage_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
@@ -200,6 +208,13 @@ def load_counts(warehouse_file: Path) -> list[tuple]:
             select source, count(*), sum(rows_landed), sum(rows_loaded), sum(rows_quarantined)
             from audit.load_log group by source order by source
             """
+        ).fetchall()
+
+
+def files_not_loaded(warehouse_file: Path) -> list[tuple[str, str]]:
+    with duckdb.connect(str(warehouse_file), read_only=True) as con:
+        return con.execute(
+            "select file, reason from audit.files_not_loaded order by file"
         ).fetchall()
 
 
@@ -261,6 +276,7 @@ def print_summary(summary: RunSummary) -> None:
             print(f"{source:<20}{files:>7}{landed:>12,}{loaded:>12,}{quarantined:>13,}")
     for gone in summary.withdrawn:
         print(f"withdrawn ({gone['reason']}): {gone['file']}, {gone['rows']:,} rows")
+    print_not_loaded(summary.not_loaded)
     print(f"checks passed: {summary.checks_passed}  failed: {len(summary.checks_failed)}")
     for name in summary.checks_failed:
         print(f"  failed check: {name}")
@@ -271,6 +287,18 @@ def print_summary(summary: RunSummary) -> None:
         print("The warehouse and its published copy are unchanged.", file=sys.stderr)
         if looks_corrupt(summary.error or "") and "rebuild" not in (summary.error or ""):
             print(f"Rebuild it from the landing files with: {summary.rebuild}", file=sys.stderr)
+
+
+def print_not_loaded(not_loaded: list[tuple[str, str]]) -> None:
+    """The count and the first few files not loaded (all are in audit.files_not_loaded)."""
+    if not not_loaded:
+        return
+    print(f"files not loaded: {len(not_loaded)} (audit.files_not_loaded)")
+    for file, reason in not_loaded[:NOT_LOADED_SHOWN]:
+        # A file name may hold control characters: never print them to a terminal.
+        print(f"  {excerpt(file, 80)}: {reason}")
+    if len(not_loaded) > NOT_LOADED_SHOWN:
+        print(f"  ... and {len(not_loaded) - NOT_LOADED_SHOWN} more")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

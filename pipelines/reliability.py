@@ -55,6 +55,7 @@ class Rows:
 class Figures:
     bad_cases: int = 0
     corpus: Rows = Rows()
+    files_not_loaded: int = 0  # corpus files listed in audit.files_not_loaded, with a reason
     generated: Rows = Rows()
     faults_injected: int = 0
     faults_survived: int = 0
@@ -87,6 +88,7 @@ def figures_of(lines: list[dict]) -> Figures:
     return Figures(
         bad_cases=len(bad),
         corpus=rows_of(bad, "files", "whole_files_quarantined"),
+        files_not_loaded=sum(x.get("not_loaded", 0) for x in bad),
         generated=rows_of(generated, None, "whole_file_quarantined"),
         faults_injected=len(faults),
         faults_survived=sum(bool(x["survived"]) for x in faults),
@@ -127,6 +129,7 @@ def report_lines(figures: Figures, outcome: SuiteOutcome) -> list[str]:
         ("tests run / passed / failed", f"{outcome.tests} / {passed} / {outcome.failed}"),
         ("bad input corpus: cases (files)", f"{figures.bad_cases} ({corpus.files})"),
         ("  whole files quarantined", f"{corpus.whole_files_quarantined}"),
+        ("  files not loaded (listed with a reason)", f"{figures.files_not_loaded}"),
         ("  rows landed / loaded / quarantined / lost", rows_text(corpus)),
         ("generated files (hypothesis)", f"{generated.files}"),
         ("  whole files quarantined", f"{generated.whole_files_quarantined}"),

@@ -32,6 +32,13 @@ def test_one_ingestion_asset_per_source(defs: dg.Definitions) -> None:
         assert node.partitions_def is None
 
 
+def test_files_not_loaded_is_an_ingestion_asset_upstream_of_publish(defs: dg.Definitions) -> None:
+    asset_graph = graph(defs)
+    key = dg.AssetKey(["audit", "files_not_loaded"])
+    assert asset_graph.get(key).group_name == "ingest"
+    assert key in asset_graph.get(dg.AssetKey(["published", "warehouse"])).parent_keys
+
+
 def test_dbt_sources_link_to_the_ingestion_assets(defs: dg.Definitions) -> None:
     asset_graph = graph(defs)
     staging = asset_graph.get(dg.AssetKey(["staging", "stg_raw__orders"]))

@@ -36,16 +36,21 @@ def query(warehouse: Warehouse, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
+WALL_CLOCK = {("audit", "load_log"): "loaded_at", ("audit", "files_not_loaded"): "seen_at"}
+
+
 def snapshot(path: Path) -> dict[str, pl.DataFrame]:
-    """Every table of the warehouse, sorted, except the load log's wall-clock column."""
+    """Every table of the warehouse, sorted, except the wall-clock columns."""
     with duckdb.connect(str(path), read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_type = 'BASE TABLE' order by 1, 2"
         ).fetchall()
         return {
-            f"{s}.{t}": con.sql(f"select * exclude (loaded_at) from {s}.{t} order by all").pl()
-            if (s, t) == ("audit", "load_log")
+            f"{s}.{t}": con.sql(
+                f"select * exclude ({WALL_CLOCK[s, t]}) from {s}.{t} order by all"
+            ).pl()
+            if (s, t) in WALL_CLOCK
             else con.sql(f"select * from {s}.{t} order by all").pl()
             for s, t in tables
         }

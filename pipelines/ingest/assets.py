@@ -9,6 +9,7 @@ source and day (about 4,000 for six months) for no information the log does not 
 
 import dagster as dg
 
+from pipelines.ingest.discover import landing_inventory, replace_files_not_loaded
 from pipelines.ingest.load import load_source, source_files, withdrawal_refusal
 from pipelines.sources import SOURCES, Source
 from pipelines.warehouse import ALLOW_WITHDRAW_TAG, Warehouse
@@ -86,5 +87,30 @@ def rows_accounted_check(source: Source) -> dg.AssetChecksDefinition:
     return _check
 
 
-INGEST_ASSETS = [ingest_asset(source) for source in SOURCES.values()]
+@dg.asset(
+    key=["audit", "files_not_loaded"],
+    group_name="ingest",
+    description="Every file under the landing folder that is not loaded, with the reason (not "
+    "<source>/<YYYY-MM-DD>/<file>, unknown source, hidden, nested, unsupported type, a link "
+    "outside the folder, not a regular file); replaced on each run.",
+    kinds={"duckdb"},
+)
+def files_not_loaded(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    not_loaded = landing_inventory(warehouse.landing_root).not_loaded
+    with warehouse.connect(context.run.run_id) as con:
+        replace_files_not_loaded(con, not_loaded)
+    for entry in not_loaded:
+        context.log.info(f"{entry.file!r}: not loaded: {entry.reason}")
+    return dg.MaterializeResult(
+        metadata={
+            "files_not_loaded": len(not_loaded),
+            "first_files": [entry.file for entry in not_loaded[:20]],
+        }
+    )
+
+
+# Upstream of the publish asset: the per-source loads and the record of what they skipped.
+INGEST_ASSETS = [*(ingest_asset(source) for source in SOURCES.values()), files_not_loaded]
 INGEST_CHECKS = [rows_accounted_check(source) for source in SOURCES.values()]

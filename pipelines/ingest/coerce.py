@@ -2,8 +2,11 @@
 
 Harmless noise is repaired, not rejected: full-width characters (NFKC), surrounding
 spaces, thousands separators and currency signs in amounts, percent signs in rates,
-Chinese or differently-cased enum spellings, and times with an offset (converted to
-Asia/Shanghai wall time, the zone every business date is cut in).
+Chinese or differently-cased enum spellings, invisible characters in identifiers, and
+times and dates with an offset (converted to Asia/Shanghai wall time, the zone every
+business date is cut in). A repair never changes a magnitude: a comma in an amount is
+taken only as a thousands separator (`1,234.50`); `1,50` could mean 1.50 or 150 and is
+rejected.
 """
 
 from __future__ import annotations
@@ -19,12 +22,23 @@ FALSE_WORDS = ["false", "f", "no", "n", "0", "否", "老", "老客户", "存量�
 _DATE = r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
 _TIME = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
 _OFFSET = r"\s*(Z|[+-]\d{2}:?\d{2})?"
+# Zero-width space, non-joiner and joiner, word joiner, BOM: invisible in an id, yet they
+# would make `C1` and `C\u200b1` two customers.
+_INVISIBLE = "[\u200b-\u200d\u2060\ufeff]"
+# Digits grouped by three with commas, as in 1,234,567.89 (a sign or percent aside).
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?$"
+COMMA_RULE = " (a comma may only separate thousands, as in 1,234.50)"
 
 
-def cleaned_text(column: str, ascii_only: bool = False) -> pl.Expr:
-    """NFKC-normalized, trimmed text; empty text is null. NFKC changes no ASCII text, and it
-    is the costliest step of typing: an ASCII-only column skips it."""
-    text = pl.col(column) if ascii_only else pl.col(column).str.normalize("NFKC")
+def cleaned_text(column: str, ascii_only: bool = False, identifier: bool = False) -> pl.Expr:
+    """NFKC-normalized, trimmed text (an identifier also without invisible characters);
+    empty text is null. NFKC changes no ASCII text, and it is the costliest step of typing:
+    an ASCII-only column skips it."""
+    text = pl.col(column)
+    if not ascii_only:
+        text = text.str.replace_all(_INVISIBLE, "") if identifier else text
+        # NFKC also turns a no-break space into a space, which the strip below removes.
+        text = text.str.normalize("NFKC")
     text = text.str.strip_chars()
     return pl.when(text == "").then(None).otherwise(text)
 
@@ -48,15 +62,23 @@ def date_parts(text: pl.Expr) -> pl.Expr:
 
 
 def as_date(text: pl.Expr) -> pl.Expr:
-    """A date from 2026-06-01, 2026/6/1 or a midnight time stamp; null if not one."""
+    """A date from 2026-06-01, 2026/6/1 or a midnight time stamp; a time with an offset is
+    first converted to Asia/Shanghai (2026-04-04T16:00:00Z is 2026-04-05 00:00 there, so
+    2026-04-05). Null if not one."""
     parts = date_parts(text)
+    with_offset = parts.struct[7].is_not_null()
     iso = pl.concat_str(
         [parts.struct[0], padded(parts.struct[1], 2), padded(parts.struct[2], 2)], separator="-"
     )
     at_midnight = parts.struct[3].is_null() | (
         (parts.struct[3].cast(pl.Int32, strict=False) == 0) & (parts.struct[4] == "00")
     )
-    return pl.when(at_midnight).then(iso.str.to_date("%Y-%m-%d", strict=False))
+    return (
+        pl.when(with_offset)
+        .then(as_shanghai_datetime(text).dt.date())
+        .when(at_midnight)
+        .then(iso.str.to_date("%Y-%m-%d", strict=False))
+    )
 
 
 def as_shanghai_datetime(text: pl.Expr) -> pl.Expr:
@@ -106,7 +128,13 @@ def as_shanghai_datetime(text: pl.Expr) -> pl.Expr:
 def as_decimal(text: pl.Expr, dtype: pl.Decimal) -> pl.Expr:
     """A decimal of the column's scale; `1,234.50`, `¥12`, `12 元` and `5%` (rates) are repaired."""
     scale = dtype.scale
-    number = text.str.replace_all(r"[,\s¥$]|CNY|RMB|元", "")
+    number = text.str.replace_all(r"[¥$]|CNY|RMB|元", "").str.strip_chars()
+    # Only thousands separators go; any other comma or inner space leaves the text invalid.
+    number = (
+        pl.when(number.str.contains(_THOUSANDS))
+        .then(number.str.replace_all(",", ""))
+        .otherwise(number)
+    )
     is_percent = number.str.ends_with("%")
     number = number.str.strip_suffix("%")
     plain_ok = number.str.contains(rf"^[+-]?\d+(\.\d{{1,{scale}}})?$")
@@ -140,10 +168,20 @@ def as_enum(text: pl.Expr, spellings: dict[str, str]) -> pl.Expr:
     return text.str.to_lowercase().replace_strict(lowered, default=text)
 
 
+def identifier_columns(source: Source) -> set[str]:
+    """The text columns that identify something (key columns, ids and numbers): their values
+    are matched, so invisible characters are dropped from them."""
+    return {
+        c
+        for c, dtype in source.dtypes().items()
+        if dtype == pl.String and (c in source.key or c.endswith(("_id", "_no")))
+    }
+
+
 def typed_value(
     column: str, dtype: pl.DataType, source: Source, ascii_only: bool = False
 ) -> pl.Expr:
-    text = cleaned_text(column, ascii_only)
+    text = cleaned_text(column, ascii_only, identifier=column in identifier_columns(source))
     enums = source.enum_values()
     if column in enums:
         return as_enum(text, enums[column])
@@ -158,7 +196,16 @@ def typed_value(
     return text
 
 
-def type_error(column: str, dtype: pl.DataType) -> str:
+def type_error(column: str, dtype: pl.DataType) -> pl.Expr:
+    """Why a value of the column failed to type, naming the value."""
+    message = pl.format(f"{column} '{{}}' {type_error_text(dtype)}", pl.col(column))
+    if not isinstance(dtype, pl.Decimal):
+        return message
+    comma = pl.format(f"{column} '{{}}' {type_error_text(dtype)}{COMMA_RULE}", pl.col(column))
+    return pl.when(pl.col(column).str.contains(",")).then(comma).otherwise(message)
+
+
+def type_error_text(dtype: pl.DataType) -> str:
     if isinstance(dtype, pl.Decimal):
         return f"is not an amount with at most {dtype.scale} decimals"
     if isinstance(dtype, pl.Datetime):
@@ -186,11 +233,7 @@ def typed_frame(frame: pl.DataFrame, source: Source, typed_columns: set[str]) ->
         values.append(value.alias(column))
         if dtype != pl.String:
             failed = cleaned_text(column, column in ascii_only).is_not_null() & value.is_null()
-            problems.append(
-                pl.when(failed).then(
-                    pl.format(f"{column} '{{}}' {type_error(column, dtype)}", pl.col(column))
-                )
-            )
+            problems.append(pl.when(failed).then(type_error(column, dtype)))
             failed_columns.append(pl.when(failed).then(pl.lit(column)))
     return frame.with_columns(
         joined_or_null(problems, "; ").alias("_type_errors"),

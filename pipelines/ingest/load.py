@@ -10,6 +10,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+# Discovery lives in `discover`; its names stay importable from here for existing callers.
+from pipelines.ingest.discover import LandingFile as LandingFile
+from pipelines.ingest.discover import landed_partitions as landed_partitions
+from pipelines.ingest.discover import source_files as source_files
 from pipelines.ingest.read import LandedFrame, UnreadableFile, read_landed_file
 from pipelines.ingest.tables import LINEAGE_COLUMNS, SUPERSEDED_SCHEMA, WITHDRAWN_SCHEMA
 from pipelines.ingest.validate import ROW_ID, validated
@@ -45,31 +49,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def landing_files(landing_root: Path, source: str, partition_date: str) -> list[Path]:
-    """The files of one source and drop date, in name order (later names win ties)."""
-    folder = landing_root / source / partition_date
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-
-
-def landed_partitions(landing_root: Path, *, nested: bool = True) -> list[str]:
-    """Every drop date that has a folder under some source (`nested=False`: under the folder
-    itself), sorted."""
-    if not landing_root.is_dir():
-        return []
-    parents = [d for d in landing_root.iterdir() if d.is_dir()] if nested else [landing_root]
-    folders = (d for parent in parents for d in parent.iterdir())
-    return sorted({d.name for d in folders if d.is_dir() and is_iso_date(d.name)})
-
-
-def is_iso_date(text: str) -> bool:
-    try:
-        return date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
 
 
 def loaded_files(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, LoadedFile]:
@@ -302,22 +281,6 @@ QUARANTINE_SCHEMA = {
     "reason": pl.String,
     "raw_record": pl.String,
 }
-
-
-@dataclass(frozen=True)
-class LandingFile:
-    path: Path
-    file: str  # path relative to the landing root, as recorded in `_file`
-    day: date  # the drop date
-
-
-def source_files(landing_root: Path, source: Source) -> list[LandingFile]:
-    """Every landing file of a source, by drop date then name."""
-    return [
-        LandingFile(path, path.relative_to(landing_root).as_posix(), date.fromisoformat(day))
-        for day in landed_partitions(landing_root / source.name, nested=False)
-        for path in landing_files(landing_root, source.name, day)
-    ]
 
 
 @dataclass

@@ -58,6 +58,15 @@ AUDIT_DDL = (
         withdrawn_at timestamp not null
     )
     """,
+    # Files under the landing folder that no run loads (wrong place, hidden, a link
+    # outside the folder, an unsupported type), as the folder was at the last run.
+    """
+    create table if not exists audit.files_not_loaded (
+        file varchar not null,
+        reason varchar not null,
+        seen_at timestamp not null
+    )
+    """,
     "create sequence if not exists audit.load_ids start 1",
 )
 # Columns added after warehouses were first written: added in place on the next run.

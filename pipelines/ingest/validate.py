@@ -87,16 +87,23 @@ def schema_failures(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
 
 def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     """Rows whose key already appeared on an earlier row of the same file: the first is kept,
-    since within one file there is no later version to prefer."""
+    since within one file there is no later version to prefer. "Earlier" is in reading order
+    (`_row_id`): the row numbers of a workbook's sheets repeat."""
     key = list(source.key)
     keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    first = pl.col(ROW_ID).min().over([*key, "_file"])
+    where = pl.col("_row_number").cast(pl.String)
+    if "_sheet" in frame.columns:
+        sheet = pl.format("{} of sheet '{}'", where, pl.col("_sheet"))
+        where = pl.when(pl.col("_sheet").is_null()).then(where).otherwise(sheet)
     with_first = keyed.with_columns(
-        pl.col("_row_number").min().over([*key, "_file"]).alias("_first_row")
+        first.alias("_first_row_id"),
+        where.sort_by(ROW_ID).first().over([*key, "_file"]).alias("_first_row"),
     )
     key_text = pl.concat_str(
         [pl.format(f"{k}={{}}", pl.col(k).cast(pl.String)) for k in key], separator=", "
     )
-    return with_first.filter(pl.col("_row_number") != pl.col("_first_row")).select(
+    return with_first.filter(pl.col(ROW_ID) != pl.col("_first_row_id")).select(
         ROW_ID,
         pl.lit(", ".join(key)).alias("column_name"),
         pl.format(
@@ -118,11 +125,13 @@ def blank_rows(text: pl.DataFrame, source: Source) -> pl.DataFrame:
 
 
 def raw_records(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
-    """`_row_id` and the row as landed, as JSON text."""
-    return frame.select(
-        ROW_ID,
-        pl.struct(source.columns).struct.json_encode().alias("raw_record"),
-    )
+    """`_row_id` and the row as landed, as JSON text; a row of a workbook's several data
+    sheets also names its sheet (`_sheet`), which its row number alone does not tell."""
+    record = pl.struct(source.columns).struct.json_encode()
+    if "_sheet" in frame.columns:
+        with_sheet = pl.struct("_sheet", *source.columns).struct.json_encode()
+        record = pl.when(pl.col("_sheet").is_null()).then(record).otherwise(with_sheet)
+    return frame.select(ROW_ID, record.alias("raw_record"))
 
 
 def validated(text: pl.DataFrame, typed_columns: set[str], source: Source) -> Validated:

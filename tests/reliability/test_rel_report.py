@@ -14,6 +14,7 @@ LINES = [
         "loaded": 0,
         "quarantined": 0,
         "whole_files_quarantined": 2,
+        "not_loaded": 3,
     },
     {
         "kind": "property_file",
@@ -36,6 +37,7 @@ def test_figures_add_up_by_hand() -> None:
     assert figures == Figures(
         bad_cases=2,
         corpus=Rows(files=3, whole_files_quarantined=2, landed=3, loaded=2, quarantined=1),
+        files_not_loaded=3,
         generated=Rows(files=1, whole_files_quarantined=0, landed=5, loaded=1, quarantined=4),
         faults_injected=2,
         faults_survived=2,
@@ -48,6 +50,8 @@ def test_figures_add_up_by_hand() -> None:
     lines = report_lines(figures, SuiteOutcome(tests=10, failed=1, skipped=0, seconds=12.4))
     assert lines[0].endswith("10 / 9 / 1")
     assert any(line.startswith("rows lost in all") and line.endswith("  0") for line in lines)
+    not_loaded = next(line for line in lines if line.startswith("  files not loaded"))
+    assert not_loaded.split()[-1] == "3"
     corpus_rows = next(line for line in lines if line.startswith("  rows landed"))
     assert corpus_rows.split()[-7:] == ["3", "/", "2", "/", "1", "/", "0"]
 

@@ -1,0 +1,168 @@
+"""What is in the landing folder: the files to load per source, and every other file with the
+reason it is not loaded.
+
+Every file under the landing root ends up in exactly one of the two lists, so a file
+dropped in the wrong place is reported (`audit.files_not_loaded`) instead of skipped in
+silence. The walk never follows a link to a folder, and a link to a file is loaded only if
+its target lies inside the landing root: a link must not make the pipeline read (and quote
+in a published reason) a file it was never meant to see.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.read import SUPPORTED_SUFFIXES, excerpt
+from pipelines.sources import SOURCES, Source
+
+LAYOUT = "<source>/<YYYY-MM-DD>/<file>"
+# Office writes `~$name.xlsx` beside a workbook open in Excel: a lock file, not data.
+TEMPORARY_PREFIXES = (".", "~$")
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    path: Path  # where to read it (the target of a link inside the landing root)
+    file: str  # path relative to the landing root, as recorded in `_file`
+    day: date  # the drop date
+
+
+@dataclass(frozen=True)
+class NotLoaded:
+    file: str  # path relative to the landing root
+    reason: str  # for a person
+
+
+@dataclass
+class Inventory:
+    files: dict[str, list[LandingFile]] = field(default_factory=dict)  # by source
+    not_loaded: list[NotLoaded] = field(default_factory=list)
+
+
+def is_iso_date(text: str) -> bool:
+    try:
+        return date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+def walked_entries(root: Path) -> list[Path]:
+    """Every entry under `root` that is not a folder (links included, never followed)."""
+    entries = []
+    for folder, folders, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        # os.walk lists a link to a folder among the folders but does not enter it.
+        entries += [here / name for name in files]
+        entries += [here / name for name in folders if (here / name).is_symlink()]
+    return entries
+
+
+def link_problem(path: Path, root: Path) -> str | None:
+    """Why a link is not loaded (outside the landing root, dangling, a folder), or None."""
+    target = path.resolve()
+    if not target.is_relative_to(root):
+        return "a link pointing outside the landing folder (not followed)"
+    if not target.exists():
+        return "a link to nothing (its target does not exist)"
+    if not target.is_file():
+        return "a link to a folder or a special file (not followed)"
+    return None
+
+
+def kind_problem(path: Path) -> str | None:
+    """Why an entry that is not a link cannot be read as a file (a FIFO would block)."""
+    mode = path.lstat().st_mode
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket"}
+    kind = next((name for test, name in kinds.items() if test(mode)), "a device or special file")
+    return f"not a regular file ({kind})"
+
+
+def layout_problem(parts: tuple[str, ...]) -> str | None:
+    """Why a path (relative to the landing root) is not `<source>/<YYYY-MM-DD>/<file>`."""
+    hidden = next((p for p in parts if p.startswith(TEMPORARY_PREFIXES)), None)
+    if hidden is not None:
+        what = "file" if hidden == parts[-1] else f"folder {excerpt(hidden)!r}"
+        return f"hidden or temporary {what} (names starting with '.' or '~$' are not read)"
+    if len(parts) < 3:
+        return f"wrong folder layout: files are read only at {LAYOUT}"
+    if parts[0] not in SOURCES:
+        return f"unknown source folder {excerpt(parts[0])!r} (known: {', '.join(sorted(SOURCES))})"
+    if not is_iso_date(parts[1]):
+        return f"folder {excerpt(parts[1])!r} is not a drop date (YYYY-MM-DD, e.g. 2026-04-21)"
+    if len(parts) > 3:
+        return f"nested sub-folder: files are read only directly in {parts[0]}/{parts[1]}/"
+    suffix = Path(parts[2]).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return (
+            f"unsupported file type {excerpt(suffix or 'without suffix')!r} "
+            f"(expected one of {', '.join(SUPPORTED_SUFFIXES)})"
+        )
+    return None
+
+
+def landing_inventory(landing_root: Path) -> Inventory:
+    """The loadable files of every source, by drop date then name (a later name wins a tie
+    of versions), and every other file under the landing root with its reason."""
+    inventory = Inventory()
+    if not landing_root.is_dir():
+        return inventory
+    root = landing_root.resolve()
+    for path in walked_entries(root):
+        relative = path.relative_to(root)
+        problem = (
+            link_problem(path, root) if path.is_symlink() else kind_problem(path)
+        ) or layout_problem(relative.parts)
+        if problem:
+            inventory.not_loaded.append(NotLoaded(relative.as_posix(), problem))
+            continue
+        source, day, _ = relative.parts
+        landing = LandingFile(path.resolve(), relative.as_posix(), date.fromisoformat(day))
+        inventory.files.setdefault(source, []).append(landing)
+    for files in inventory.files.values():
+        files.sort(key=lambda f: (f.day, f.file))
+    inventory.not_loaded.sort(key=lambda n: n.file)
+    return inventory
+
+
+def source_files(landing_root: Path, source: Source) -> list[LandingFile]:
+    """Every loadable landing file of a source, by drop date then name."""
+    return landing_inventory(landing_root).files.get(source.name, [])
+
+
+def landed_partitions(landing_root: Path) -> list[str]:
+    """Every drop date that holds a loadable file of some source, sorted."""
+    inventory = landing_inventory(landing_root)
+    days = {f.day for files in inventory.files.values() for f in files}
+    return [day.isoformat() for day in sorted(days)]
+
+
+def replace_files_not_loaded(con: duckdb.DuckDBPyConnection, not_loaded: list[NotLoaded]) -> None:
+    """`audit.files_not_loaded` describes the landing folder as it is now: replaced whole."""
+    frame = pl.DataFrame(
+        {
+            "file": [n.file for n in not_loaded],
+            "reason": [n.reason for n in not_loaded],
+            "seen_at": [datetime.now()] * len(not_loaded),
+        },
+        schema={"file": pl.String, "reason": pl.String, "seen_at": pl.Datetime("us")},
+    )
+    con.register("files_not_loaded", frame)
+    try:
+        con.execute("begin transaction")
+        con.execute("delete from audit.files_not_loaded")
+        con.execute("insert into audit.files_not_loaded by name select * from files_not_loaded")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("files_not_loaded")
