@@ -31,8 +31,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "No users file at {path}: add users first with `python -m dashboards.users add`.",
     ),
     "no_warehouse": (
-        "尚未发布数据仓库（{path}）：请先运行数据管道。",
-        "No published warehouse yet ({path}): run the pipeline first.",
+        "尚未发布数据仓库：请先运行数据管道。",
+        "No published warehouse yet: run the pipeline first.",
+    ),
+    "no_good_warehouse": (
+        "已发布的数据无法读取，也没有可用的旧版本：请管理员重新运行数据管道（详情见服务器日志）。",
+        "The published data cannot be read and there is no good earlier publication: an "
+        "administrator runs the pipeline again (the server log says why).",
+    ),
+    "older_warehouse": (
+        "最新发布的数据（{newest}）无法读取，当前显示上一个可用版本（{name}）。",
+        "The newest publication ({newest}) cannot be read: showing the previous good one ({name}).",
+    ),
+    "warehouse_read_failed": (
+        "读取已发布的数据时出错：请稍后重试或联系管理员（详情见服务器日志）。",
+        "The published data could not be read: try again later or ask an administrator (the "
+        "server log says why).",
     ),
     "warehouse_file": ("数据版本：{name}", "Data version: {name}"),
     "admin_only": (
