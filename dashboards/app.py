@@ -16,7 +16,7 @@ if __package__ in (None, ""):  # `streamlit run dashboards/app.py` puts dashboar
 import duckdb
 import streamlit as st
 
-from dashboards import warehouse
+from dashboards import users, warehouse
 from dashboards.auth import login_form
 from dashboards.labels import DEFAULT_LANG, LANGS, t
 
@@ -45,6 +45,14 @@ def log_to_server() -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+
+
+def skipped_entries_notice(lang: str) -> None:
+    """Tell an admin that some users could not log in; the reasons are in the server log."""
+    skipped = users.login_users(users.users_path()).skipped
+    if skipped:
+        lines = ", ".join(dict.fromkeys(str(entry.line or "?") for entry in skipped))
+        st.warning(t("users_skipped", lang, lines=lines))
 
 
 def main() -> None:
@@ -83,6 +91,8 @@ def main() -> None:
             t("logged_in_as", lang, user=viewer.username, role=t(f"role_{viewer.role}", lang))
         )
         st.caption(t("warehouse_file", lang, name=served.name))
+        if viewer.is_admin:
+            skipped_entries_notice(lang)
         if st.button(t("logout", lang), key="logout"):
             for key in ("viewer", "_warehouse"):
                 st.session_state.pop(key, None)
