@@ -6,19 +6,22 @@ Reads the published warehouse only (`PARTNER_WAREHOUSE_PUBLISHED`/CURRENT); user
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
 if __package__ in (None, ""):  # `streamlit run dashboards/app.py` puts dashboards/ first
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import duckdb
 import streamlit as st
 
-from dashboards import warehouse
+from dashboards import users, warehouse
 from dashboards.auth import login_form
 from dashboards.labels import DEFAULT_LANG, LANGS, t
 
 VIEWS = Path(__file__).resolve().parent / "views"
+log = logging.getLogger("dashboards.app")
 
 # (file, label key, section)
 PAGES = [
@@ -32,7 +35,28 @@ PAGES = [
 ]
 
 
+def log_to_server() -> None:
+    """Send the dashboards' warnings (paths, DuckDB's errors, bad users) to the server's
+    stderr with a time and a source: the page never shows them. Once per process, as the
+    script reruns on every interaction."""
+    logger = logging.getLogger("dashboards")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+def skipped_entries_notice(lang: str) -> None:
+    """Tell an admin that some users could not log in; the reasons are in the server log."""
+    skipped = users.login_users(users.users_path()).skipped
+    if skipped:
+        lines = ", ".join(dict.fromkeys(str(entry.line or "?") for entry in skipped))
+        st.warning(t("users_skipped", lang, lines=lines))
+
+
 def main() -> None:
+    log_to_server()
     st.set_page_config(page_title="Partner warehouse", page_icon="📊", layout="wide")
     if "lang" not in st.session_state:
         st.session_state["lang"] = DEFAULT_LANG
@@ -52,15 +76,23 @@ def main() -> None:
 
     try:
         st.session_state["_warehouse"] = warehouse.current()
-    except warehouse.WarehouseUnavailable:
-        st.warning(t("no_warehouse", lang, path=warehouse.published_dir() / "CURRENT"))
+    except warehouse.NoGoodPublication:
+        st.error(t("no_good_warehouse", lang))
         return
+    except warehouse.WarehouseUnavailable:
+        st.warning(t("no_warehouse", lang))
+        return
+    served = st.session_state["_warehouse"]
+    if served.unusable_newest is not None:
+        st.warning(t("older_warehouse", lang, newest=served.unusable_newest, name=served.name))
 
     with st.sidebar:
         st.caption(
             t("logged_in_as", lang, user=viewer.username, role=t(f"role_{viewer.role}", lang))
         )
-        st.caption(t("warehouse_file", lang, name=st.session_state["_warehouse"].name))
+        st.caption(t("warehouse_file", lang, name=served.name))
+        if viewer.is_admin:
+            skipped_entries_notice(lang)
         if st.button(t("logout", lang), key="logout"):
             for key in ("viewer", "_warehouse"):
                 st.session_state.pop(key, None)
@@ -70,7 +102,13 @@ def main() -> None:
     for file, key, section in PAGES:
         page = st.Page(str(VIEWS / file), title=t(key, lang), url_path=file.removesuffix(".py"))
         sections.setdefault(t(section, lang), []).append(page)
-    st.navigation(sections).run()
+    try:
+        st.navigation(sections).run()
+    except duckdb.Error:
+        # Damage the opening check cannot see (a bad block read by a query): DuckDB's words
+        # and the path go to the log, the reader gets a sentence.
+        log.exception("reading the published copy %s failed", served.path)
+        st.error(t("warehouse_read_failed", lang))
 
 
 main()

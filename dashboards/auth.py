@@ -55,7 +55,8 @@ def attempt(username: str, password: str, limiter: RateLimiter = LIMITER) -> Vie
     """A Viewer on success, else the reason ('locked' or 'failed')."""
     if limiter.locked_for(username) > 0:
         return "locked"
-    user = users_mod.verify(users_mod.load_users(users_mod.users_path()), username, password)
+    users = users_mod.login_users(users_mod.users_path()).users
+    user = users_mod.verify(users, username, password)
     if user is None:
         limiter.failed(username)
         return "locked" if limiter.locked_for(username) > 0 else "failed"
@@ -68,7 +69,10 @@ def login_form(lang: str) -> None:
     st.title(t("login_title", lang))
     path = users_mod.users_path()
     if not path.is_file():
-        st.warning(t("no_users_file", lang, path=path))
+        st.warning(t("no_users_file", lang))
+    elif users_mod.login_users(path).unreadable is not None:
+        st.error(t("users_file_unreadable", lang))
+        return
     with st.form("login"):
         username = st.text_input(t("username", lang), key="login_username")
         password = st.text_input(t("password", lang), type="password", key="login_password")

@@ -1,12 +1,23 @@
-"""CSV and Excel exports that a spreadsheet cannot turn into formulas."""
+"""CSV and Excel exports that a spreadsheet cannot turn into formulas or hyperlinks."""
 
 from __future__ import annotations
 
 import io
 
 import polars as pl
+import xlsxwriter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# xlsxwriter by default writes `http://`, `mailto:`, `external:`... text as a live hyperlink
+# (and fails on some), `=...` as a formula and "12" as a number: an export keeps every text
+# cell text, so a customer name can never become a link or a formula.
+WORKBOOK_OPTIONS = {
+    "strings_to_urls": False,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "nan_inf_to_errors": True,
+    "in_memory": True,
+}
 
 
 def neutralize(value: str | None) -> str | None:
@@ -36,5 +47,6 @@ def to_csv(frame: pl.DataFrame) -> bytes:
 def to_excel(frame: pl.DataFrame, sheet: str = "export") -> bytes:
     clean = sanitize(frame).with_columns(pl.col(pl.Decimal).cast(pl.Float64))
     buffer = io.BytesIO()
-    clean.write_excel(buffer, worksheet=sheet[:31], autofit=True)
+    with xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS) as book:
+        clean.write_excel(book, worksheet=sheet[:31], autofit=True)
     return buffer.getvalue()

@@ -27,12 +27,35 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "logged_in_as": ("当前用户：{user}（{role}）", "Logged in as {user} ({role})"),
     "no_users_file": (
-        "找不到用户文件 {path}：请先用 `python -m dashboards.users add` 添加用户。",
-        "No users file at {path}: add users first with `python -m dashboards.users add`.",
+        "尚未配置用户：请管理员先用 `python -m dashboards.users add` 添加用户。",
+        "No users yet: an administrator adds them with `python -m dashboards.users add`.",
+    ),
+    "users_file_unreadable": (
+        "用户文件格式有误，暂时无法登录：请管理员根据服务器日志修复该文件。",
+        "The users file cannot be read, so nobody can log in: an administrator fixes it "
+        "(the server log says where).",
+    ),
+    "users_skipped": (
+        "用户文件中有条目无效，已被跳过（第 {lines} 行），详情见服务器日志。",
+        "Invalid entries in the users file were skipped (line {lines}): see the server log.",
     ),
     "no_warehouse": (
-        "尚未发布数据仓库（{path}）：请先运行数据管道。",
-        "No published warehouse yet ({path}): run the pipeline first.",
+        "尚未发布数据仓库：请先运行数据管道。",
+        "No published warehouse yet: run the pipeline first.",
+    ),
+    "no_good_warehouse": (
+        "已发布的数据无法读取，也没有可用的旧版本：请管理员重新运行数据管道（详情见服务器日志）。",
+        "The published data cannot be read and there is no good earlier publication: an "
+        "administrator runs the pipeline again (the server log says why).",
+    ),
+    "older_warehouse": (
+        "最新发布的数据（{newest}）无法读取，当前显示上一个可用版本（{name}）。",
+        "The newest publication ({newest}) cannot be read: showing the previous good one ({name}).",
+    ),
+    "warehouse_read_failed": (
+        "读取已发布的数据时出错：请稍后重试或联系管理员（详情见服务器日志）。",
+        "The published data could not be read: try again later or ask an administrator (the "
+        "server log says why).",
     ),
     "warehouse_file": ("数据版本：{name}", "Data version: {name}"),
     "admin_only": (

@@ -8,11 +8,19 @@ read-only connection is cached per file name: a newly published file is opened o
 next page run without a restart, and a file no longer named by `CURRENT` is never used
 for a new page run. Nothing here ever opens `data/warehouse.duckdb` (the pipeline's
 working file, which it locks while it writes).
+
+A published copy is used only if it passes `problem`: a regular file (not a symbolic link,
+which could point at any file of the machine), that DuckDB opens read-only and that holds
+every public mart. When the copy `CURRENT` names fails, the newest older copy that passes
+is served instead (the pipeline keeps the last few), and the page says so. Why a copy failed,
+with its path and DuckDB's words, goes to the server log only.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -20,7 +28,12 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.published import published_warehouse
+from pipelines.published import (
+    PUBLIC_MARTS,
+    current_version,
+    published_name,
+    published_versions,
+)
 
 PUBLISHED_ENV = "PARTNER_WAREHOUSE_PUBLISHED"
 DEFAULT_PUBLISHED = "data/published"
@@ -29,28 +42,85 @@ DEFAULT_PUBLISHED = "data/published"
 # connection closes its cursors too).
 GRACE_SECONDS = 120.0
 
+log = logging.getLogger(__name__)
+
 
 class WarehouseUnavailable(RuntimeError):
     """No published warehouse can be read (nothing published yet, or a bad CURRENT)."""
+
+
+class NoGoodPublication(WarehouseUnavailable):
+    """Copies are published, but neither the newest nor any older one can be read."""
 
 
 def published_dir() -> Path:
     return Path(os.environ.get(PUBLISHED_ENV, DEFAULT_PUBLISHED))
 
 
-def current_file(folder: Path | None = None) -> Path:
-    """The published file `CURRENT` names; raises WarehouseUnavailable if there is none."""
-    folder = folder or published_dir()
-    path = published_warehouse(folder)
-    if path is None:
-        # Also when CURRENT names anything but `warehouse-<n>.duckdb` inside the folder.
+def candidate_files(folder: Path) -> list[Path]:
+    """The copy `CURRENT` names, then the older published copies, newest first; raises
+    WarehouseUnavailable when `CURRENT` is absent or names anything but `warehouse-<n>.duckdb`
+    inside the folder."""
+    newest = current_version(folder)
+    if newest is None:
         raise WarehouseUnavailable(f"no published warehouse in {folder}")
-    return path
+    older = sorted((v for v in published_versions(folder) if v < newest), reverse=True)
+    return [folder / published_name(v) for v in (newest, *older)]
 
 
 _lock = threading.Lock()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _superseded: dict[str, float] = {}
+# (path, inode, size, mtime): why that file cannot be used, or None when it can. Keyed by the
+# file's identity, so a file replaced in place is checked again.
+_verdicts: dict[tuple[str, int, int, int], str | None] = {}
+
+
+def _opening_problem(path: Path) -> str | None:
+    """Why DuckDB cannot serve the public marts from this file, or None."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            tables = con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
+                ["marts"],
+            ).fetchall()
+    except duckdb.Error as exc:
+        return f"DuckDB cannot open it: {exc}"
+    missing = sorted(set(PUBLIC_MARTS) - {name for (name,) in tables})
+    return f"it lacks marts.{', marts.'.join(missing)}" if missing else None
+
+
+def _file_problem(info: os.stat_result) -> str | None:
+    if stat.S_ISLNK(info.st_mode):
+        return "it is a symbolic link"
+    if not stat.S_ISREG(info.st_mode):
+        return "it is not a regular file"
+    if info.st_size == 0:
+        return "it is empty"
+    return None
+
+
+def problem(path: Path) -> str | None:
+    """Why readers cannot use this published copy, or None when they can. Checked once per
+    file (the verdict is cached) and logged with the path when the copy is bad."""
+    try:
+        info = path.lstat()
+    except OSError:
+        info = None
+    where = str(path.absolute())
+    # A file replaced in place has a new inode, size or time, so it is checked again.
+    key = (where, info.st_ino, info.st_size, info.st_mtime_ns) if info else (where, 0, 0, 0)
+    with _lock:
+        if key in _verdicts:
+            return _verdicts[key]
+    verdict = (
+        "it does not exist" if info is None else (_file_problem(info) or _opening_problem(path))
+    )
+    if verdict is not None:
+        log.warning("published copy %s cannot be used: %s", where, verdict)
+    with _lock:
+        _verdicts[key] = verdict
+    return verdict
 
 
 def _connection(path: Path) -> duckdb.DuckDBPyConnection:
@@ -76,6 +146,8 @@ class Warehouse:
     """One published file, resolved once for a page run."""
 
     path: Path
+    # The copy `CURRENT` names, when it could not be used and this older one is served.
+    unusable_newest: str | None = None
 
     @property
     def name(self) -> str:
@@ -94,7 +166,16 @@ class Warehouse:
 
 
 def current(folder: Path | None = None) -> Warehouse:
-    return Warehouse(current_file(folder))
+    """The newest published copy readers can use; raises WarehouseUnavailable before the first
+    publication and NoGoodPublication when no published copy passes `problem`."""
+    folder = folder or published_dir()
+    newest, *older = candidate_files(folder)
+    if problem(newest) is None:
+        return Warehouse(newest)
+    for path in older:
+        if problem(path) is None:
+            return Warehouse(path, unusable_newest=newest.name)
+    raise NoGoodPublication(f"no usable published warehouse in {folder}")
 
 
 def close_all() -> None:
@@ -104,3 +185,4 @@ def close_all() -> None:
             con.close()
         _connections.clear()
         _superseded.clear()
+        _verdicts.clear()

@@ -35,14 +35,22 @@ def published_versions(published_dir: Path) -> list[int]:
     return [int(m.group(1)) for m in matches if m]
 
 
-def published_warehouse(published_dir: Path) -> Path | None:
-    """The newest published copy, as named by `CURRENT`; None before the first publish, or
-    when `CURRENT` names anything but a published copy inside this folder."""
+def current_version(published_dir: Path) -> int | None:
+    """The version `CURRENT` names, whether or not its file is there; None before the first
+    publish, or when `CURRENT` names anything but a published copy inside this folder."""
     try:
         name = (published_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
     except OSError:
         return None
-    if not _PUBLISHED_NAME.match(name):
+    match = _PUBLISHED_NAME.match(name)
+    return int(match.group(1)) if match else None
+
+
+def published_warehouse(published_dir: Path) -> Path | None:
+    """The newest published copy, as named by `CURRENT`; None before the first publish, or
+    when `CURRENT` names anything but a published copy inside this folder."""
+    version = current_version(published_dir)
+    if version is None:
         return None
-    path = published_dir / name
+    path = published_dir / published_name(version)
     return path if path.is_file() else None

@@ -24,6 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 TEST_PATHS = (
     "tests/dashboards/test_dash_access.py",
     "tests/dashboards/test_dash_publish.py",
+    "tests/dashboards/test_dash_readers.py",
+    "tests/dashboards/test_dash_users_file.py",
     "tests/reliability",
 )
 

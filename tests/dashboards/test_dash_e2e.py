@@ -6,6 +6,7 @@ without them. Screenshots go to test-output/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -54,15 +56,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(published, users_file, tmp_path):
+@contextlib.contextmanager
+def streamlit_server(published: Path, users_file: Path, log_path: Path) -> Iterator[str]:
+    """The dashboards served on a free local port, on these files; yields the URL. The
+    server's stdout and stderr (its log) go to `log_path`."""
     port = free_port()
     env = {
         **os.environ,
         "PARTNER_WAREHOUSE_PUBLISHED": str(published),
         "PARTNER_WAREHOUSE_USERS": str(users_file),
     }
-    log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115
+    log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -93,12 +97,18 @@ def server(published, users_file, tmp_path):
             except OSError:
                 time.sleep(0.2)
         else:
-            raise RuntimeError((tmp_path / "streamlit.log").read_text())
+            raise RuntimeError(log_path.read_text())
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def server(published, users_file, tmp_path):
+    with streamlit_server(published, users_file, tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture

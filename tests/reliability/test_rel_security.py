@@ -269,6 +269,39 @@ def test_excel_export_neutralizes_formulas_and_holds_no_formula_cell() -> None:
     record("hostile", role="excel export", inputs=len(FORMULAS))
 
 
+LINKS = [
+    "http://evil.example/steal",
+    "https://evil.example/steal",
+    "mailto:boss@evil.example",
+    "external:c:\\windows\\calc.exe",
+    "external:x",
+    "ftp://evil.example/f",
+    "file:///etc/passwd",
+    "HTTP://EVIL.EXAMPLE",
+]
+
+
+def test_excel_export_writes_link_looking_text_as_plain_text() -> None:
+    frame = pl.DataFrame({"customer_name": LINKS, "account_name": ["0012"] * len(LINKS)})
+    data = export.to_excel(frame)
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        relations = "".join(
+            book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".rels")
+        )
+    assert "<hyperlink" not in sheet and "/hyperlink" not in relations
+    assert "<f>" not in sheet and "<f " not in sheet
+    back = pl.read_excel(data, infer_schema_length=0)
+    assert back["customer_name"].to_list() == LINKS
+    assert back["account_name"].to_list() == ["0012"] * len(LINKS)  # text, not the number 12
+    record("hostile", role="excel links", inputs=len(LINKS))
+
+
+def test_csv_export_keeps_link_looking_text_as_it_is() -> None:
+    data = export.to_csv(pl.DataFrame({"customer_name": LINKS}))
+    assert pl.read_csv(data[3:])["customer_name"].to_list() == LINKS
+
+
 def test_neutralize_covers_every_formula_prefix() -> None:
     for text in FORMULAS:
         assert export.neutralize(text) == "'" + text
