@@ -18,11 +18,12 @@ final as (
         customer_manager_id,
         year,
         cast(sum(eligible_amount) as decimal(18, 2)) as eligible_amount,
-        count(*) as detail_rows
+        count(*) as detail_rows,
+        owner_partner_id
     from details
     group by
         partner_id, billing_period, supervisor_name, customer_manager_name, statement_status,
-        supervisor_id, customer_manager_id, year
+        supervisor_id, customer_manager_id, year, owner_partner_id
 )
 
 select * from final
