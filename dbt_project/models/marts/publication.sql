@@ -6,7 +6,9 @@ with
 final as (
     select
         {{ as_of() }} as as_of_date,
-        cast('{{ env_var("PARTNER_WAREHOUSE_RUN_ID", "") }}' as string) as run_id
+        cast(
+            '{{ env_var("PARTNER_WAREHOUSE_RUN_ID", "") }}' as string
+        ) as run_id
 )
 
 select * from final
