@@ -12,9 +12,11 @@ from pathlib import Path
 if __package__ in (None, ""):  # `streamlit run dashboards/app.py` puts dashboards/ first
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import duckdb
 import streamlit as st
 
-from dashboards import warehouse
+from dashboards import fmt, warehouse
+from dashboards import queries as q
 from dashboards.auth import login_form
 from dashboards.labels import DEFAULT_LANG, LANGS, t
 
@@ -51,18 +53,27 @@ def main() -> None:
         return
 
     try:
-        st.session_state["_warehouse"] = warehouse.current()
+        wh = warehouse.current()
     except warehouse.WarehouseUnavailable:
         st.warning(t("no_warehouse", lang, path=warehouse.published_dir() / "CURRENT"))
         return
+    try:
+        with wh.cursor() as cur:
+            pub = q.publication(cur)
+    except (duckdb.CatalogException, LookupError):
+        # A file published before runs recorded their as-of date: no page can know "today".
+        st.warning(t("no_publication", lang, name=wh.name))
+        return
+    st.session_state["_warehouse"], st.session_state["_publication"] = wh, pub
 
     with st.sidebar:
         st.caption(
             t("logged_in_as", lang, user=viewer.username, role=t(f"role_{viewer.role}", lang))
         )
-        st.caption(t("warehouse_file", lang, name=st.session_state["_warehouse"].name))
+        st.caption(t("warehouse_file", lang, name=wh.name))
+        st.caption(t("data_as_of", lang, day=fmt.day(pub.as_of_date, lang), run=pub.run_id or "-"))
         if st.button(t("logout", lang), key="logout"):
-            for key in ("viewer", "_warehouse"):
+            for key in ("viewer", "_warehouse", "_publication"):
                 st.session_state.pop(key, None)
             st.rerun()
 
