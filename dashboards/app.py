@@ -16,7 +16,8 @@ if __package__ in (None, ""):  # `streamlit run dashboards/app.py` puts dashboar
 import duckdb
 import streamlit as st
 
-from dashboards import users, warehouse
+from dashboards import fmt, users, warehouse
+from dashboards import queries as q
 from dashboards.auth import login_form
 from dashboards.labels import DEFAULT_LANG, LANGS, t
 
@@ -75,26 +76,34 @@ def main() -> None:
         return
 
     try:
-        st.session_state["_warehouse"] = warehouse.current()
+        wh = warehouse.current()
     except warehouse.NoGoodPublication:
         st.error(t("no_good_warehouse", lang))
         return
     except warehouse.WarehouseUnavailable:
         st.warning(t("no_warehouse", lang))
         return
-    served = st.session_state["_warehouse"]
-    if served.unusable_newest is not None:
-        st.warning(t("older_warehouse", lang, newest=served.unusable_newest, name=served.name))
+    try:
+        with wh.cursor() as cur:
+            pub = q.publication(cur)
+    except (duckdb.CatalogException, LookupError):
+        # A file published before runs recorded their as-of date: no page can know "today".
+        st.warning(t("no_publication", lang, name=wh.name))
+        return
+    st.session_state["_warehouse"], st.session_state["_publication"] = wh, pub
+    if wh.unusable_newest is not None:
+        st.warning(t("older_warehouse", lang, newest=wh.unusable_newest, name=wh.name))
 
     with st.sidebar:
         st.caption(
             t("logged_in_as", lang, user=viewer.username, role=t(f"role_{viewer.role}", lang))
         )
-        st.caption(t("warehouse_file", lang, name=served.name))
+        st.caption(t("warehouse_file", lang, name=wh.name))
+        st.caption(t("data_as_of", lang, day=fmt.day(pub.as_of_date, lang), run=pub.run_id or "-"))
         if viewer.is_admin:
             skipped_entries_notice(lang)
         if st.button(t("logout", lang), key="logout"):
-            for key in ("viewer", "_warehouse"):
+            for key in ("viewer", "_warehouse", "_publication"):
                 st.session_state.pop(key, None)
             st.rerun()
 
@@ -107,7 +116,7 @@ def main() -> None:
     except duckdb.Error:
         # Damage the opening check cannot see (a bad block read by a query): DuckDB's words
         # and the path go to the log, the reader gets a sentence.
-        log.exception("reading the published copy %s failed", served.path)
+        log.exception("reading the published copy %s failed", wh.path)
         st.error(t("warehouse_read_failed", lang))
 
 

@@ -58,6 +58,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "server log says why).",
     ),
     "warehouse_file": ("数据版本：{name}", "Data version: {name}"),
+    "data_as_of": ("数据截至 {day}（运行 {run}）", "Data as of {day} (run {run})"),
+    "no_publication": (
+        "已发布的数据仓库 {name} 缺少发布信息（marts.publication）：请重新运行数据管道。",
+        "The published warehouse {name} has no publication record (marts.publication): "
+        "run the pipeline again.",
+    ),
+    "settled_to_distributor": (
+        "结算至总经销商 {name}：以下为贵司客户在交易时产生的激励，由总经销商与华为结算。",
+        "Settled to distributor {name}: the incentive your customers earned at each "
+        "transaction's time; Huawei settles it with your distributor.",
+    ),
+    "statements_at_distributor": (
+        "激励账单开给总经销商 {name}：贵司客户的激励是其账单中的明细行，"
+        "请在激励明细与激励看板中查看。",
+        "Incentive statements are issued to your distributor {name}: your customers' "
+        "incentive rows are lines of its statements. See them on the incentive details "
+        "and incentive board pages.",
+    ),
     "admin_only": (
         "此页面仅对伙伴管理员开放。",
         "This page is for partner administrators only.",

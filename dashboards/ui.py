@@ -3,6 +3,7 @@ charts and export buttons. Pages stay thin: queries in `queries`, labels in `lab
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -13,7 +14,7 @@ import streamlit as st
 
 from dashboards import export, fmt
 from dashboards.labels import DEFAULT_LANG, t, value_label
-from dashboards.queries import Viewer
+from dashboards.queries import Publication, Viewer
 from dashboards.warehouse import Warehouse
 
 EXPORT_MAX_ROWS = 1_000_000  # Excel holds 1,048,576 rows a sheet
@@ -31,6 +32,26 @@ def viewer() -> Viewer:
 def warehouse() -> Warehouse:
     """The published file resolved for this page run (set by app.py)."""
     return st.session_state["_warehouse"]
+
+
+def publication() -> Publication:
+    """The as-of date and run of the file this page run reads (set by app.py)."""
+    return st.session_state["_publication"]
+
+
+def as_of() -> date:
+    """The pages' "today": the publication's as-of date, never the reader's clock."""
+    return publication().as_of_date
+
+
+def person_labels(names: dict[str, str | None]) -> dict[str, str]:
+    """id -> the name to show; a name two ids share gets the id too, so namesakes (two
+    managers called 李娜) can be told apart wherever they are listed."""
+    counts = Counter(names.values())
+    return {
+        key: (name or key) if counts[name] == 1 or name is None else f"{name} ({key})"
+        for key, name in names.items()
+    }
 
 
 def label(key: str, **kwargs: object) -> str:
@@ -147,9 +168,3 @@ def chart(fig: go.Figure, key: str) -> None:
 
 def money_axis(fig: go.Figure, axis: str = "y") -> None:
     fig.update_layout({f"{axis}axis": {"tickprefix": "¥", "tickformat": ",.0f"}})
-
-
-def today() -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()

@@ -21,6 +21,8 @@ PUBLIC_MARTS = (
     "customer_warnings",
     "sub_customers",
     "customer_resources",
+    # One row: the as-of date and run id readers take as "today" (the dashboards' clock).
+    "publication",
 )
 _PUBLISHED_NAME = re.compile(r"^warehouse-(\d+)\.duckdb$")
 

@@ -1,6 +1,7 @@
 """客户看板 / Customer board: counts, new and disassociated, revenue, breakdowns (S8)."""
 
 import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
 from dashboards import fmt, ui
@@ -107,7 +108,14 @@ if parts.is_empty():
     st.info(ui.label("no_data"))
 else:
     kind = {"association_type": "association_type", "customer_kind": "customer_kind"}.get(dimension)
-    names = [value_label(kind, v, lang) if kind else (v or "") for v in parts["dimension_value"]]
+    if kind:
+        names = [value_label(kind, v, lang) for v in parts["dimension_value"]]
+    else:  # keyed by id: namesake managers get their id beside the name
+        labels = ui.person_labels(
+            dict(zip(parts["dimension_key"], parts["dimension_value"], strict=True))
+        )
+        names = [labels[k] for k in parts["dimension_key"]]
+    parts = parts.with_columns(pl.Series("dimension_label", names))
     left, right = st.columns(2)
     with left:
         fig = go.Figure(go.Pie(labels=names, values=parts["customers_at_end"].to_list(), hole=0.4))
@@ -121,11 +129,10 @@ else:
         fig.update_layout(title=ui.label("contributed_revenue"))
         ui.money_axis(fig)
         ui.chart(fig, "cb_dim_revenue")
-    enum = f"enum:{kind}" if kind else "text"
     ui.table(
         parts,
         {
-            "dimension_value": ("dimension_value", enum),
+            "dimension_label": ("dimension_value", "text"),
             "customers_at_end": ("customers_at_end", "int"),
             "new_associated": ("new_associated", "int"),
             "disassociated": ("disassociated", "int"),

@@ -1,6 +1,7 @@
 """激励看板 / Incentive board: this year's trend, amounts by status, summary (S5)."""
 
 import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
 from dashboards import fmt, ui
@@ -11,11 +12,15 @@ lang, viewer = ui.lang(), ui.viewer()
 st.title(ui.label("page_incentive_board"))
 con = ui.warehouse().cursor()
 
+distributor = q.settlement_partner(con, viewer)
+if distributor is not None:
+    st.caption(ui.label("settled_to_distributor", name=distributor.partner_name))
+
 years = q.board_years(con, viewer)
 if not years:
     st.info(ui.label("no_data"))
     st.stop()
-this_year = ui.today().year
+this_year = ui.as_of().year
 people = q.board_people(con, viewer)
 col_year, col_sup, col_cm = st.columns(3)
 year = col_year.selectbox(
@@ -25,10 +30,12 @@ year = col_year.selectbox(
     key="board_year",
 )
 supervisors = people.select("supervisor_id", "supervisor_name").unique().drop_nulls("supervisor_id")
-sup_names = dict(zip(supervisors["supervisor_id"], supervisors["supervisor_name"], strict=True))
+sup_names = ui.person_labels(
+    dict(zip(supervisors["supervisor_id"], supervisors["supervisor_name"], strict=True))
+)
 supervisor_id = col_sup.selectbox(
     ui.label("supervisor"),
-    [None, *sorted(sup_names, key=lambda s: sup_names[s] or s)],
+    [None, *sorted(sup_names, key=sup_names.__getitem__)],
     format_func=lambda s: t("all", lang) if s is None else sup_names[s],
     key="board_supervisor",
 )
@@ -38,12 +45,12 @@ managers = (
     .unique()
     .drop_nulls("customer_manager_id")
 )
-cm_names = dict(
-    zip(managers["customer_manager_id"], managers["customer_manager_name"], strict=True)
+cm_names = ui.person_labels(
+    dict(zip(managers["customer_manager_id"], managers["customer_manager_name"], strict=True))
 )
 manager_id = col_cm.selectbox(
     ui.label("customer_manager"),
-    [None, *sorted(cm_names, key=lambda s: cm_names[s] or s)],
+    [None, *sorted(cm_names, key=cm_names.__getitem__)],
     format_func=lambda s: t("all", lang) if s is None else cm_names[s],
     key="board_manager",
 )
@@ -89,11 +96,23 @@ with right:
     ui.chart(fig, "board_status")
 
 st.subheader(ui.label("summary_title"))
+staff_labels = ui.person_labels(
+    {
+        **dict(zip(people["supervisor_id"], people["supervisor_name"], strict=True)),
+        **dict(zip(people["customer_manager_id"], people["customer_manager_name"], strict=True)),
+    }
+)
+summary = summary.with_columns(
+    pl.col(f"{who}_id")
+    .replace_strict(staff_labels, default=pl.col(f"{who}_name"), return_dtype=pl.String)
+    .alias(f"{who}_label")
+    for who in ("supervisor", "customer_manager")
+)
 ui.table(
     summary,
     {
-        "supervisor_name": ("supervisor", "text"),
-        "customer_manager_name": ("customer_manager", "text"),
+        "supervisor_label": ("supervisor", "text"),
+        "customer_manager_label": ("customer_manager", "text"),
         "estimated": ("value:status:estimated", "money"),
         "pending_confirmation": ("value:status:pending_confirmation", "money"),
         "issuing": ("value:status:issuing", "money"),

@@ -37,6 +37,9 @@ EXPORT_COLUMNS = {
 lang, viewer, wh = ui.lang(), ui.viewer(), ui.warehouse()
 st.title(ui.label("page_incentive_details"))
 con = wh.cursor()
+distributor = q.settlement_partner(con, viewer)
+if distributor is not None:
+    st.caption(ui.label("settled_to_distributor", name=distributor.partner_name))
 options = q.incentive_detail_options(con, viewer)
 
 search_col, in_col = st.columns([3, 1])

@@ -12,6 +12,10 @@ if not viewer.is_admin:
     st.info(ui.label("admin_only"))
     st.stop()
 con = ui.warehouse().cursor()
+distributor = q.settlement_partner(con, viewer)
+if distributor is not None:  # a reseller: Huawei settles its customers with the distributor
+    st.info(ui.label("statements_at_distributor", name=distributor.partner_name))
+    st.stop()
 statements = q.incentive_statements(con, viewer)
 if statements.is_empty():
     st.info(ui.label("no_data"))

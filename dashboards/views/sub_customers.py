@@ -1,6 +1,5 @@
 """子客户与资源 / Sub-customers (S12) and customer resources (S15), expiring soon first."""
 
-import polars as pl
 import streamlit as st
 
 from dashboards import queries as q
@@ -29,9 +28,7 @@ with tab_customers:
         key="subs_table",
     )
 with tab_resources:
-    resources = q.customer_resources(con, viewer, ui.today()).with_columns(
-        expiring_soon=pl.col("days_to_expiry").is_between(0, 15).fill_null(False)
-    )
+    resources = q.customer_resources(con, viewer)
     ui.table(
         resources,
         {

@@ -46,8 +46,8 @@ class WarehouseTranslator(DagsterDbtTranslator):
 @contextmanager
 def dbt_env(variables: Mapping[str, str]) -> Iterator[None]:
     """Environment variables for the dbt subprocess: the file to build
-    (PARTNER_WAREHOUSE_PATH), the business date (PARTNER_WAREHOUSE_AS_OF, macro as_of) and,
-    on Spark, the Spark folder and the lake (PARTNER_WAREHOUSE_SPARK_DIR, PARTNER_WAREHOUSE_LAKE)."""
+    (PARTNER_WAREHOUSE_PATH), the business date (PARTNER_WAREHOUSE_AS_OF, macro as_of), the run
+    id (PARTNER_WAREHOUSE_RUN_ID, marts.publication) and, on Spark, the Spark folder and the lake (PARTNER_WAREHOUSE_SPARK_DIR, PARTNER_WAREHOUSE_LAKE)."""
     previous = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)
     try:
@@ -102,6 +102,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     env = {
         **dbt_environment(working, engine, warehouse.spark_root),
         "PARTNER_WAREHOUSE_AS_OF": run_as_of(context.run.tags).isoformat(),
+        "PARTNER_WAREHOUSE_RUN_ID": context.run.run_id,
     }
     with dbt_env(env):
         yield from dbt.cli(args, context=context).stream()

@@ -17,7 +17,10 @@ TEST_USERS = {
     "admin-d1": ("partner_admin", "D1", None),
     "sup1": ("supervisor", "D1", "SUP1"),
     "cm1": ("customer_manager", "D1", "CM1"),
+    "cm3": ("customer_manager", "D1", "CM3"),  # 李娜, a namesake of cm1's 李娜
     "admin-r1": ("partner_admin", "R1", None),
+    "sup-r1": ("supervisor", "R1", "RSUP1"),
+    "cm-r1": ("customer_manager", "R1", "RCM1"),
 }
 
 

@@ -7,8 +7,10 @@ version)` writes `warehouse-<version>.duckdb` into a published folder and swaps 
 output instead, point `PARTNER_WAREHOUSE_PUBLISHED` at its published folder.
 
 The cast: distributor D1 with supervisors 张伟 (SUP1: 李娜 CM1, 王强 CM2) and 陈静 (SUP2:
-刘洋 CM3); reseller R1 under D1 (manager 赵敏 RCM1), whose customers D1 sees as basic
-info; solution provider X1 (周杰 XCM1) whose customer nobody else sees.
+李娜 CM3, a namesake of CM1: names are labels, never access keys); reseller R1 under D1
+(supervisor 孙丽 RSUP1, manager 赵敏 RCM1), whose customers D1 sees as basic info and whose
+incentive rows settle to D1; solution provider X1 (周杰 XCM1) whose customer nobody else
+sees. The publication's as-of date is AS_OF.
 `version=2` doubles every money amount and adds one detail row, so an answer mixing the
 two files can be told apart.
 """
@@ -45,7 +47,7 @@ CREATE TABLE marts.incentive_statements (
 CREATE TABLE marts.incentive_board (
     partner_id VARCHAR, billing_period VARCHAR, supervisor_name VARCHAR,
     customer_manager_name VARCHAR, status VARCHAR, incentive_amount DECIMAL(18,2),
-    supervisor_id VARCHAR, customer_manager_id VARCHAR, year INTEGER
+    supervisor_id VARCHAR, customer_manager_id VARCHAR, year INTEGER, owner_partner_id VARCHAR
 );
 CREATE TABLE marts.indicators (
     partner_id VARCHAR, indicator_code VARCHAR, indicator_name_zh VARCHAR,
@@ -60,7 +62,7 @@ CREATE TABLE marts.customer_board_monthly AS SELECT * FROM marts.customer_board_
 CREATE TABLE marts.customer_board_breakdown (
     partner_id VARCHAR, grain VARCHAR, period DATE, dimension VARCHAR, dimension_value VARCHAR,
     customers_at_end BIGINT, new_associated BIGINT, disassociated BIGINT,
-    contributed_revenue DECIMAL(18,2)
+    contributed_revenue DECIMAL(18,2), dimension_key VARCHAR
 );
 CREATE TABLE marts.customer_warnings (
     warning_date DATE, partner_id VARCHAR, customer_id VARCHAR, warning_type VARCHAR,
@@ -91,9 +93,19 @@ CREATE TABLE marts.staff_directory (
     staff_id VARCHAR, partner_id VARCHAR, staff_name VARCHAR, role VARCHAR,
     supervisor_id VARCHAR, supervisor_name VARCHAR
 );
+CREATE TABLE marts.partner_directory (
+    partner_id VARCHAR, partner_name VARCHAR, partner_type VARCHAR, parent_partner_id VARCHAR
+);
+CREATE TABLE marts.publication (as_of_date DATE, run_id VARCHAR);
 """
 
 PARTNER_NAMES = {"D1": "华东云总代有限公司", "R1": "杭州云联经销", "X1": "Other Partner"}
+# partner_id: (partner_type, parent_partner_id)
+PARTNER_TYPES = {
+    "D1": ("distributor", None),
+    "R1": ("reseller", "D1"),
+    "X1": ("solution_provider", None),
+}
 
 # staff_id: (partner_id, name, role, supervisor_id)
 STAFF = {
@@ -101,7 +113,7 @@ STAFF = {
     "CM1": ("D1", "李娜", "customer_manager", "SUP1"),
     "CM2": ("D1", "王强", "customer_manager", "SUP1"),
     "SUP2": ("D1", "陈静", "supervisor", None),
-    "CM3": ("D1", "刘洋", "customer_manager", "SUP2"),
+    "CM3": ("D1", "李娜", "customer_manager", "SUP2"),
     "RSUP1": ("R1", "孙丽", "supervisor", None),
     "RCM1": ("R1", "赵敏", "customer_manager", "RSUP1"),
     "XSUP1": ("X1", "吴刚", "supervisor", None),
@@ -561,8 +573,12 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
         )
         con.execute("""INSERT INTO marts.incentive_board
             SELECT partner_id, billing_period, supervisor_name, customer_manager_name,
-                statement_status, sum(incentive_amount), supervisor_id, customer_manager_id, year
+                statement_status, sum(incentive_amount), supervisor_id, customer_manager_id, year,
+                owner_partner_id
             FROM marts.incentive_details GROUP BY ALL""")
+        con.execute(
+            "INSERT INTO marts.publication VALUES (?, ?)", [AS_OF, f"fixture-run-{version}"]
+        )
         _statements(con)
         _indicators(con, version)
         _customer_board(con, version)
@@ -586,9 +602,10 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
         # The directories the searches match names in, as the dbt marts derive them.
         con.execute("""CREATE TABLE marts.customer_directory AS
             SELECT DISTINCT customer_id, customer_name, account_name FROM marts.incentive_details""")
-        con.execute("""CREATE TABLE marts.partner_directory AS
-            SELECT DISTINCT reseller_id AS partner_id, reseller_name AS partner_name
-            FROM marts.incentive_details WHERE reseller_id IS NOT NULL""")
+        con.executemany(
+            "INSERT INTO marts.partner_directory VALUES (?, ?, ?, ?)",
+            [(pid, PARTNER_NAMES[pid], *PARTNER_TYPES[pid]) for pid in PARTNER_NAMES],
+        )
     finally:
         con.close()
     return path
@@ -670,6 +687,7 @@ def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
                     new,
                     gone,
                     money,
+                    manager,
                 )
             )
         monthly.append(("D1", month, *totals))
@@ -686,7 +704,18 @@ def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
     }.items():
         for value, (at_end, revenue) in split.items():
             breakdown.append(
-                ("D1", "month", last, dimension, value, at_end, 0, 0, _money(revenue, version))
+                (
+                    "D1",
+                    "month",
+                    last,
+                    dimension,
+                    value,
+                    at_end,
+                    0,
+                    0,
+                    _money(revenue, version),
+                    value,
+                )
             )
     daily = []
     for day in range(17, 24):
@@ -704,7 +733,8 @@ def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
     con.executemany("INSERT INTO marts.customer_board_monthly VALUES (?, ?, ?, ?, ?, ?)", monthly)
     con.executemany("INSERT INTO marts.customer_board_daily VALUES (?, ?, ?, ?, ?, ?)", daily)
     con.executemany(
-        "INSERT INTO marts.customer_board_breakdown VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", breakdown
+        "INSERT INTO marts.customer_board_breakdown VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        breakdown,
     )
 
 

@@ -243,3 +243,53 @@ def test_end_to_end_in_chromium(server, browser, published):
     assert exported[0][t("customer_name", lang)] == row[1]
     assert exported[0][t("incentive_amount", lang)] == str(row[2])
     assert exported[0][t("eligible_amount", lang)] == str(row[3])
+
+
+def choose_language(driver, lang: str) -> None:
+    """Pick the language in the sidebar's selectbox (labelled in Chinese and English)."""
+    box = driver.find_element(By.CSS_SELECTOR, f'[aria-label="{t("language", "zh")} / Language"]')
+    box.click()
+    label = {"zh": "中文", "en": "English"}[lang]
+    option = WebDriverWait(driver, 10).until(
+        lambda d: next(
+            (o for o in d.find_elements(By.CSS_SELECTOR, '[role="option"]') if o.text == label),
+            None,
+        )
+    )
+    option.click()
+    settle(driver)
+
+
+def test_reseller_admin_in_chromium(server, browser):
+    # R1 is a reseller: its customers' rows (850.00 in all, test_dash_access) settle to D1.
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.get(server)
+    user = WebDriverWait(browser, 30).until(
+        ec.presence_of_element_located(
+            (By.CSS_SELECTOR, f'input[aria-label="{t("username", "zh")}"]')
+        )
+    )
+    settle(browser)
+    user.send_keys("admin-r1")
+    password = browser.find_element(By.CSS_SELECTOR, f'input[aria-label="{t("password", "zh")}"]')
+    password.send_keys(PASSWORD, Keys.ENTER)
+    wait_text(browser, t("page_incentive_details", "zh"), 30)
+    for lang in ("zh", "en"):
+        if lang != "zh":
+            choose_language(browser, lang)
+        for page in ("incentive_details", "incentive_board"):
+            nav_link(browser, page).click()
+            wait_text(browser, t("settled_to_distributor", lang, name="华东云总代有限公司"))
+            settle(browser)
+            n_charts = len(browser.find_elements(By.CSS_SELECTOR, '[data-testid="stPlotlyChart"]'))
+            WebDriverWait(browser, 20).until(
+                lambda d, n=n_charts: (
+                    len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stPlotlyChart"] .main-svg'))
+                    >= n
+                )
+            )
+            time.sleep(0.5)
+            body = browser.find_element(By.TAG_NAME, "body").text
+            assert fmt.money("850.00") in body, page
+            assert not browser.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')
+            browser.save_screenshot(str(SHOTS / f"reseller_{lang}_{page}.png"))

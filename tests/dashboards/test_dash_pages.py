@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import fmt
 from dashboards import queries as q
-from dashboards.ui import today
+from dashboards.labels import t
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGES = [
@@ -44,7 +44,7 @@ def frame_values(at: AppTest, index: int = 0):
 def test_every_page_renders(app_env, page, lang):
     at = open_page("admin-d1", page, lang)
     assert at.title[0].value
-    for user in ("sup1", "cm1"):
+    for user in ("sup1", "cm1", "admin-r1", "sup-r1", "cm-r1"):
         open_page(user, page, lang)
 
 
@@ -72,16 +72,21 @@ def test_incentive_board_matches_the_mart(app_env, con):
     ).fetchone()
     assert at.metric[0].value == fmt.money(total)
     summary = frame_values(at)
-    expected = con.execute("""SELECT customer_manager_name, sum(incentive_amount)
-        FROM marts.incentive_board WHERE partner_id='D1' AND year=2026 GROUP BY 1""").fetchall()
     shown = dict(zip(summary["Customer manager"], summary["Incentive amount"], strict=True))
-    assert shown == {name: fmt.money(v) for name, v in expected}
+    # One row per manager id; the two 李娜 stay apart, each labelled with their id. 2026 rows:
+    # CM1: 1200.00 + 45.00 - 300.00 + 150000.00 + 600.00 + 500.00 = 152045.00
+    # CM2: 36000 x 5% = 1800.00; CM3: 18000 x 6% + 450.55 x 3% = 1080.00 + 13.52 = 1093.52
+    # RCM1 (R1's customers, settled to D1): 360.00 + 69.00 + 21.00 + 400.00 = 850.00
+    assert shown == {
+        "李娜 (CM1)": "¥152,045.00",
+        "王强": "¥1,800.00",
+        "李娜 (CM3)": "¥1,093.52",
+        "赵敏": "¥850.00",
+    }
     # filter by customer manager: only 李娜 (CM1)
     at.selectbox(key="board_manager").select("CM1").run()
-    (cm_total,) = con.execute("""SELECT sum(incentive_amount) FROM marts.incentive_board
-        WHERE partner_id='D1' AND year=2026 AND customer_manager_id='CM1'""").fetchone()
-    assert at.metric[0].value == fmt.money(cm_total)
-    assert list(frame_values(at)["Customer manager"]) == ["李娜"]
+    assert at.metric[0].value == "¥152,045.00"
+    assert list(frame_values(at)["Customer manager"]) == ["李娜 (CM1)"]
 
 
 def test_incentive_details_search_total_and_pages(app_env, con):
@@ -154,7 +159,30 @@ def test_warnings_sub_customers_and_resources(app_env, con):
     subs = frame_values(at, 0)
     assert len(subs) == 6
     resources = frame_values(at, 1)
-    expected = q.customer_resources(con, viewer_of("admin-d1"), today())
+    expected = q.customer_resources(con, viewer_of("admin-d1"))
     assert list(resources["Resource ID"]) == expected["resource_id"].to_list()
     assert expected["customer_id"].to_list()  # only full-access customers' resources
     assert set(expected["customer_id"]) <= {"C1", "C2", "C3", "C4"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_reseller_admin_sees_its_customers_incentive_settled_to_the_distributor(app_env, lang):
+    # R1's 4 rows: 360.00 + 69.00 + 21.00 + 400.00 = 850.00 (test_dash_access), settled to D1
+    settled = t("settled_to_distributor", lang, name="华东云总代有限公司")
+    details = open_page("admin-r1", "incentive_details", lang)
+    assert [c.value for c in details.caption if c.value == settled] == [settled]
+    assert [m.value for m in details.metric] == ["¥850.00", "4"]
+    board = open_page("admin-r1", "incentive_board", lang)
+    assert settled in [c.value for c in board.caption]
+    assert board.selectbox(key="board_year").value == 2026
+    assert board.metric[0].value == "¥850.00"
+    statements = open_page("admin-r1", "statements", lang)
+    assert not statements.dataframe
+    assert statements.info[0].value == t(
+        "statements_at_distributor", lang, name="华东云总代有限公司"
+    )
+
+
+def test_the_sidebar_names_the_publication(app_env):
+    at = open_page("admin-d1", "incentive_board")
+    assert "Data as of 23 Nov 2026 (run fixture-run-1)" in [c.value for c in at.sidebar.caption]

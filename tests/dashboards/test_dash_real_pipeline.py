@@ -163,3 +163,25 @@ def test_detail_rows_follow_their_attribution_not_todays_association(real) -> No
     assert sum(managed["incentive_amount"].to_list()) == Decimal("50.00")
     # D1's statement lines add up to its statements: 252.40 (see the live total above).
     assert (admin.rows, admin.incentive_amount) == (5, Decimal("252.40"))
+
+
+def test_a_reseller_and_the_publication_on_the_pipeline_output(real) -> None:
+    from dashboards import queries as q
+    from dashboards import warehouse
+
+    reseller = Viewer("r1", "partner_admin", "R1")
+    con = warehouse.current(real.published_root).cursor()
+    try:
+        totals = q.incentive_details_totals(con, reseller, q.DetailFilter())
+        board = q.incentive_board_trend(con, reseller, 2026)
+        distributor = q.settlement_partner(con, reseller)
+        publication = q.publication(con)
+    finally:
+        con.close()
+    # R1's customer C2, settled to D1: O4 200.00 + consumption 0.80 + 1.60 = 202.40 (D1's
+    # other two rows, O1 and the 0.00 consumption, are C1's while D1 owned it)
+    assert (totals.rows, totals.incentive_amount) == (3, Decimal("202.40"))
+    assert sum(board["incentive_amount"].to_list()) == Decimal("202.40")
+    assert distributor is not None and distributor.partner_id == "D1"
+    assert publication.as_of_date == AS_OF
+    assert publication.run_id  # the Dagster run that built it

@@ -337,6 +337,19 @@ def test_incentive_board(warehouse: Path) -> None:
         ("D1", "202606", "Ron Manager", "Rita Super", "issuing", D("20050.03")),
         ("D1", "202607", "Ron Manager", "Rita Super", "estimated", D("-10.03")),
     ]
+    # R1's customer C2 settles to D1; the board keeps the owner so R1's users find it (rule 7)
+    owners = rows(
+        warehouse,
+        "select distinct customer_manager_name, owner_partner_id from marts.incentive_board where partner_id = 'D1' order by 1",
+    )
+    assert owners == [("Carl Manager", "D1"), ("Ron Manager", "R1")]
+
+
+def test_publication(warehouse: Path) -> None:
+    # dbt run by hand: the as-of var, and no run id outside a pipeline run
+    assert rows(warehouse, "select as_of_date, run_id from marts.publication") == [
+        (date(2026, 7, 10), "")
+    ]
 
 
 def test_indicators(warehouse: Path) -> None:
@@ -430,6 +443,12 @@ def test_customer_board_monthly(warehouse: Path) -> None:
     )
     # C1 retail (new on 06-15, 220.00), C6 no industry -> unknown
     assert breakdown == [("retail", 1, 1, D("220.00")), ("unknown", 1, 0, D("0.00"))]
+    managers = rows(
+        warehouse,
+        """select dimension_key, dimension_value, customers_at_end from marts.customer_board_breakdown
+        where partner_id = 'SP1' and grain = 'month' and period = '2026-06-01' and dimension = 'customer_manager'""",
+    )
+    assert managers == [("SP1-CM1", "Pia Manager", 2)]  # keyed by staff id, labelled by name
 
 
 def test_customer_warnings(warehouse: Path) -> None:

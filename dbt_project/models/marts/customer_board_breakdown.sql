@@ -1,7 +1,9 @@
 -- 客户看板 breakdowns (S8): the board's figures per owner partner, grain (day or month),
 -- period and one dimension value (industry, region, association_type, customer_kind
--- new/existing, customer_manager name). Rows only where a figure is not zero. A missing
--- dimension value shows as 'unknown'.
+-- new/existing, customer_manager). Rows only where a figure is not zero. A missing
+-- dimension value shows as 'unknown'. Figures are keyed by `dimension_key` (the staff id of
+-- a customer manager, the value itself otherwise): two managers may share a name, so the
+-- name is only the label `dimension_value`, and readers select and join by the key.
 -- Computed from daily deltas on the board's day spine (equality joins only): customers at
 -- the end of day d = associations started on or before d - those ended on or before d.
 with
@@ -50,12 +52,11 @@ period_values as (
             when 'region' then customers.region
             when 'association_type' then periods.association_type
             when 'customer_kind' then case when customers.is_new_customer then 'new' else 'existing' end
-            when 'customer_manager' then coalesce(staff.staff_name, periods.customer_manager_id)
-        end, 'unknown') as dimension_value
+            when 'customer_manager' then periods.customer_manager_id
+        end, 'unknown') as dimension_key
     from periods
     cross join dimensions
     left join customers on periods.customer_id = customers.customer_id
-    left join staff on periods.customer_manager_id = staff.staff_id
 ),
 
 transaction_values as (
@@ -69,25 +70,24 @@ transaction_values as (
             when 'region' then customers.region
             when 'association_type' then incentives.association_type
             when 'customer_kind' then case when customers.is_new_customer then 'new' else 'existing' end
-            when 'customer_manager' then coalesce(staff.staff_name, incentives.customer_manager_id)
-        end, 'unknown') as dimension_value
+            when 'customer_manager' then incentives.customer_manager_id
+        end, 'unknown') as dimension_key
     from incentives
     cross join dimensions
     left join customers on incentives.customer_id = customers.customer_id
-    left join staff on incentives.customer_manager_id = staff.staff_id
 ),
 
 value_keys as (
     select distinct
         partner_id,
         dimension,
-        dimension_value
+        dimension_key
     from period_values
     union
     select distinct
         partner_id,
         dimension,
-        dimension_value
+        dimension_key
     from transaction_values
 ),
 
@@ -95,34 +95,34 @@ started as (
     select
         partner_id,
         dimension,
-        dimension_value,
+        dimension_key,
         started_on as period,
         count(*) as new_associated
     from period_values
-    group by partner_id, dimension, dimension_value, started_on
+    group by partner_id, dimension, dimension_key, started_on
 ),
 
 ended as (
     select
         partner_id,
         dimension,
-        dimension_value,
+        dimension_key,
         ended_on as period,
         count(*) as disassociated
     from period_values
     where ended_on is not null
-    group by partner_id, dimension, dimension_value, ended_on
+    group by partner_id, dimension, dimension_key, ended_on
 ),
 
 revenue as (
     select
         partner_id,
         dimension,
-        dimension_value,
+        dimension_key,
         transaction_date as period,
         sum(eligible_amount) as contributed_revenue
     from transaction_values
-    group by partner_id, dimension, dimension_value, transaction_date
+    group by partner_id, dimension, dimension_key, transaction_date
 ),
 
 day_deltas as (
@@ -130,7 +130,7 @@ day_deltas as (
         daily.partner_id,
         daily.period,
         value_keys.dimension,
-        value_keys.dimension_value,
+        value_keys.dimension_key,
         coalesce(started.new_associated, 0) as new_associated,
         coalesce(ended.disassociated, 0) as disassociated,
         coalesce(revenue.contributed_revenue, 0) as contributed_revenue
@@ -140,19 +140,19 @@ day_deltas as (
         on
             value_keys.partner_id = started.partner_id
             and value_keys.dimension = started.dimension
-            and value_keys.dimension_value = started.dimension_value
+            and value_keys.dimension_key = started.dimension_key
             and daily.period = started.period
     left join ended
         on
             value_keys.partner_id = ended.partner_id
             and value_keys.dimension = ended.dimension
-            and value_keys.dimension_value = ended.dimension_value
+            and value_keys.dimension_key = ended.dimension_key
             and daily.period = ended.period
     left join revenue
         on
             value_keys.partner_id = revenue.partner_id
             and value_keys.dimension = revenue.dimension
-            and value_keys.dimension_value = revenue.dimension_value
+            and value_keys.dimension_key = revenue.dimension_key
             and daily.period = revenue.period
 ),
 
@@ -161,12 +161,12 @@ days as (
         partner_id,
         period,
         dimension,
-        dimension_value,
+        dimension_key,
         new_associated,
         disassociated,
         contributed_revenue,
         sum(new_associated - disassociated) over (
-            partition by partner_id, dimension, dimension_value
+            partition by partner_id, dimension, dimension_key
             order by period
             rows between unbounded preceding and current row
         ) as customers_at_end
@@ -178,13 +178,13 @@ months as (
         partner_id,
         cast(date_trunc('month', period) as date) as period,
         dimension,
-        dimension_value,
+        dimension_key,
         sum(new_associated) as new_associated,
         sum(disassociated) as disassociated,
         sum(contributed_revenue) as contributed_revenue,
         max_by(customers_at_end, period) as customers_at_end
     from days
-    group by partner_id, date_trunc('month', period), dimension, dimension_value
+    group by partner_id, date_trunc('month', period), dimension, dimension_key
 ),
 
 both_grains as (
@@ -193,7 +193,7 @@ both_grains as (
         'day' as grain,
         period,
         dimension,
-        dimension_value,
+        dimension_key,
         customers_at_end,
         new_associated,
         disassociated,
@@ -205,7 +205,7 @@ both_grains as (
         'month' as grain,
         period,
         dimension,
-        dimension_value,
+        dimension_key,
         customers_at_end,
         new_associated,
         disassociated,
@@ -215,21 +215,30 @@ both_grains as (
 
 final as (
     select
-        partner_id,
-        grain,
-        period,
-        dimension,
-        dimension_value,
-        cast(customers_at_end as bigint) as customers_at_end,
-        cast(new_associated as bigint) as new_associated,
-        cast(disassociated as bigint) as disassociated,
-        cast(contributed_revenue as decimal(18, 2)) as contributed_revenue
+        both_grains.partner_id,
+        both_grains.grain,
+        both_grains.period,
+        both_grains.dimension,
+        case
+            when both_grains.dimension = 'customer_manager'
+                then coalesce(staff.staff_name, both_grains.dimension_key)
+            else both_grains.dimension_key
+        end as dimension_value,
+        cast(both_grains.customers_at_end as bigint) as customers_at_end,
+        cast(both_grains.new_associated as bigint) as new_associated,
+        cast(both_grains.disassociated as bigint) as disassociated,
+        cast(both_grains.contributed_revenue as decimal(18, 2)) as contributed_revenue,
+        both_grains.dimension_key
     from both_grains
+    left join staff
+        on
+            both_grains.dimension = 'customer_manager'
+            and both_grains.dimension_key = staff.staff_id
     where
-        customers_at_end != 0
-        or new_associated != 0
-        or disassociated != 0
-        or contributed_revenue != 0
+        both_grains.customers_at_end != 0
+        or both_grains.new_associated != 0
+        or both_grains.disassociated != 0
+        or both_grains.contributed_revenue != 0
 )
 
 select * from final
