@@ -26,7 +26,7 @@ def stall_after_first_source(marker: Path) -> None:
 
     def load_then_stall(*args, **kwargs):
         loads = real_load_source(*args, **kwargs)
-        marker.write_text(f"loaded {len(loads)} file(s)", encoding="utf-8")
+        marker.write_text(f"loaded {len(loads.files)} file(s)", encoding="utf-8")
         time.sleep(STALL_SECONDS)
         return loads
 
