@@ -124,7 +124,7 @@ class Publication:
 
 def publication(con: duckdb.DuckDBPyConnection) -> Publication:
     """The as-of date and run id of the published file (`marts.publication`, one row)."""
-    row = con.execute("SELECT as_of_date, run_id FROM marts.publication").fetchone()
+    row = con.execute("SELECT as_of_date, run_id FROM marts.publication", []).fetchone()
     if row is None:
         raise LookupError("marts.publication is empty: the file was not published by a run")
     return Publication(row[0], row[1] or "")

@@ -87,13 +87,16 @@ def test_no_user_value_is_formatted_into_sql() -> None:
     # (checked below) and one `?` per value; `indicators` hands `periods` to `_in`, which
     # binds them; `Viewer.__post_init__` formats an error message, not SQL;
     # `_search_predicate` formats `field.column` and `field.directory`, which are the
-    # constants of SEARCH_PREDICATES (checked below), and binds the pattern and the ids. A
-    # new entry here is a new way for input to reach SQL text: bind it as a parameter instead.
+    # constants of SEARCH_PREDICATES (checked below), and binds the pattern and the ids;
+    # `_settled_or_owned` formats a table alias its callers pass as a literal and binds the
+    # partner ids. A new entry here is a new way for input to reach SQL text: bind it as a
+    # parameter instead.
     assert sorted(set(interpolated_parameters())) == [
         "__post_init__: self",
         "_in: column",
         "_in: values",
         "_search_predicate: field",
+        "_settled_or_owned: alias",
         "indicators: periods",
     ]
     assert all(isinstance(field, q.SearchField) for field in q.SEARCH_PREDICATES.values())
@@ -214,7 +217,7 @@ def test_rule_7_every_customer_view_is_cut_to_the_viewers_access(con, role):
         [q.customer_warnings(con, viewer), q.customer_warnings(con, viewer, True)], how="vertical"
     )
     assert set(warnings["customer_id"]) <= set(access)
-    resources = q.customer_resources(con, viewer, date(2026, 11, 23))
+    resources = q.customer_resources(con, viewer)
     assert {access[c] for c in resources["customer_id"]} <= {"full"}
     if not viewer.is_admin:
         # Statements and indicators are the partner's own figures: admins only.
