@@ -36,7 +36,12 @@ def query(warehouse: Warehouse, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-WALL_CLOCK = {("audit", "load_log"): "loaded_at", ("audit", "files_not_loaded"): "seen_at"}
+# Columns that name the run or its time, not the data: excluded from the comparison.
+WALL_CLOCK = {
+    ("audit", "load_log"): "loaded_at",
+    ("audit", "files_not_loaded"): "seen_at",
+    ("marts", "publication"): "run_id",
+}
 
 
 def snapshot(path: Path) -> dict[str, pl.DataFrame]:
