@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.read import SUPPORTED_SUFFIXES, excerpt
+from pipelines.ingest.tables import transaction
 from pipelines.sources import SOURCES, Source
 
 LAYOUT = "<source>/<YYYY-MM-DD>/<file>"
@@ -157,12 +158,8 @@ def replace_files_not_loaded(con: duckdb.DuckDBPyConnection, not_loaded: list[No
     )
     con.register("files_not_loaded", frame)
     try:
-        con.execute("begin transaction")
-        con.execute("delete from audit.files_not_loaded")
-        con.execute("insert into audit.files_not_loaded by name select * from files_not_loaded")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        with transaction(con):
+            con.execute("delete from audit.files_not_loaded")
+            con.execute("insert into audit.files_not_loaded by name select * from files_not_loaded")
     finally:
         con.unregister("files_not_loaded")

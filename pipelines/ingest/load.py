@@ -15,7 +15,12 @@ from pipelines.ingest.discover import LandingFile as LandingFile
 from pipelines.ingest.discover import landed_partitions as landed_partitions
 from pipelines.ingest.discover import source_files as source_files
 from pipelines.ingest.read import LandedFrame, UnreadableFile, read_landed_file
-from pipelines.ingest.tables import LINEAGE_COLUMNS, SUPERSEDED_SCHEMA, WITHDRAWN_SCHEMA
+from pipelines.ingest.tables import (
+    LINEAGE_COLUMNS,
+    SUPERSEDED_SCHEMA,
+    WITHDRAWN_SCHEMA,
+    transaction,
+)
 from pipelines.ingest.validate import ROW_ID, validated
 from pipelines.sources import Source
 
@@ -54,19 +59,23 @@ def file_sha256(path: Path) -> str:
 def loaded_files(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, LoadedFile]:
     """File -> what was loaded from it, for every file of the source loaded before."""
     rows = con.execute(
-        "select file, file_sha256, partition_date, rows_loaded from audit.load_log "
-        "where source = ?",
+        "select file, file_sha256, partition_date from audit.load_log where source = ?",
         [source.name],
     ).fetchall()
-    return {file: LoadedFile(file, sha, day, loaded) for file, sha, day, loaded in rows}
+    return {file: LoadedFile(source.name, file, sha, day) for file, sha, day in rows}
 
 
 @dataclass(frozen=True)
 class LoadedFile:
+    source: str
     file: str
     sha256: str | None
     partition_date: date | None
-    rows_loaded: int
+
+    def withdrawal(self, rows_withdrawn: int, reason: str) -> FileWithdrawal:
+        return FileWithdrawal(
+            self.source, self.file, rows_withdrawn, reason, self.partition_date, self.sha256
+        )
 
 
 def withdrawal_refusal(con: duckdb.DuckDBPyConnection, landing_root: Path) -> str | None:
@@ -348,43 +357,43 @@ def load_source(
         present = {landing.file for landing in files}
         removed = [known[file] for file in sorted(known) if file not in present]
         if removed:
-            withdrawn_files(con, source, removed, result)
+            result.withdrawals += written_change(
+                con, source, empty_rows(source), empty_quarantine(), [], removed, "removed"
+            )
     return result
 
 
-def withdrawn_files(
-    con: duckdb.DuckDBPyConnection, source: Source, removed: list[LoadedFile], result: SourceLoad
-) -> None:
-    """Withdraw every row of files that are gone from the landing folder, in one transaction."""
-    con.execute("begin transaction")
-    try:
+def written_change(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    rows: pl.DataFrame,
+    bad: pl.DataFrame,
+    loads: list[FileLoad],
+    withdrawn: list[LoadedFile],
+    reason: str,
+) -> list[FileWithdrawal]:
+    """In one transaction: withdraw the rows of `withdrawn` (files `removed`, or `replaced`
+    by the versions in `loads`), write `rows`, the quarantine `bad` and the load log of
+    `loads`; returns the withdrawals, also recorded in audit.file_withdrawals."""
+    with transaction(con):
         load_id = next_load_id(con)
-        counts = replace_versions(
-            con, source, empty_rows(source), [gone.file for gone in removed], load_id
-        )
-        withdrawals = [
-            FileWithdrawal(
-                source.name,
-                gone.file,
-                counts.get(gone.file, 0),
-                "removed",
-                gone.partition_date,
-                gone.sha256,
-            )
-            for gone in removed
-        ]
-        record_quarantine(con, source, [gone.file for gone in removed], empty_quarantine())
+        counts = replace_versions(con, source, rows, [old.file for old in withdrawn], load_id)
+        withdrawals = [old.withdrawal(counts.get(old.file, 0), reason) for old in withdrawn]
+        touched = sorted({*(load.file for load in loads), *(old.file for old in withdrawn)})
+        record_quarantine(con, source, touched, bad)
+        forget_loads(con, source, [old.file for old in withdrawn])
+        record_loads(con, loads, load_id)
+        record_withdrawals(con, withdrawals, load_id)
+    return withdrawals
+
+
+def forget_loads(con: duckdb.DuckDBPyConnection, source: Source, files: list[str]) -> None:
+    if files:
         con.execute(
             "delete from audit.load_log where source = ? and file in "
-            f"({', '.join('?' for _ in removed)})",
-            [source.name, *(gone.file for gone in removed)],
+            f"({', '.join('?' for _ in files)})",
+            [source.name, *files],
         )
-        record_withdrawals(con, withdrawals, load_id)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    result.withdrawals += withdrawals
 
 
 def empty_rows(source: Source) -> pl.DataFrame:
@@ -496,31 +505,9 @@ def written_batch(
         )
         bad = pl.concat([bad, whole_file_quarantine(landing, reason)])
     replaced = [known[load.file] for load in loads if load.file in known]
-    con.execute("begin transaction")
-    try:
-        load_id = next_load_id(con)
-        rows = good if not good.is_empty() else empty_rows(source)
-        counts = replace_versions(con, source, rows, [old.file for old in replaced], load_id)
-        withdrawals = [
-            FileWithdrawal(
-                source.name,
-                old.file,
-                counts.get(old.file, 0),
-                "replaced",
-                old.partition_date,
-                old.sha256,
-            )
-            for old in replaced
-        ]
-        record_quarantine(con, source, [load.file for load in loads], bad)
-        record_loads(con, loads, load_id)
-        record_withdrawals(con, withdrawals, load_id)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    rows = good if not good.is_empty() else empty_rows(source)
+    result.withdrawals += written_change(con, source, rows, bad, loads, replaced, "replaced")
     result.files += loads
-    result.withdrawals += withdrawals
 
 
 def per_file_count(frame: pl.DataFrame) -> dict[str, int]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 import polars as pl
 
@@ -112,3 +115,16 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(withdrawn_table_ddl(source))
     for ddl in (*AUDIT_DDL, *AUDIT_MIGRATIONS):
         con.execute(ddl)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit what the block wrote, or roll all of it back if the block raises (a killed or
+    failing load leaves the tables as they were)."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
