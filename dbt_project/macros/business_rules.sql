@@ -40,3 +40,13 @@
 {% macro open_ended(expr, type="timestamp") -%}
     coalesce({{ expr }}, cast('9999-12-31' as {{ type }}))
 {%- endmacro %}
+
+{#- Rule 3: whether a policy version covers a row's settlement partner type, association
+    type and product type on its transaction date (valid_to inclusive; empty is open). -#}
+{% macro policy_covers(policy, row) -%}
+    {{ row }}.settlement_partner_type = {{ policy }}.partner_type
+    and {{ row }}.association_type = {{ policy }}.association_type
+    and {{ row }}.product_type = {{ policy }}.product_type
+    and {{ row }}.transaction_date >= {{ policy }}.valid_from
+    and {{ row }}.transaction_date <= {{ open_ended(policy ~ '.valid_to', 'date') }}
+{%- endmacro %}

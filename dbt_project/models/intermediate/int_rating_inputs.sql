@@ -57,48 +57,34 @@ policy_fingerprints as (
             coalesce(cast(rate as string), '~'),
             coalesce(cast(valid_from as string), '~'),
             coalesce(cast(valid_to as string), '~')
-        )) as fingerprint,
-        partner_type,
-        association_type,
-        product_type,
-        valid_from,
-        valid_to
+        )) as fingerprint
     from policies
 ),
 
+fingerprints as (
+    select * from customer_fingerprints
+    union all
+    select * from partner_fingerprints
+    union all
+    select * from policy_fingerprints
+),
+
+-- a policy's row also carries what it covers, so a changed version's dates can be found
 final as (
     select
-        kind,
-        state_key,
-        fingerprint,
-        cast(null as string) as partner_type,
-        cast(null as string) as association_type,
-        cast(null as string) as product_type,
-        cast(null as date) as valid_from,
-        cast(null as date) as valid_to
-    from customer_fingerprints
-    union all
-    select
-        kind,
-        state_key,
-        fingerprint,
-        cast(null as string) as partner_type,
-        cast(null as string) as association_type,
-        cast(null as string) as product_type,
-        cast(null as date) as valid_from,
-        cast(null as date) as valid_to
-    from partner_fingerprints
-    union all
-    select
-        kind,
-        state_key,
-        fingerprint,
-        partner_type,
-        association_type,
-        product_type,
-        valid_from,
-        valid_to
-    from policy_fingerprints
+        fingerprints.kind,
+        fingerprints.state_key,
+        fingerprints.fingerprint,
+        policies.partner_type,
+        policies.association_type,
+        policies.product_type,
+        policies.valid_from,
+        policies.valid_to
+    from fingerprints
+    left join policies
+        on
+            fingerprints.kind = 'policy'
+            and fingerprints.state_key = policies.policy_id
 )
 
 select * from final

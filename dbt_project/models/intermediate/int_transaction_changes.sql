@@ -24,16 +24,7 @@ with
     ),
 
     applied as (
-        select
-            kind,
-            state_key,
-            fingerprint,
-            partner_type,
-            association_type,
-            product_type,
-            valid_from,
-            valid_to
-        from {{ applied }}
+        select * from {{ applied }}
         where kind != 'watermark'
     ),
 
@@ -64,78 +55,102 @@ with
         select * from {{ ref('stg_raw__consumption') }}
     ),
 
-    previous_rows as (
-        select * from {{ rated }}
+    -- Each condition its own branch, no OR: a constant bound on _load_id reaches the scan,
+    -- which then skips the row groups of earlier loads.
+    order_keys as (
+        select order_no from orders where _load_id > {{ orders_seen }}
+        union
+        select order_no from {{ source('raw_withdrawn', 'orders') }}
+        where _load_id > {{ orders_seen }}
+        union
+        select orders.order_no
+        from orders
+        inner join changed_customers on orders.customer_id = changed_customers.customer_id
     ),
 
-    raw_keys as (
+    consumption_keys as (
         select
-            'order:' || order_no as source_key,
-            order_no,
-            cast(null as string) as resource_id,
-            cast(null as date) as usage_date
-        from orders
-        where
-            _load_id > {{ orders_seen }}
-            or customer_id in (select changed_customers.customer_id from changed_customers)
-        union all
-        select
-            'order:' || order_no as source_key,
-            order_no,
-            cast(null as string) as resource_id,
-            cast(null as date) as usage_date
-        from {{ source('raw_withdrawn', 'orders') }}
-        where _load_id > {{ orders_seen }}
-        union all
-        select
-            'consumption:' || resource_id || ':' || {{ format_time('usage_date', '%Y-%m-%d') }} as source_key,
-            cast(null as string) as order_no,
             resource_id,
             usage_date
         from consumption
-        where
-            _load_id > {{ consumption_seen }}
-            or customer_id in (select changed_customers.customer_id from changed_customers)
-        union all
+        where _load_id > {{ consumption_seen }}
+        union
         select
-            'consumption:' || resource_id || ':' || {{ format_time('usage_date', '%Y-%m-%d') }} as source_key,
-            cast(null as string) as order_no,
             resource_id,
             usage_date
         from {{ source('raw_withdrawn', 'consumption') }}
         where _load_id > {{ consumption_seen }}
+        union
+        select
+            consumption.resource_id,
+            consumption.usage_date
+        from consumption
+        inner join changed_customers on consumption.customer_id = changed_customers.customer_id
     ),
 
-    -- rows whose customer moved away, whose owner's settlement changed, or that a changed
-    -- policy version covers (its old or its new dates)
-    rated_keys as (
+    previous_rows as (
+        select * from {{ rated }}
+    ),
+
+    previous_keys as (
         select
             source_key,
             order_no,
             resource_id,
-            case when transaction_type = 'consumption' then transaction_date end as usage_date
+            case when transaction_type = 'consumption' then transaction_date end as usage_date,
+            customer_id,
+            owner_partner_id,
+            settlement_partner_type,
+            association_type,
+            product_type,
+            transaction_date
         from previous_rows
-        where
-            customer_id in (select changed_customers.customer_id from changed_customers)
-            or owner_partner_id in (select changed_partners.partner_id from changed_partners)
-            or exists (
-                select 1
-                from changed_policies
-                where
-                    previous_rows.settlement_partner_type = changed_policies.partner_type
-                    and previous_rows.association_type = changed_policies.association_type
-                    and previous_rows.product_type = changed_policies.product_type
-                    and previous_rows.transaction_date >= changed_policies.valid_from
-                    and previous_rows.transaction_date <= {{ open_ended('changed_policies.valid_to', 'date') }}
-            )
+    ),
+
+    -- rated rows whose customer moved away, whose owner's settlement changed, or that a
+    -- changed policy version covers (its old or its new dates)
+    rated_keys as (
+        select
+            previous_keys.source_key,
+            previous_keys.order_no,
+            previous_keys.resource_id,
+            previous_keys.usage_date
+        from previous_keys
+        inner join changed_customers on previous_keys.customer_id = changed_customers.customer_id
+        union
+        select
+            previous_keys.source_key,
+            previous_keys.order_no,
+            previous_keys.resource_id,
+            previous_keys.usage_date
+        from previous_keys
+        inner join changed_partners on previous_keys.owner_partner_id = changed_partners.partner_id
+        union
+        select
+            previous_keys.source_key,
+            previous_keys.order_no,
+            previous_keys.resource_id,
+            previous_keys.usage_date
+        from previous_keys
+        inner join changed_policies on {{ policy_covers('changed_policies', 'previous_keys') }}
     ),
 
     changed_keys as (
-        select distinct * from (
-            select * from raw_keys
-            union all
-            select * from rated_keys
-        ) as all_keys
+        select
+            'order:' || order_no as source_key,
+            order_no,
+            cast(null as string) as resource_id,
+            cast(null as date) as usage_date
+        from order_keys
+        union
+        select
+            'consumption:' || resource_id || ':' || {{ format_time('usage_date', '%Y-%m-%d') }} as source_key,
+            cast(null as string) as order_no,
+            resource_id,
+            usage_date
+        from consumption_keys
+        union
+        select * from rated_keys
     ),
 
     final as (

@@ -126,13 +126,7 @@ matched as (
             order by policies.valid_from desc, policies.policy_id asc
         ) as match_rank
     from rating_keys
-    inner join policies
-        on
-            rating_keys.settlement_partner_type = policies.partner_type
-            and rating_keys.association_type = policies.association_type
-            and rating_keys.product_type = policies.product_type
-            and rating_keys.transaction_date >= policies.valid_from
-            and rating_keys.transaction_date <= {{ open_ended('policies.valid_to', 'date') }}
+    inner join policies on {{ policy_covers('policies', 'rating_keys') }}
 ),
 
 final as (
