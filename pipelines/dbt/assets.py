@@ -76,10 +76,10 @@ def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:
     # Unit tests check the SQL, not the data: they run in CI (tests/dbt), not every day.
     # The as-of date is not a --vars flag: any change of --vars makes dbt re-parse the
     # whole project (see macro as_of_text).
+    # A daily run leaves out the data tests that read all of history (selector `daily` in
+    # dbt_project/selectors.yml); a full refresh runs every one.
     args = ["build", "--target", dbt_target(engine), "--exclude-resource-type", "unit_test"]
-    if full_refresh:
-        args.append("--full-refresh")
-    return args
+    return [*args, "--full-refresh"] if full_refresh else [*args, "--selector", "daily"]
 
 
 @dbt_assets(

@@ -87,8 +87,10 @@ def test_engine_selects_target_and_settings(tmp_path: Path) -> None:
     spark_args = dbt_build_args("spark", full_refresh=True)
     assert spark_args[spark_args.index("--target") + 1] == "spark"
     assert "--full-refresh" in spark_args
+    assert "--selector" not in spark_args  # a full refresh runs every data test
     duckdb_args = dbt_build_args("duckdb", full_refresh=False)
     assert duckdb_args[duckdb_args.index("--target") + 1] == "dev"
+    assert duckdb_args[duckdb_args.index("--selector") + 1] == "daily"
     # Unit tests run in the test suite on both engines' SQL, never in pipeline runs; the
     # as-of date is an environment variable, never --vars (which forces a full re-parse).
     for args in (spark_args, duckdb_args):
