@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from pipelines.dbt.assets import dbt_models
+from pipelines.dbt.assets import WarehouseDbt, dbt_models
 from pipelines.dbt.project import dbt_project
 from pipelines.ingest.assets import INGEST_ASSETS, INGEST_CHECKS
 from pipelines.publish.assets import publish
@@ -34,7 +33,7 @@ def definitions(warehouse: Warehouse | None = None) -> dg.Definitions:
         schedules=[daily_schedule],
         resources={
             "warehouse": warehouse or warehouse_from_env(),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": WarehouseDbt(project_dir=dbt_project),
         },
         # Every step writes the same DuckDB file, which takes one writer at a time.
         executor=dg.in_process_executor,

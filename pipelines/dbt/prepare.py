@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from pipelines.dbt.project import PROJECT_DIR, dbt_project
@@ -9,12 +10,26 @@ from pipelines.dbt.project import PROJECT_DIR, dbt_project
 WATCHED = ("models", "seeds", "macros", "tests", "snapshots", "dbt_project.yml", "profiles.yml")
 
 
-def newest_source_mtime(project_dir: Path) -> float:
-    paths = []
+def project_files(project_dir: Path) -> list[Path]:
+    paths: list[Path] = []
     for name in WATCHED:
         entry = project_dir / name
         paths.extend(entry.rglob("*") if entry.is_dir() else [entry])
-    return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
+    return sorted(p for p in paths if p.is_file())
+
+
+def newest_source_mtime(project_dir: Path) -> float:
+    return max((p.stat().st_mtime for p in project_files(project_dir)), default=0.0)
+
+
+def project_digest(project_dir: Path = PROJECT_DIR) -> str:
+    """SHA-256 of the dbt project's files, names and contents: a build of another version
+    of the models, seeds or parameters is not the same build."""
+    digest = hashlib.sha256()
+    for path in project_files(project_dir):
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def manifest_is_current() -> bool:

@@ -71,6 +71,19 @@ AUDIT_DDL = (
     )
     """,
     "create sequence if not exists audit.load_ids start 1",
+    # What each successful dbt build was built from (pipelines/dbt/assets.py): a run whose
+    # inputs equal the last build's has nothing to build.
+    """
+    create table if not exists audit.dbt_builds (
+        run_id varchar not null,
+        as_of_date date not null,
+        engine varchar not null,
+        last_load_id bigint not null,
+        project_digest varchar not null,
+        full_refresh boolean not null,
+        built_at timestamp not null
+    )
+    """,
 )
 # Columns added after warehouses were first written: added in place on the next run.
 AUDIT_MIGRATIONS = ("alter table audit.load_log add column if not exists load_id bigint",)
