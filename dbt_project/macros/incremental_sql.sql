@@ -76,3 +76,71 @@
         where source_key in (select changes.source_key from {{ ref('int_transaction_changes') }} as changes)
     {%- endif -%}
 {%- endmacro %}
+
+{#- Pre-hook of int_customer_spend_daily: the days a load changed go, to be appended anew. -#}
+{% macro withdraw_changed_spend_days() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where activity_date in ({{ changed_consumption_dates() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of int_customer_warnings_evaluated: the customer-days this run re-evaluates
+    (int_warning_scope) go, and so do the days outside the window ending at as_of. -#}
+{% macro withdraw_rescoped_warnings() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where
+            warning_date > {{ as_of() }}
+            or warning_date < {{ as_of() }} - ({{ param('warning_history_days', 'integer') }} - 1)
+            or warning_date >= (
+                select scope.from_date from {{ ref('int_warning_scope') }} as scope
+                where scope.scope = 'from'
+            )
+            or customer_id in (
+                select scope.customer_id from {{ ref('int_warning_scope') }} as scope
+                where scope.scope = 'customer'
+            )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of int_customer_warnings_evaluated: first_seen, the first day of the unbroken
+    run of days of a customer's warning type, over the whole table (the window), so that
+    rows appended today carry the runs that started on days evaluated before. -#}
+{% macro carry_first_seen() -%}
+    {%- if is_incremental() -%}
+        update {{ this }} as target
+        set first_seen = carried.first_seen
+        from (
+            select
+                customer_id,
+                warning_type,
+                warning_date,
+                min(warning_date) over (partition by customer_id, warning_type, island) as first_seen
+            from (
+                select
+                    customer_id,
+                    warning_type,
+                    warning_date,
+                    warning_date - cast(row_number() over (
+                        partition by customer_id, warning_type order by warning_date
+                    ) as integer) as island
+                from {{ this }}
+            ) as islands
+        ) as carried
+        where
+            target.customer_id = carried.customer_id
+            and target.warning_type = carried.warning_type
+            and target.warning_date = carried.warning_date
+            and target.first_seen != carried.first_seen
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The policy columns of a fingerprint row (int_rating_inputs) for a row that is not a
+    policy's. -#}
+{% macro no_policy_columns() -%}
+    cast(null as string) as partner_type,
+    cast(null as string) as association_type,
+    cast(null as string) as product_type,
+    cast(null as date) as valid_from,
+    cast(null as date) as valid_to
+{%- endmacro %}

@@ -71,3 +71,23 @@
 {% macro spark__load_watermark(source_name) -%}
     select cast(0 as bigint) as load_id
 {%- endmacro %}
+
+{#- The last value of a state the previous build recorded in int_applied_state under
+    (kind, state_key), as text (None when it recorded none). -#}
+{% macro previous_state(kind, state_key) -%}
+    {%- set relation = previous_relation('int_applied_state') -%}
+    {%- set result = run_query(
+        "select max(fingerprint) from " ~ relation.include(database=false)
+        ~ " where kind = '" ~ kind ~ "' and state_key = '" ~ state_key ~ "'") -%}
+    {{ return(result.columns[0].values()[0]) }}
+{%- endmacro %}
+
+{#- The usage dates of consumption rows written or withdrawn by a load the previous build
+    had not seen: the days whose per-customer spend (int_customer_spend_daily) and whose
+    warnings change. -#}
+{% macro changed_consumption_dates() -%}
+    {%- set seen = previous_watermark('consumption') -%}
+    select usage_date from {{ ref('stg_raw__consumption') }} where _load_id > {{ seen }}
+    union
+    select usage_date from {{ source('raw_withdrawn', 'consumption') }} where _load_id > {{ seen }}
+{%- endmacro %}

@@ -119,16 +119,22 @@ def kept_partial_parse(invocation_target: Path) -> None:
         shutil.copyfile(parsed, dbt_project.project_dir / dbt_project.target_path / parsed.name)
 
 
+# The tables an incremental run builds on; a working file without one of them (a new
+# warehouse, or one written by a version of the project without it) is rebuilt whole.
+INCREMENTAL_STATE = ("int_applied_state", "int_customer_spend_daily")
+
+
 def has_incremental_state(working: Path) -> bool:
     """Whether the working file holds the state incremental models build on (written by a
     build of this version of the project); without it a run rebuilds them whole."""
     with duckdb.connect(str(working), read_only=True) as con:
-        return bool(
-            con.execute(
-                "select count(*) from duckdb_tables() "
-                "where schema_name = 'intermediate' and table_name = 'int_applied_state'"
-            ).fetchall()[0][0]
-        )
+        found = con.execute(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'intermediate' and table_name in "
+            f"({', '.join('?' for _ in INCREMENTAL_STATE)})",
+            list(INCREMENTAL_STATE),
+        ).fetchall()[0][0]
+    return found == len(INCREMENTAL_STATE)
 
 
 def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:

@@ -48,17 +48,18 @@ def test_views_work_in_a_copy_under_another_name(warehouse: Path, tmp_path: Path
     copy = tmp_path / "published-7.duckdb"
     shutil.copy(warehouse, copy)
     views = rows(copy, "select schema_name, view_name from duckdb_views() where not internal")
-    # 11 staging views; the intermediate attribution, rating-input and combining views; the
-    # details mart
+    # 11 staging views; the intermediate attribution, rating- and warning-input and combining
+    # views; the details mart
     assert {view for schema, view in views if schema != "staging"} == {
         "int_consumption_attributed",
         "int_orders_attributed",
         "int_rating_inputs",
+        "int_warning_inputs",
         "int_incentives_combined",
         "int_incentives_by_day",
         "incentive_details",
     }
-    assert len(views) == 17
+    assert len(views) == 18
     for schema, view in views:
         query(copy, f"select count(*) from {schema}.{view}")
 

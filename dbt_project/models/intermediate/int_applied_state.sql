@@ -1,11 +1,21 @@
 -- depends_on: {{ ref('int_transactions_rated') }}
--- The inputs the rated transactions were built from (int_rating_inputs) and the last load
--- of each transaction source they include. Built after the rating; the next build's
--- int_transaction_changes compares the inputs of its time with these.
+-- depends_on: {{ ref('int_customer_spend_daily') }}
+-- depends_on: {{ ref('int_customer_warnings_evaluated') }}
+-- The inputs the rated transactions and the warnings were built from (int_rating_inputs,
+-- int_warning_inputs) and the last load of each dated source they include. Built after
+-- the models that read the previous state; the next build's int_changed_inputs and
+-- int_changed_keys compare the inputs of their time with these.
 with
 
 inputs as (
     select * from {{ ref('int_rating_inputs') }}
+    union all
+    select
+        kind,
+        state_key,
+        fingerprint,
+        {{ no_policy_columns() }}
+    from {{ ref('int_warning_inputs') }}
 ),
 
 watermarks as (
@@ -20,6 +30,12 @@ watermarks as (
         'consumption' as state_key,
         cast(load_id as string) as fingerprint
     from ({{ load_watermark('consumption') }}) as consumption_loaded
+    union all
+    select
+        'watermark' as kind,
+        'balances' as state_key,
+        cast(load_id as string) as fingerprint
+    from ({{ load_watermark('balances') }}) as balances_loaded
 ),
 
 final as (
@@ -29,11 +45,7 @@ final as (
         kind,
         state_key,
         fingerprint,
-        cast(null as string) as partner_type,
-        cast(null as string) as association_type,
-        cast(null as string) as product_type,
-        cast(null as date) as valid_from,
-        cast(null as date) as valid_to
+        {{ no_policy_columns() }}
     from watermarks
 )
 

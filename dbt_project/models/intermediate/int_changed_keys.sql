@@ -1,4 +1,4 @@
--- depends_on: {{ ref('int_rating_inputs') }}
+-- depends_on: {{ ref('int_changed_inputs') }}
 -- depends_on: {{ ref('stg_raw__orders') }}
 -- depends_on: {{ ref('stg_raw__consumption') }}
 -- The raw keys this run recomputes (macros/incremental_state.sql): one row per source_key
@@ -10,24 +10,12 @@ with
 
 {% if incremental %}
     {% set rated = previous_relation('int_transactions_rated').include(database=false) %}
-    {% set applied = previous_relation('int_applied_state').include(database=false) %}
     {% set orders_seen = previous_watermark('orders') %}
     {% set consumption_seen = previous_watermark('consumption') %}
 
-    inputs as (
-        select * from {{ ref('int_rating_inputs') }}
-    ),
-
-    applied as (
-        select * from {{ applied }}
-        where kind != 'watermark'
-    ),
-
     -- new, changed or removed fingerprints: both versions of a changed one
     changed_inputs as (
-        (select * from inputs except select * from applied)
-        union
-        (select * from applied except select * from inputs)
+        select * from {{ ref('int_changed_inputs') }}
     ),
 
     changed_customers as (

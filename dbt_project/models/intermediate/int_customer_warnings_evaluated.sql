@@ -1,17 +1,31 @@
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        pre_hook="{{ withdraw_rescoped_warnings() }}",
+        post_hook="{{ carry_first_seen() }}"
+    )
+}}
 -- Customer warnings (DOMAIN 3.6) for every day d of the window of warning_history_days
 -- ending at as_of, for the customers associated at the end of d, under that day's owner.
 -- "Spend" is paid on-demand consumption; activity is any non-cancelled order or any
 -- consumption; each day only looks at data dated up to d, so a past day's warnings do not
 -- depend on later data. first_seen: first day of the unbroken run of days with the same
 -- customer and warning type (capped at the window's first day).
+--
+-- Incremental: a run evaluates only the customer-days of int_warning_scope (the days after
+-- the previous as-of, the days a load changed, the customers whose resources, order days
+-- or associations changed), deletes what the previous build had for them and the days
+-- that left the window (pre-hook), appends them, and carries first_seen across the
+-- table (post-hook). A full build evaluates the whole window.
 with
 
 periods as (
     select * from {{ ref('int_association_periods') }}
 ),
 
-consumption as (
-    select * from {{ ref('stg_raw__consumption') }}
+spend_days as (
+    select * from {{ ref('int_customer_spend_daily') }}
 ),
 
 orders as (
@@ -24,6 +38,10 @@ balances as (
 
 resources as (
     select * from {{ ref('stg_raw__resources') }}
+),
+
+scope as (
+    select * from {{ ref('int_warning_scope') }}
 ),
 
 params as (
@@ -44,7 +62,7 @@ window_days as (
     from params
 ),
 
-customer_days as (
+window_customer_days as (
     select
         periods.customer_id,
         cast(window_days.day_start as date) as warning_date,
@@ -57,27 +75,100 @@ customer_days as (
             and {{ open_ended('periods.disassociated_at') }} >= window_days.day_start + interval 1 day
 ),
 
-daily_spend as (
-    select
-        customer_id,
-        usage_date,
-        sum(paid_amount) as spend
-    from consumption
-    group by customer_id, usage_date
+-- the customer-days this run evaluates
+customer_days as (
+    select window_customer_days.*
+    from window_customer_days
+    inner join scope
+        on
+            scope.scope = 'from'
+            and window_customer_days.warning_date >= scope.from_date
+    union
+    select window_customer_days.*
+    from window_customer_days
+    inner join scope
+        on
+            scope.scope = 'customer'
+            and window_customer_days.customer_id = scope.customer_id
 ),
 
+evaluated_customers as (
+    select distinct customer_id from customer_days
+),
+
+-- The spend windows of the days evaluated reach this far back; earlier days matter only
+-- through the latest activity and balance snapshot before it.
+lookback as (
+    select
+        min(customer_days.warning_date)
+        - greatest(min(params.spend_window_days), 2 * min(params.drop_window_days)) as start_date
+    from customer_days
+    cross join params
+),
+
+daily_spend as (
+    select
+        spend_days.customer_id,
+        spend_days.activity_date as usage_date,
+        spend_days.spend
+    from spend_days
+    inner join evaluated_customers on spend_days.customer_id = evaluated_customers.customer_id
+    where spend_days.activity_date >= (select lookback.start_date from lookback)
+),
+
+all_activity_days as (
+    select
+        spend_days.customer_id,
+        spend_days.activity_date
+    from spend_days
+    inner join evaluated_customers on spend_days.customer_id = evaluated_customers.customer_id
+    where spend_days.consumed
+    union
+    select
+        orders.customer_id,
+        cast(orders.order_time as date) as activity_date
+    from orders
+    inner join evaluated_customers on orders.customer_id = evaluated_customers.customer_id
+    where orders.order_status != 'cancelled'
+),
+
+-- the days since the lookback start, and the latest earlier one in place of the rest
 activity_days as (
     select
         customer_id,
-        usage_date as activity_date
-    from consumption
-    where consumption_amount > 0 or paid_amount > 0
-    union
+        activity_date
+    from all_activity_days
+    where activity_date >= (select lookback.start_date from lookback)
+    union all
     select
         customer_id,
-        cast(order_time as date) as activity_date
-    from orders
-    where order_status != 'cancelled'
+        max(activity_date) as activity_date
+    from all_activity_days
+    where activity_date < (select lookback.start_date from lookback)
+    group by customer_id
+),
+
+balance_days as (
+    select
+        balances.customer_id,
+        balances.snapshot_date
+    from balances
+    inner join evaluated_customers on balances.customer_id = evaluated_customers.customer_id
+),
+
+snapshot_days as (
+    select
+        customer_id,
+        snapshot_date
+    from balance_days
+    where snapshot_date >= (select lookback.start_date from lookback)
+    union all
+    select
+        customer_id,
+        max(snapshot_date) as snapshot_date
+    from balance_days
+    where snapshot_date < (select lookback.start_date from lookback)
+    group by customer_id
 ),
 
 -- Spend in a window (a, b] is spend-to-date at b minus spend-to-date at a. Spend-to-date
@@ -199,7 +290,7 @@ activity_timeline as (
         0 as is_warning_date,
         cast(null as date) as activity_date,
         snapshot_date
-    from balances
+    from snapshot_days
 ),
 
 latest_known as (

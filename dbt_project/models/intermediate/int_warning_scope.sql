@@ -1,0 +1,79 @@
+-- depends_on: {{ ref('int_changed_inputs') }}
+-- depends_on: {{ ref('stg_raw__consumption') }}
+-- depends_on: {{ ref('stg_raw__balances') }}
+-- What this run's warnings re-evaluate (int_customer_warnings_evaluated): every customer
+-- from `from_date` on (a row with scope 'from'), and every day of the window of the
+-- customers listed (scope 'customer'). A day's warnings look only at data dated up to that
+-- day, so a change dated d moves the warnings of d and later: new consumption or balance
+-- days, and the days after the previous as-of. Association periods, yearly/monthly
+-- resources and order days are not kept by date here: a customer whose fingerprint of
+-- them changed is re-evaluated whole. New parameters, or an as-of earlier than the
+-- previous one, re-evaluate the whole window. A full build evaluates the whole window.
+{% set incremental = builds_on_previous_run() %}
+with
+
+params as (
+    select {{ as_of() }} - ({{ param('warning_history_days', 'integer') }} - 1) as window_start
+),
+
+{% if incremental %}
+    {% set previous_as_of = previous_state('as_of', 'warnings') %}
+    {% set balances_seen = previous_watermark('balances') %}
+
+    changed_inputs as (
+        select * from {{ ref('int_changed_inputs') }}
+    ),
+
+    changed_dates as (
+        {{ changed_consumption_dates() }}
+        union
+        select snapshot_date from {{ ref('stg_raw__balances') }}
+        where _load_id > {{ balances_seen }}
+        union
+        select snapshot_date from {{ source('raw_withdrawn', 'balances') }}
+        where _load_id > {{ balances_seen }}
+        {% if previous_as_of is none %}
+            union
+            select window_start from params
+        {% else %}
+            union
+            select cast('{{ previous_as_of }}' as date) + 1
+            -- a window that moved back in time, or new parameters: all of it
+            union
+            select window_start from params
+            where {{ as_of() }} < cast('{{ previous_as_of }}' as date)
+            union
+            select params.window_start from params
+            where exists (
+                    select 1 from changed_inputs as parameters_changed
+                    where parameters_changed.kind = 'parameters'
+                )
+        {% endif %}
+    ),
+
+    final as (
+        select
+            'from' as scope,
+            cast(null as string) as customer_id,
+            greatest(min(changed_dates.usage_date), min(params.window_start)) as from_date
+        from changed_dates
+        cross join params
+        union all
+        select distinct
+            'customer' as scope,
+            state_key as customer_id,
+            cast(null as date) as from_date
+        from changed_inputs
+        where kind in ('customer', 'resources', 'order_days')
+    )
+{% else %}
+    final as (
+        select
+            'from' as scope,
+            cast(null as string) as customer_id,
+            window_start as from_date
+        from params
+    )
+{% endif %}
+
+select * from final
