@@ -79,10 +79,10 @@ window_customer_days as (
 customer_days as (
     select window_customer_days.*
     from window_customer_days
-    inner join scope
-        on
-            scope.scope = 'from'
-            and window_customer_days.warning_date >= scope.from_date
+    where window_customer_days.warning_date >= (
+            select scope.from_date from scope
+            where scope.scope = 'from'
+        )
     union
     select window_customer_days.*
     from window_customer_days
@@ -92,18 +92,17 @@ customer_days as (
             and window_customer_days.customer_id = scope.customer_id
 ),
 
+-- The first day evaluated per customer: its spend windows reach back from there; earlier
+-- days matter only through the latest activity and balance snapshot before it.
 evaluated_customers as (
-    select distinct customer_id from customer_days
-),
-
--- The spend windows of the days evaluated reach this far back; earlier days matter only
--- through the latest activity and balance snapshot before it.
-lookback as (
     select
+        customer_days.customer_id,
+        min(customer_days.warning_date) as first_day,
         min(customer_days.warning_date)
-        - greatest(min(params.spend_window_days), 2 * min(params.drop_window_days)) as start_date
+        - greatest(min(params.spend_window_days), 2 * min(params.drop_window_days)) as spend_from
     from customer_days
     cross join params
+    group by customer_days.customer_id
 ),
 
 daily_spend as (
@@ -112,8 +111,10 @@ daily_spend as (
         spend_days.activity_date as usage_date,
         spend_days.spend
     from spend_days
-    inner join evaluated_customers on spend_days.customer_id = evaluated_customers.customer_id
-    where spend_days.activity_date >= (select lookback.start_date from lookback)
+    inner join evaluated_customers
+        on
+            spend_days.customer_id = evaluated_customers.customer_id
+            and spend_days.activity_date >= evaluated_customers.spend_from
 ),
 
 all_activity_days as (
@@ -121,54 +122,57 @@ all_activity_days as (
         spend_days.customer_id,
         spend_days.activity_date
     from spend_days
-    inner join evaluated_customers on spend_days.customer_id = evaluated_customers.customer_id
     where spend_days.consumed
-    union
+    -- duplicates do not change a latest date: no distinct over every day of history
+    union all
     select
         orders.customer_id,
         cast(orders.order_time as date) as activity_date
     from orders
-    inner join evaluated_customers on orders.customer_id = evaluated_customers.customer_id
     where orders.order_status != 'cancelled'
 ),
 
--- the days since the lookback start, and the latest earlier one in place of the rest
+-- the days from the first day evaluated on, and the latest earlier one for the rest
 activity_days as (
     select
-        customer_id,
-        activity_date
+        all_activity_days.customer_id,
+        all_activity_days.activity_date
     from all_activity_days
-    where activity_date >= (select lookback.start_date from lookback)
+    inner join evaluated_customers
+        on
+            all_activity_days.customer_id = evaluated_customers.customer_id
+            and all_activity_days.activity_date >= evaluated_customers.first_day
     union all
     select
-        customer_id,
-        max(activity_date) as activity_date
+        all_activity_days.customer_id,
+        max(all_activity_days.activity_date) as activity_date
     from all_activity_days
-    where activity_date < (select lookback.start_date from lookback)
-    group by customer_id
-),
-
-balance_days as (
-    select
-        balances.customer_id,
-        balances.snapshot_date
-    from balances
-    inner join evaluated_customers on balances.customer_id = evaluated_customers.customer_id
+    inner join evaluated_customers
+        on
+            all_activity_days.customer_id = evaluated_customers.customer_id
+            and all_activity_days.activity_date < evaluated_customers.first_day
+    group by all_activity_days.customer_id
 ),
 
 snapshot_days as (
     select
-        customer_id,
-        snapshot_date
-    from balance_days
-    where snapshot_date >= (select lookback.start_date from lookback)
+        balances.customer_id,
+        balances.snapshot_date
+    from balances
+    inner join evaluated_customers
+        on
+            balances.customer_id = evaluated_customers.customer_id
+            and balances.snapshot_date >= evaluated_customers.first_day
     union all
     select
-        customer_id,
-        max(snapshot_date) as snapshot_date
-    from balance_days
-    where snapshot_date < (select lookback.start_date from lookback)
-    group by customer_id
+        balances.customer_id,
+        max(balances.snapshot_date) as snapshot_date
+    from balances
+    inner join evaluated_customers
+        on
+            balances.customer_id = evaluated_customers.customer_id
+            and balances.snapshot_date < evaluated_customers.first_day
+    group by balances.customer_id
 ),
 
 -- Spend in a window (a, b] is spend-to-date at b minus spend-to-date at a. Spend-to-date
