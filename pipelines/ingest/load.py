@@ -46,6 +46,23 @@ class FileLoad:
     notes: tuple[str, ...] = ()
     partition_date: date | None = None
     sha256: str | None = None
+    stat: FileStat | None = None
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """Size and modification time of a file when it was read: a file whose stat is the one
+    recorded at its load is taken as unchanged without reading it again (hashing every
+    landed file each run would cost in proportion to history). A re-export under the same
+    name gets a new modification time, so it is hashed and compared."""
+
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileStat:
+        stat = path.stat()
+        return cls(stat.st_size, stat.st_mtime_ns)
 
 
 def file_sha256(path: Path) -> str:
@@ -59,10 +76,16 @@ def file_sha256(path: Path) -> str:
 def loaded_files(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, LoadedFile]:
     """File -> what was loaded from it, for every file of the source loaded before."""
     rows = con.execute(
-        "select file, file_sha256, partition_date from audit.load_log where source = ?",
+        "select file, file_sha256, partition_date, file_size, file_mtime_ns "
+        "from audit.load_log where source = ?",
         [source.name],
     ).fetchall()
-    return {file: LoadedFile(source.name, file, sha, day) for file, sha, day in rows}
+    return {
+        file: LoadedFile(
+            source.name, file, sha, day, FileStat(size, mtime) if size is not None else None
+        )
+        for file, sha, day, size, mtime in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,7 @@ class LoadedFile:
     file: str
     sha256: str | None
     partition_date: date | None
+    stat: FileStat | None = None
 
     def withdrawal(self, rows_withdrawn: int, reason: str) -> FileWithdrawal:
         return FileWithdrawal(
@@ -252,6 +276,8 @@ def record_loads(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], load_id:
             "file": [load.file for load in loads],
             "partition_date": [load.partition_date for load in loads],
             "file_sha256": [load.sha256 for load in loads],
+            "file_size": [load.stat.size if load.stat else None for load in loads],
+            "file_mtime_ns": [load.stat.mtime_ns if load.stat else None for load in loads],
             "rows_landed": [load.rows_landed for load in loads],
             "rows_loaded": [load.rows_loaded for load in loads],
             "rows_quarantined": [load.rows_quarantined for load in loads],
@@ -259,7 +285,12 @@ def record_loads(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], load_id:
             "loaded_at": [datetime.now()] * len(loads),
             "load_id": [load_id] * len(loads),
         },
-        schema_overrides={"partition_date": pl.Date, "notes": pl.String},
+        schema_overrides={
+            "partition_date": pl.Date,
+            "notes": pl.String,
+            "file_size": pl.Int64,
+            "file_mtime_ns": pl.Int64,
+        },
     )
     con.register("file_loads", frame)
     try:
@@ -298,6 +329,7 @@ class Batch:
 
     readable: list[tuple[LandingFile, str, LandedFrame]] = field(default_factory=list)
     unreadable: list[tuple[LandingFile, str, str]] = field(default_factory=list)  # file, sha, why
+    stats: dict[str, FileStat] = field(default_factory=dict)  # file -> stat before reading
     rows: int = 0
 
 
@@ -337,10 +369,16 @@ def load_source(
     result = SourceLoad()
     batch = Batch()
     for landing in files:
-        sha256 = file_sha256(landing.path)
-        if known.get(landing.file) and known[landing.file].sha256 == sha256:
+        stat = FileStat.of(landing.path)
+        before = known.get(landing.file)
+        if before and before.stat == stat:
             result.files.append(FileLoad(source.name, landing.file, 0, 0, 0, skipped=True))
             continue
+        sha256 = file_sha256(landing.path)
+        if before and before.sha256 == sha256:
+            result.files.append(FileLoad(source.name, landing.file, 0, 0, 0, skipped=True))
+            continue
+        batch.stats[landing.file] = stat
         try:
             landed = read_landed_file(landing.path, source)
         except UnreadableFile as exc:
@@ -486,6 +524,7 @@ def written_batch(
             notes=tuple(landed.notes),
             partition_date=landing.day,
             sha256=sha256,
+            stat=batch.stats.get(landing.file),
         )
         if load.rows_landed != load.rows_loaded + load.rows_quarantined:
             raise AssertionError(f"{load.file}: rows landed != loaded + quarantined ({load})")
@@ -501,6 +540,7 @@ def written_batch(
                 unreadable=reason,
                 partition_date=landing.day,
                 sha256=sha256,
+                stat=batch.stats.get(landing.file),
             )
         )
         bad = pl.concat([bad, whole_file_quarantine(landing, reason)])

@@ -86,7 +86,12 @@ AUDIT_DDL = (
     """,
 )
 # Columns added after warehouses were first written: added in place on the next run.
-AUDIT_MIGRATIONS = ("alter table audit.load_log add column if not exists load_id bigint",)
+AUDIT_MIGRATIONS = (
+    "alter table audit.load_log add column if not exists load_id bigint",
+    # the file's size and modification time at its load (pipelines.ingest.load.FileStat)
+    "alter table audit.load_log add column if not exists file_size bigint",
+    "alter table audit.load_log add column if not exists file_mtime_ns bigint",
+)
 
 
 def sql_type(dtype: pl.DataType) -> str:

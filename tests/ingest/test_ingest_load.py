@@ -1,5 +1,6 @@
 """Loading landing files: formats, encodings, header languages, bad rows, idempotency."""
 
+import os
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -8,6 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.ingest import load as load_module
 from pipelines.ingest.load import load_file
 from pipelines.ingest.tables import ensure_tables
 from pipelines.sources import ORDER_STATUSES, SOURCES
@@ -191,12 +193,35 @@ def test_loading_the_same_file_twice_changes_nothing(con, tmp_path: Path) -> Non
     second = load(con, path, tmp_path)
     assert second.skipped
     # Even when the content is re-read (a renamed copy of the log entry), keys converge.
-    con.execute("update audit.load_log set file_sha256 = 'stale'")
+    con.execute("update audit.load_log set file_sha256 = 'stale', file_size = null")
     third = load(con, path, tmp_path)
     assert not third.skipped
     after = (raw_orders(con), con.sql("select * from audit.quarantine order by all").pl())
     assert before[0].equals(after[0])
     assert before[1].equals(after[1])
+
+
+def test_an_unchanged_file_is_not_read_and_a_rewritten_one_is(
+    con, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_csv(
+        tmp_path / "orders/2026-06-02/a.csv", GOOD_ORDERS, chinese=False, encoding="utf-8"
+    )
+    load(con, path, tmp_path)
+    # same size and modification time as at its load: skipped without being hashed
+    monkeypatch.setattr(load_module, "file_sha256", lambda _: pytest.fail("hashed"))
+    assert load(con, path, tmp_path).skipped
+    monkeypatch.undo()
+    # a corrected re-export of the same size: its new modification time gets it compared
+    corrected = path.read_text(encoding="utf-8").replace("100.00", "900.00")
+    assert len(corrected) == len(path.read_text(encoding="utf-8"))
+    stat = path.stat()
+    path.write_text(corrected, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert not load(con, path, tmp_path).skipped
+    assert con.execute("select list_amount from raw.orders where order_no = 'O-1'").fetchall() == [
+        (Decimal("900.00"),)
+    ]
 
 
 def test_a_later_version_of_a_key_replaces_the_earlier_in_any_load_order(
