@@ -6,8 +6,12 @@
 3. times a full run, by stage, with peak memory of the whole process tree;
 4. times the floor (one DuckDB query) and the peer (pandas) on the same files, and checks
    that the three agree on the totals to the cent;
-5. times one incremental day, then the dashboard's queries (p50, p95);
-6. writes `bench/results/<label>.json` and rebuilds `bench/RESULTS.md` from every result.
+5. times one incremental day, a run that finds nothing new, then the dashboard's queries
+   (p50, p95);
+6. the shape of the cost: at the same daily volume, one more day after 30 and after 120
+   days of history (each its own landing folder and warehouse); the ratio shows whether a
+   day costs the day or the history;
+7. writes `bench/results/<label>.json` and rebuilds `bench/RESULTS.md` from every result.
 """
 
 import argparse
@@ -32,6 +36,8 @@ RESULTS = BENCH / "results"
 # and 100; the count is not quite linear, so results report the rows actually loaded).
 CONSUMPTION_ROWS_PER_SCALE = 93_000
 DAYS = 175
+# Days of history before the one more day of the shape figure (step 6).
+SHAPE_HISTORIES = (30, 120)
 DEFAULT_ENGINE = "duckdb"
 DEFAULT_PUBLISH = "copy"
 # Settings a run reads from the environment (dbt_project/profiles.yml): a result names them.
@@ -81,6 +87,26 @@ def one_row_landing(landing: Path, out: Path) -> None:
         target = out / source_dir.name / first.parent.name / f"{source_dir.name}.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
         frame.head(1).cast(pl.String).write_csv(target)
+
+
+def one_more_day(rows_per_day: int, history: int, work: Path, engine: str, publish: str) -> dict:
+    """A full run over `history` days, then the timed run of the day after: the day's cost
+    with that much history behind it."""
+    landing, holding = work / "landing", work / "held-back"
+    generated_landing(landing, rows_per_day * (history + 1), history + 1)
+    day = (START + timedelta(days=history)).isoformat()
+    held_back_day(landing, holding, day)
+    as_of = START + timedelta(days=history + 1)
+    warehouse = work / "warehouse.duckdb"
+    full = pipeline_run(landing, warehouse, as_of, work, "full", engine, publish)
+    returned_day(holding, landing, day)
+    run = pipeline_run(landing, warehouse, as_of, work, "day", engine, publish)
+    return {
+        "history_days": history,
+        "consumption_rows": consumption_rows(full["summary"]) + consumption_rows(run["summary"]),
+        "full_seconds": full["seconds"],
+        **{key: run[key] for key in ("seconds", "peak_rss_mib", "stages")},
+    }
 
 
 def pipeline_run(
@@ -191,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-save", action="store_true", help="print only; do not write bench/results"
     )
     parser.add_argument(
+        "--no-shape",
+        action="store_true",
+        help="skip the shape figure (one more day after 30 and after 120 days of history)",
+    )
+    parser.add_argument(
         "--publish",
         choices=["copy", "link"],
         default=DEFAULT_PUBLISH,
@@ -266,7 +297,27 @@ def main(argv: list[str] | None = None) -> int:
             args.publish,
         )
         print(f"{engine} incremental day: {runs[engine]['incremental']['seconds']:.1f} s")
+        runs[engine]["nothing_new"] = pipeline_run(
+            landing,
+            work / engine / "warehouse.duckdb",
+            as_of,
+            logs,
+            f"{engine}-nothing-new",
+            engine,
+            args.publish,
+        )
+        print(f"{engine} nothing new: {runs[engine]['nothing_new']['seconds']:.1f} s")
     main_engine = args.engines[0]
+    shape = []
+    if not args.no_shape:
+        rows_per_day = args.rows // args.days
+        for history in SHAPE_HISTORIES:
+            shape.append(
+                one_more_day(
+                    rows_per_day, history, work / f"shape-{history}", main_engine, args.publish
+                )
+            )
+            print(f"one more day after {history} days: {shape[-1]['seconds']:.1f} s")
     fixed, full, incremental = (
         runs[main_engine][name] for name in ("fixed", "full", "incremental")
     )
@@ -296,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         "floor": floor,
         "peer": peer,
         "incremental": incremental,
+        "nothing_new": runs[main_engine]["nothing_new"],
+        "shape": shape,
         "agreement": checked,
         "dashboard": queries,
         "engine": main_engine,

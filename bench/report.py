@@ -3,9 +3,12 @@
 import json
 from pathlib import Path
 
-TARGETS = """Targets (issue 6, at 10M consumption rows on 2 cores): full run faster than the
-peer and variable cost <= 5x the floor; fixed cost <= 10 s; one incremental day <= 20% of
-the full run; every dashboard query p95 <= 200 ms; peak memory <= 4 GiB."""
+TARGETS = """Targets (issue 13, 2 cores): one more day at 10M consumption rows <= 15 s, at 100M
+<= 1.3x the day at 10M; a run with nothing new <= 10 s; the 100M full run at default
+settings with the process tree under 4 GiB, the 10M full run no slower than 140 s. The
+shape figure: one more day at the same daily volume after 30 and after 120 days of
+history; a ratio near 1 means a day costs the day, not the history. Issue 15: every
+dashboard query p95 <= 100 ms at 10M and 100M."""
 
 
 def ratio(a: float, b: float | None) -> str:
@@ -50,6 +53,9 @@ def summary_table(result: dict) -> str:
         line("variable cost (full - fixed)", variable, None),
         line("incremental day", incremental["seconds"], incremental["peak_rss_mib"]),
     ]
+    if "nothing_new" in result:
+        nothing = result["nothing_new"]
+        lines.append(line("nothing new", nothing["seconds"], nothing["peak_rss_mib"]))
     for engine, other in result.get("other_engines", {}).items():
         lines += [
             line(f"{engine}: full run", other["full"]["seconds"], other["full"]["peak_rss_mib"]),
@@ -76,6 +82,7 @@ def summary_table(result: dict) -> str:
             for engine, other in result.get("other_engines", {}).items()
         )
         + ".",
+        *shape_lines(result.get("shape", [])),
         "",
         "| dashboard query | p50 ms | p95 ms |",
         "|---|---:|---:|",
@@ -85,6 +92,32 @@ def summary_table(result: dict) -> str:
         for name, t in result["dashboard"].items()
     ]
     return "\n".join(lines) + "\n"
+
+
+def shape_lines(shape: list[dict]) -> list[str]:
+    """One more day at the same daily volume after each length of history, with the ratio
+    of the longest to the shortest."""
+    if not shape:
+        return []
+    lines = [
+        "",
+        "| one more day after | consumption rows | full run s | the day s | ingest s | dbt s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {run['history_days']} days | {run['consumption_rows']:,} | {run['full_seconds']:.1f} "
+        f"| {run['seconds']:.1f} | {run['stages'].get('ingest', 0):.1f} "
+        f"| {run['stages'].get('dbt', 0):.1f} |"
+        for run in shape
+    ]
+    first, last = shape[0], shape[-1]
+    lines += [
+        "",
+        f"Shape: the day after {last['history_days']} days costs "
+        f"{ratio(last['seconds'], first['seconds'])} the day after {first['history_days']} days "
+        f"({last['history_days'] / first['history_days']:.0f}x the history).",
+    ]
+    return lines
 
 
 def results_markdown(folder: Path) -> str:

@@ -137,14 +137,17 @@ def has_incremental_state(working: Path) -> bool:
     return found == len(INCREMENTAL_STATE)
 
 
-def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:
-    # Unit tests check the SQL, not the data: they run in CI (tests/dbt), not every day.
-    # The as-of date is not a --vars flag: any change of --vars makes dbt re-parse the
-    # whole project (see macro as_of_text).
-    # A daily run leaves out the data tests that read all of history (selector `daily` in
-    # dbt_project/selectors.yml); a full refresh runs every one.
+def dbt_build_args(engine: str, full_refresh: bool, same_project: bool = False) -> list[str]:
+    """`dbt build` arguments. Unit tests check the SQL, not the data: they run in CI
+    (tests/dbt), not every day. The as-of date is not a --vars flag: any change of --vars
+    makes dbt re-parse the whole project (see macro as_of_text). A daily run leaves out the
+    data tests that read all of history (selector `daily` in dbt_project/selectors.yml),
+    and with the project of the last build (`same_project`) its seeds and staging views
+    too (selector `daily_same_project`); a full refresh builds and tests everything."""
     args = ["build", "--target", dbt_target(engine), "--exclude-resource-type", "unit_test"]
-    return [*args, "--full-refresh"] if full_refresh else [*args, "--selector", "daily"]
+    if full_refresh:
+        return [*args, "--full-refresh"]
+    return [*args, "--selector", "daily_same_project" if same_project else "daily"]
 
 
 @dbt_assets(
@@ -162,12 +165,17 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true" or not has_incremental_state(
         working
     )
-    if not full_refresh and last_build_inputs(working) == inputs:
+    last = last_build_inputs(working)
+    if not full_refresh and last == inputs:
         # Nothing to build: the warehouse is already the build of these inputs. No model is
         # materialized, so publish is skipped and readers keep the current publication.
         context.log.info(f"nothing new since the last build ({inputs}): dbt not run")
         return
-    args = dbt_build_args(engine, full_refresh)
+    same_project = last is not None and (last.project_digest, last.engine) == (
+        inputs.project_digest,
+        engine,
+    )
+    args = dbt_build_args(engine, full_refresh, same_project)
     lake = lake_root(warehouse.spark_root)
     if engine == "spark":
         with duckdb.connect(str(working)) as con:

@@ -5,7 +5,7 @@ from decimal import Decimal
 import polars as pl
 
 from bench.__main__ import agreement
-from bench.report import summary_table
+from bench.report import shape_lines, summary_table
 
 
 def totals(*rows: tuple[str, str, str]) -> pl.DataFrame:
@@ -70,3 +70,24 @@ def test_the_table_says_when_the_peer_did_not_run() -> None:
     assert "variable cost (full - fixed) | 12.00 |" in table
     assert "Incremental day = 20% of the full run" in table
     assert "pipeline = floor, 2 partner-periods" in table
+
+
+def test_the_shape_figure_compares_the_longest_history_with_the_shortest() -> None:
+    def day(history: int, seconds: float) -> dict:
+        stages = {"ingest": 1.0, "dbt": seconds - 2.0}
+        return {
+            "history_days": history,
+            "consumption_rows": history * 1000,
+            "full_seconds": 60.0,
+            "seconds": seconds,
+            "stages": stages,
+        }
+
+    lines = shape_lines([day(30, 10.0), day(120, 12.0)])
+    assert "| 120 days | 120,000 | 60.0 | 12.0 | 1.0 | 10.0 |" in lines
+    # 12 s against 10 s, with four times the history
+    assert (
+        lines[-1]
+        == "Shape: the day after 120 days costs 1.20x the day after 30 days (4x the history)."
+    )
+    assert shape_lines([]) == []

@@ -20,6 +20,11 @@ def test_the_benchmark_runs_and_pipeline_floor_and_peer_agree(tmp_path: Path) ->
     assert result["consumption_rows"] > 0
     assert set(result["full"]["stages"]) == {"ingest", "dbt", "publish"}
     assert result["incremental"]["stages"]["ingest"] >= 0
+    # nothing new after the incremental day: nothing is built, nothing published
+    assert "publish" not in result["nothing_new"]["stages"]
+    # the shape figure: the same daily volume after 30 and after 120 days of history
+    assert [run["history_days"] for run in result["shape"]] == [30, 120]
+    assert result["shape"][0]["consumption_rows"] < result["shape"][1]["consumption_rows"]
     assert set(result["dashboard"]) == {
         "details: order number",
         "details: customer name fragment",
