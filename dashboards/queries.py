@@ -519,22 +519,30 @@ class SourceRecord:
     row_number: int | None
     partition_date: date | None
     values: dict[str, object]
+    # Raw columns not shown to this viewer (spend of a basic-access customer, rule 7).
+    hidden: tuple[str, ...]
     rule: dict[str, object]
 
 
 def _raw_record(
     con: duckdb.DuckDBPyConnection, source: str, where: str, params: list[object], full: bool
-) -> dict[str, object]:
+) -> tuple[dict[str, object], tuple[str, ...]]:
+    """The current landed row (`raw.<source>`) and the columns hidden from this viewer."""
     cursor = con.execute(f"SELECT * FROM raw.{source} WHERE {where} LIMIT 1", params)
     names = [column[0] for column in cursor.description]
     types = [str(column[1]) for column in cursor.description]
     row = cursor.fetchone()
     if row is None:
-        return {}
-    return {
-        name: (None if not full and kind.startswith(SPEND_TYPES) else value)
-        for name, kind, value in zip(names, types, row, strict=True)
+        return {}, ()
+    hidden = tuple(
+        name
+        for name, kind in zip(names, types, strict=True)
+        if not full and kind.startswith(SPEND_TYPES)
+    )
+    values = {
+        name: (None if name in hidden else value) for name, value in zip(names, row, strict=True)
     }
+    return values, hidden
 
 
 def _rule_of(
@@ -601,7 +609,7 @@ def source_record(
     fact_row = dict(zip(names, fact.fetchone() or (), strict=False))
     full = bool(detail["full_access"])
     source, where, keys = _SOURCE_OF[str(detail["transaction_type"])]
-    raw = _raw_record(con, source, where, [fact_row[key] for key in keys], full)
+    raw, hidden = _raw_record(con, source, where, [fact_row[key] for key in keys], full)
     lineage = {name: raw.pop(name, None) for name in LINEAGE}
     return SourceRecord(
         detail=detail,
@@ -610,6 +618,7 @@ def source_record(
         row_number=lineage["_row_number"],  # type: ignore[arg-type]
         partition_date=lineage["_partition_date"],  # type: ignore[arg-type]
         values=raw,
+        hidden=hidden,
         rule=_rule_of(con, fact_row, full),
     )
 
