@@ -1,17 +1,16 @@
 """CSV and Excel exports that a spreadsheet cannot turn into formulas or hyperlinks, of any
-size: rows come from DuckDB in record batches and are written chunk by chunk to a file, so
-the app holds one chunk of rows at a time, never the whole selection as a frame."""
+size: rows come in chunks (`queries.incentive_details_chunks`) and are written chunk by
+chunk to a file, so the app holds one chunk of rows at a time, never the whole selection."""
 
 from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import duckdb
 import polars as pl
 import xlsxwriter
 
@@ -27,7 +26,7 @@ WORKBOOK_OPTIONS = {
     "default_date_format": "yyyy-mm-dd",
 }
 BOM = b"\xef\xbb\xbf"
-# Rows fetched from DuckDB and written at once: the app's memory holds one such chunk.
+# Rows read and written at once: the app's memory holds about one such chunk.
 CHUNK_ROWS = 20_000
 # An Excel sheet holds 1,048,576 rows, the header included; longer exports go on to the
 # next sheet of the same workbook.
@@ -51,20 +50,6 @@ def sanitize(frame: pl.DataFrame) -> pl.DataFrame:
         .alias(name)
         for name in text
     )
-
-
-def batches(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[object], rows: int = CHUNK_ROWS
-) -> Iterator[pl.DataFrame]:
-    """The query's rows, `rows` at a time (at least one frame: an empty result gives its
-    empty frame, so the header is still written)."""
-    reader = con.execute(sql, params).fetch_record_batch(rows)
-    empty = True
-    for batch in reader:
-        empty = False
-        yield pl.from_arrow(batch)  # type: ignore[misc]
-    if empty:
-        yield pl.from_arrow(reader.schema.empty_table())  # type: ignore[misc]
 
 
 def write_csv(frames: Iterable[pl.DataFrame], out: BinaryIO) -> int:

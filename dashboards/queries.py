@@ -26,6 +26,7 @@ Every value from a user goes in as a `?` parameter; LIKE patterns escape `\\`, `
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -405,26 +406,33 @@ def _days_predicate(days: list[DayCount], params: list[object]) -> str:
     )
 
 
-def _details_sql(
-    con: duckdb.DuckDBPyConnection,
-    viewer: Viewer,
-    flt: DetailFilter,
-    page: tuple[DetailTotals, int, int] | None = None,
-) -> tuple[str, list[object]]:
-    """The visible, filtered rows in page order, with names joined to those rows only:
-    every row, or with `page` = (totals, limit, offset) the rows of that page."""
-    ctes, base, params = _details_from(con, viewer, flt)
-    cut = ""
-    if page is not None:
-        totals, limit, offset = page
-        days, inside = _page_days(totals, limit, offset)
-        base = f"{base} AND {_days_predicate(days, params)}"
-        cut = "LIMIT ? OFFSET ?"
-        params += [int(limit), int(inside)]
-    rows = f"page AS (SELECT d.* {base} {_DETAIL_ORDER} {cut})"
-    sql = f"""{_with([*ctes, rows])}
+def _rows_sql(
+    ctes: list[str], base: str, params: list[object], days: list[DayCount], cut: str = ""
+) -> str:
+    """The rows of `base` on `days` in page order (`cut`: a LIMIT/OFFSET), with names joined
+    to those rows only; `params` gets the days' values."""
+    rows = f"page AS (SELECT d.* {base} AND {_days_predicate(days, params)} {_DETAIL_ORDER} {cut})"
+    return f"""{_with([*ctes, rows])}
         SELECT {DETAIL_COLUMNS} FROM page d {_DETAIL_NAMES} {_DETAIL_ORDER}"""
-    return sql, params
+
+
+def _day_chunks(days: tuple[DayCount, ...], rows: int) -> Iterator[list[DayCount]]:
+    """Consecutive days holding about `rows` rows each (a day with more rows is a chunk of
+    its own: a chunk never splits a day); no days: one empty chunk (its frame has the
+    columns, an export its header)."""
+    if not days:
+        yield []
+        return
+    chunk: list[DayCount] = []
+    held = 0
+    for day in days:
+        if chunk and held + day.rows > rows:
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(day)
+        held += day.rows
+    if chunk:
+        yield chunk
 
 
 def incentive_details_page(
@@ -438,8 +446,28 @@ def incentive_details_page(
     """One page of the filtered incentive detail rows. `totals` of the same filter (the page
     shows them anyway) say which days hold the page; without them they are counted first."""
     totals = totals if totals is not None else incentive_details_totals(con, viewer, flt)
-    sql, params = _details_sql(con, viewer, flt, (totals, limit, offset))
-    return _frame(con, sql, params)
+    days, inside = _page_days(totals, limit, offset)
+    ctes, base, params = _details_from(con, viewer, flt)
+    sql = _rows_sql(ctes, base, params, days, "LIMIT ? OFFSET ?")
+    return _frame(con, sql, [*params, int(limit), int(inside)])
+
+
+def incentive_details_chunks(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    flt: DetailFilter,
+    rows: int,
+    totals: DetailTotals | None = None,
+) -> Iterator[pl.DataFrame]:
+    """Every filtered row in page order, as frames of about `rows` rows (whole days): an
+    export of any size holds one chunk at a time, here and in DuckDB, which sorts a chunk,
+    never the whole selection."""
+    totals = totals if totals is not None else incentive_details_totals(con, viewer, flt)
+    ctes, base, params = _details_from(con, viewer, flt)
+    for days in _day_chunks(totals.days, rows):
+        chunk_params = list(params)
+        sql = _rows_sql(ctes, base, chunk_params, days)
+        yield _frame(con, sql, chunk_params).drop("full_access")
 
 
 # Searches the daily groups can answer: they keep the reseller, the manager and the
@@ -475,21 +503,12 @@ def incentive_details_totals(
     )
 
 
-def incentive_details_export_sql(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, flt: DetailFilter
-) -> tuple[str, list[object]]:
-    """The SQL and parameters of every filtered row in page order, for a streamed export
-    (`dashboards.export` fetches it in batches, never all at once)."""
-    sql, params = _details_sql(con, viewer, flt)
-    return f"SELECT * EXCLUDE (full_access) FROM ({sql})", params
-
-
 def incentive_details_export(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, flt: DetailFilter, max_rows: int
 ) -> pl.DataFrame:
     """The first `max_rows` rows an export of the selection holds, as one frame."""
-    sql, params = incentive_details_export_sql(con, viewer, flt)
-    return _frame(con, f"{sql} LIMIT ?", [*params, int(max_rows)])
+    chunks = incentive_details_chunks(con, viewer, flt, max_rows)
+    return next(chunks).head(max_rows)
 
 
 # The landing source of each transaction type, and how a detail row finds its record there.

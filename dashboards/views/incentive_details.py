@@ -115,11 +115,11 @@ if totals.rows >= export.EXCEL_SHEET_ROWS:
     st.info(ui.label("export_excel_sheets", n=fmt.number(totals.rows), sheets=sheets))
 
 
-def export_batches(wh=wh, viewer=viewer, flt=flt, lang=lang):
-    """The selection's rows in batches, labelled; runs in the download's thread."""
+def export_batches(wh=wh, viewer=viewer, flt=flt, lang=lang, totals=totals):
+    """The selection's rows chunk by chunk, labelled; runs in the download's thread."""
     with wh.cursor() as cur:
-        sql, params = q.incentive_details_export_sql(cur, viewer, flt)
-        yield from ui.labelled_batches(export.batches(cur, sql, params), EXPORT_COLUMNS, lang)
+        chunks = q.incentive_details_chunks(cur, viewer, flt, export.CHUNK_ROWS, totals)
+        yield from ui.labelled_batches(chunks, EXPORT_COLUMNS, lang)
 
 
 ui.streamed_download_buttons(export_batches, "incentive-details", key="details_export")
