@@ -13,6 +13,7 @@ import streamlit as st
 from dashboards import fmt, ui
 from dashboards import queries as q
 from dashboards.labels import value_label
+from pipelines.sources import SOURCES
 
 
 def _value(value: object, lang: str) -> str:
@@ -80,11 +81,18 @@ def rule_lines(record: q.SourceRecord, lang: str) -> list[str]:
     return lines
 
 
+def field_label(source: str, name: str, lang: str) -> str:
+    """A landed column by the header partner-center exports give it in Chinese, and by its
+    English name (either may head the file)."""
+    zh = SOURCES[source].chinese_headers().get(name) if source in SOURCES else None
+    return f"{zh} ({name})" if lang == "zh" and zh else name
+
+
 def source_values(record: q.SourceRecord, lang: str) -> pl.DataFrame:
     """Field and value of the landed row, hidden fields said so."""
     return pl.DataFrame(
         {
-            ui.label("field"): list(record.values),
+            ui.label("field"): [field_label(record.source, name, lang) for name in record.values],
             ui.label("value"): [
                 ui.label("hidden_basic") if name in record.hidden else _value(value, lang)
                 for name, value in record.values.items()
@@ -117,10 +125,11 @@ def source_record_panel(
         if record is None or record.file is None:
             st.info(ui.label("no_source_record"))
             return
-        c1, c2, c3 = st.columns([3, 1, 1])
-        c1.metric(ui.label("source_file"), record.file)
-        c2.metric(ui.label("source_row"), fmt.number(record.row_number))
-        c3.metric(ui.label("source_drop_date"), fmt.day(record.partition_date, lang))
+        st.markdown(
+            f"**{ui.label('source_file')}**: `{record.file}`  \n"
+            f"**{ui.label('source_row')}**: {fmt.number(record.row_number)}  \n"
+            f"**{ui.label('source_drop_date')}**: {fmt.day(record.partition_date, lang)}"
+        )
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{ui.label('source_values')}**")

@@ -36,7 +36,9 @@ def show(resellers_customers: bool, key: str) -> None:
             y=part["warnings"].to_list(),
             name=value_label("category", category, lang),
         )
-    fig.update_layout(title=ui.label("warnings_by_type"), yaxis={"dtick": 1})
+    # Whole counts: a tick per warning while there are few, plotly's own ticks beyond.
+    dtick = 1 if int(counts["warnings"].max()) <= 10 else None  # type: ignore[arg-type]
+    fig.update_layout(title=ui.label("warnings_by_type"), yaxis={"dtick": dtick})
     ui.chart(fig, f"{key}_chart")
     st.metric(ui.label("rows"), fmt.number(total))
     offset = ui.pager(total, key=f"{key}_page")

@@ -5,6 +5,7 @@ and the rule that gave its amount."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -112,7 +113,12 @@ def test_statement_to_its_last_page_and_one_row_to_its_source(built, largest, mo
     row = own.row(0, named=True)
     at.selectbox(key=f"statement_source_{statement_id}").set_value(row["transaction_id"]).run()
     assert not at.exception, at.exception
-    file, row_number = metric(at, "Landing file"), int(metric(at, "Row in the file"))
+    lineage = next(m.value for m in at.markdown if "**Landing file**" in m.value)
+    found = re.search(
+        r"\*\*Landing file\*\*: `([^`]+)`.*\*\*Row in the file\*\*: ([\d,]+)", lineage, re.S
+    )
+    assert found, lineage
+    file, row_number = found.group(1), int(found.group(2).replace(",", ""))
     landed = landed_row(built.landing_root, file, row_number)
     if row["transaction_type"] == "order":
         assert "order:" + landed["order_no"] == row["transaction_id"]
