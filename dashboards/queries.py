@@ -653,17 +653,17 @@ class DetailOptions:
 
 
 def incentive_detail_options(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> DetailOptions:
-    """The values the filters offer, from the rows the viewer may see."""
-    ctes, base, params = _details_from(con, viewer, DetailFilter())
+    """The values the filters offer, from the rows the viewer may see (their daily groups)."""
+    ctes, base, params = _details_from(con, viewer, DetailFilter(), DAILY)
     visible = f"""visible AS (SELECT d.year, d.billing_period, d.partner_id, d.product_type,
         d.association_type, d.billing_mode {base})"""
     sql = f"""{_with([*ctes, visible])} SELECT
-        list_sort(list_distinct(list(d.year)), 'DESC'),
-        list_sort(list_distinct(list(d.billing_period)), 'DESC'),
-        list_sort(list_distinct(list(d.product_type))),
-        list_sort(list_distinct(list(d.association_type))),
-        list_sort(list_distinct(list(d.billing_mode))),
-        list_sort(list_distinct(list(st.status)))
+        list(DISTINCT d.year ORDER BY d.year DESC),
+        list(DISTINCT d.billing_period ORDER BY d.billing_period DESC),
+        list(DISTINCT d.product_type ORDER BY d.product_type),
+        list(DISTINCT d.association_type ORDER BY d.association_type),
+        list(DISTINCT d.billing_mode ORDER BY d.billing_mode),
+        list(DISTINCT st.status ORDER BY st.status)
         FROM visible d LEFT JOIN marts.incentive_statements st
             ON st.partner_id = d.partner_id AND st.billing_period = d.billing_period"""
     row = con.execute(sql, params).fetchone() or ([],) * 6
