@@ -14,6 +14,7 @@ from dashboards.queries import (
     incentive_board_by_status,
     incentive_board_summary,
     incentive_board_trend,
+    incentive_detail_options,
     incentive_details_page,
     incentive_details_totals,
 )
@@ -123,6 +124,7 @@ def dashboard_timings(published: Path, repeat: int) -> dict[str, dict[str, float
             ),
             "details: page 1, unfiltered": details_query(viewer, DetailFilter()),
             "details: page 200, unfiltered": details_query(viewer, DetailFilter(), page=200),
+            "details: filter options": lambda c: incentive_detail_options(c, viewer),
             "details: filtered live total": lambda c: incentive_details_totals(
                 c, viewer, DetailFilter(periods=periods, product_types=("ECS",))
             ),
