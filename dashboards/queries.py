@@ -507,8 +507,14 @@ def incentive_details_export(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, flt: DetailFilter, max_rows: int
 ) -> pl.DataFrame:
     """The first `max_rows` rows an export of the selection holds, as one frame."""
-    chunks = incentive_details_chunks(con, viewer, flt, max_rows)
-    return next(chunks).head(max_rows)
+    frames: list[pl.DataFrame] = []
+    held = 0
+    for chunk in incentive_details_chunks(con, viewer, flt, max_rows):
+        frames.append(chunk)
+        held += chunk.height
+        if held >= max_rows:
+            break
+    return pl.concat(frames).head(max_rows)
 
 
 # The landing source of each transaction type, and how a detail row finds its record there.

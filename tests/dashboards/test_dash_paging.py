@@ -101,3 +101,12 @@ def test_customer_tables_page_what_they_list(con, user) -> None:
             for offset in range(0, whole.height, 2)
         ]
         assert pl.concat(pages).equals(whole) if pages else whole.is_empty()
+
+
+def test_an_export_frame_holds_the_first_rows_across_days(con) -> None:
+    admin = viewer_of("admin-d1")
+    whole = q.incentive_details_export(con, admin, q.DetailFilter(), 10_000)
+    assert whole.height > 3
+    for n in range(1, whole.height + 1):
+        first = q.incentive_details_export(con, admin, q.DetailFilter(), n)
+        assert first["transaction_id"].to_list() == whole["transaction_id"].to_list()[:n]
