@@ -597,16 +597,17 @@ def _rule_of(
         }
         return rule
     policy = con.execute(
-        """SELECT policy_name, rate, valid_from, valid_to FROM raw.incentive_policies
+        """SELECT policy_name, valid_from, valid_to FROM raw.incentive_policies
         WHERE policy_id = ?""",
         [fact["policy_id"]],
     ).fetchone()
     rule |= {
         "policy_id": fact["policy_id"],
         "policy_name": policy[0] if policy else None,
+        # The rate the row was rated with (the policy file may have changed since).
         "rate": fact["rate"] if full else None,
-        "policy_valid_from": policy[2] if policy else None,
-        "policy_valid_to": policy[3] if policy else None,
+        "policy_valid_from": policy[1] if policy else None,
+        "policy_valid_to": policy[2] if policy else None,
     }
     return rule
 
