@@ -14,6 +14,7 @@ from dashboards.queries import (
     incentive_board_by_status,
     incentive_board_summary,
     incentive_board_trend,
+    incentive_detail_options,
     incentive_details_page,
     incentive_details_totals,
 )
@@ -27,27 +28,52 @@ def busiest_partner(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchall()[0][0]
 
 
-def sample_search_terms(con: duckdb.DuckDBPyConnection, partner_id: str) -> tuple[str, str]:
-    """An order number and a customer name fragment that the partner's details contain."""
-    order_no = con.execute(
-        "select max(order_no) from marts.incentive_details where partner_id = ?", [partner_id]
-    ).fetchall()[0][0]
-    name = con.execute(
-        "select min(customer_name) from marts.incentive_details where partner_id = ?",
+def sample_search_terms(
+    con: duckdb.DuckDBPyConnection, partner_id: str
+) -> tuple[str, str, str | None]:
+    """An order number, a customer name fragment and a reseller name fragment that the
+    partner's details contain (no reseller: None)."""
+    order_no, name, reseller = con.execute(
+        """select max(order_no), min(customer_name), min(reseller_name)
+        from marts.incentive_details where partner_id = ?""",
+        [partner_id],
+    ).fetchall()[0]
+    return order_no, name[1:4], reseller[:3] if reseller else None
+
+
+def largest_statement(con: duckdb.DuckDBPyConnection, partner_id: str) -> str:
+    """The partner's statement with the most detail rows."""
+    return con.execute(
+        """select statement_id from marts.incentive_statements where partner_id = ?
+        order by detail_rows desc, statement_id limit 1""",
         [partner_id],
     ).fetchall()[0][0]
-    return order_no, name[1:4]
 
 
 def details_query(
-    viewer: Viewer, flt: DetailFilter
+    viewer: Viewer, flt: DetailFilter, page: int = 1
 ) -> Callable[[duckdb.DuckDBPyConnection], object]:
-    """What the details page runs on each search: the first page and the live total."""
+    """What the details page runs on each search or page: a page of rows and the live total."""
 
     def run(con: duckdb.DuckDBPyConnection) -> object:
-        return incentive_details_page(con, viewer, flt, PAGE_ROWS, 0), incentive_details_totals(
-            con, viewer, flt
-        )
+        offset = (page - 1) * PAGE_ROWS
+        return incentive_details_page(
+            con, viewer, flt, PAGE_ROWS, offset
+        ), incentive_details_totals(con, viewer, flt)
+
+    return run
+
+
+def last_page_query(
+    viewer: Viewer, statement_id: str
+) -> Callable[[duckdb.DuckDBPyConnection], object]:
+    """The drill-down's total, then its last page (as the page does when told to go there)."""
+    flt = DetailFilter(statement_id=statement_id)
+
+    def run(con: duckdb.DuckDBPyConnection) -> object:
+        totals = incentive_details_totals(con, viewer, flt)
+        last = max(0, (totals.rows - 1) // PAGE_ROWS) * PAGE_ROWS
+        return totals, incentive_details_page(con, viewer, flt, PAGE_ROWS, last)
 
     return run
 
@@ -70,7 +96,8 @@ def dashboard_timings(published: Path, repeat: int) -> dict[str, dict[str, float
     (as the dashboards keep one), after one unmeasured warm-up run."""
     with duckdb.connect(str(published), read_only=True) as con:
         partner = busiest_partner(con)
-        order_no, fragment = sample_search_terms(con, partner)
+        order_no, fragment, reseller = sample_search_terms(con, partner)
+        statement = largest_statement(con, partner)
         year = int(
             con.execute(
                 "select max(year) from marts.incentive_details where partner_id = ?", [partner]
@@ -92,9 +119,19 @@ def dashboard_timings(published: Path, repeat: int) -> dict[str, dict[str, float
             "details: customer name fragment": details_query(
                 viewer, DetailFilter(search=fragment, search_in="customer")
             ),
+            "details: reseller name": details_query(
+                viewer, DetailFilter(search=reseller or "-", search_in="reseller")
+            ),
+            "details: page 1, unfiltered": details_query(viewer, DetailFilter()),
+            "details: page 200, unfiltered": details_query(viewer, DetailFilter(), page=200),
+            "details: filter options": lambda c: incentive_detail_options(c, viewer),
             "details: filtered live total": lambda c: incentive_details_totals(
                 c, viewer, DetailFilter(periods=periods, product_types=("ECS",))
             ),
+            "statement drill-down, largest (page 1)": details_query(
+                viewer, DetailFilter(statement_id=statement)
+            ),
+            "statement drill-down, largest (last page)": last_page_query(viewer, statement),
             "incentive board": board_query(viewer, year),
             "customer board (day)": lambda c: customer_board(c, viewer, "day"),
             "customer board (month)": lambda c: customer_board(c, viewer, "month"),

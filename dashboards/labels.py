@@ -108,6 +108,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rate": ("激励比例", "Rate"),
     "order_no": ("订单号", "Order number"),
     "transaction_type": ("交易类型", "Transaction type"),
+    "transaction_id": ("交易ID", "Transaction ID"),
     "transaction_date": ("交易日期", "Transaction date"),
     "customer_name": ("客户名称", "Customer name"),
     "account_name": ("账号名", "Account name"),
@@ -121,9 +122,48 @@ LABELS: dict[str, tuple[str, str]] = {
     "rows": ("条数", "Rows"),
     "export_csv": ("导出 CSV", "Export CSV"),
     "export_excel": ("导出 Excel", "Export Excel"),
-    "export_truncated": (
-        "导出最多包含 {n} 行，请缩小筛选范围。",
-        "Exports hold at most {n} rows: narrow the filter.",
+    "export_all_rows": (
+        "导出包含当前筛选的全部 {n} 行，分批写出，不受页面行数限制。",
+        "Exports hold every row of the selection ({n} rows), written in batches.",
+    ),
+    "export_excel_sheets": (
+        "Excel 每个工作表最多 1,048,576 行（含表头）：本次导出的 {n} 行将分为 {sheets} 个工作表。",
+        "Excel holds 1,048,576 rows a sheet (header included): this export's {n} rows go "
+        "on {sheets} sheets of one workbook.",
+    ),
+    "page_rows": ("第 {first}–{last} 行，共 {rows} 行", "Rows {first}–{last} of {rows}"),
+    # source record (drill from a detail row to what landed)
+    "source_record": ("来源记录", "Source record"),
+    "choose_row": ("查看来源记录的明细行", "Open the source record of a row"),
+    "source_file": ("落地文件", "Landing file"),
+    "source_row": ("文件行号", "Row in the file"),
+    "source_drop_date": ("落地日期", "Drop date"),
+    "source_values": ("原始值", "Values as landed"),
+    "rule_applied": ("计算规则", "Rule applied"),
+    "settlement_partner": ("结算伙伴", "Settlement partner"),
+    "policy": ("激励政策", "Incentive policy"),
+    "policy_valid": ("有效期", "Valid"),
+    "open_ended": ("长期", "open"),
+    "no_policy": ("无匹配政策：比例为 0（规则 3）", "No matching policy: rate 0 (rule 3)"),
+    "rule_base": (
+        "基础激励 = 符合条件金额 {eligible} × 比例 {rate} = {amount}（按行四舍五入到 0.01）",
+        "Base incentive = eligible amount {eligible} × rate {rate} = {amount} (rounded half "
+        "up to 0.01 a row)",
+    ),
+    "rule_acceleration": (
+        "加速激励 = min(封顶前金额 {eligible}, 上限 {cap}) = {amount}（{kind}）",
+        "Acceleration incentive = min(amount before the cap {eligible}, cap {cap}) = {amount} "
+        "({kind})",
+    ),
+    "new_customer_cap": ("新客户：项目前 2 个月订单", "new customer: the project's first 2 months"),
+    "existing_customer_cap": ("老客户：委员会审批金额", "existing customer: committee-approved"),
+    "project": ("项目", "Project"),
+    "field": ("字段", "Field"),
+    "value": ("值", "Value"),
+    "hidden_basic": ("（不显示，规则 7）", "(hidden, rule 7)"),
+    "no_source_record": (
+        "未找到该行的落地记录（可能已被撤回）。",
+        "No landed record for this row (it may have been withdrawn).",
     ),
     # incentive board
     "trend_title": ("{year} 年激励金额趋势", "Incentive amount trend, {year}"),

@@ -26,6 +26,7 @@ Every value from a user goes in as a `?` parameter; LIKE patterns escape `\\`, `
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -216,6 +217,16 @@ class DetailFilter:
     billing_modes: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     statement_id: str | None = None
+    transaction_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Rows of the selection on one (billing period, transaction date), in page order."""
+
+    billing_period: str
+    transaction_date: date
+    rows: int
 
 
 @dataclass(frozen=True)
@@ -223,23 +234,40 @@ class DetailTotals:
     rows: int
     incentive_amount: Decimal
     hidden_rows: int = 0
+    # Rows per day, newest first: a page is sought to the days that hold it (`_page_days`).
+    days: tuple[DayCount, ...] = ()
 
 
 _MASK = "d.is_full" if not BASIC_ACCESS_SHOWS_INCENTIVE else "TRUE"
 
+# Names and the statement are joined to the rows of one page (`page`), never to the whole
+# selection: counted, summed and sorted on ids only (`marts.incentive_facts`).
 DETAIL_COLUMNS = f"""
-    d.transaction_id, d.transaction_type, d.order_no, d.statement_id, d.billing_period,
-    d.transaction_date, d.customer_id, d.customer_name, d.account_name, d.reseller_name,
-    d.customer_manager_name, d.supervisor_name, d.product_type, d.association_type,
+    d.transaction_id, d.transaction_type, d.order_no, st.statement_id, d.billing_period,
+    d.transaction_date, d.customer_id, c.customer_name, c.account_name,
+    r.partner_name AS reseller_name, m.staff_name AS customer_manager_name,
+    sv.staff_name AS supervisor_name, d.product_type, d.association_type,
     d.billing_mode, d.incentive_type,
     CASE WHEN d.is_full THEN d.eligible_amount END AS eligible_amount,
     CASE WHEN d.is_full THEN d.rate END AS rate,
     CASE WHEN {_MASK} THEN d.incentive_amount END AS incentive_amount,
-    d.statement_status, d.is_full AS full_access"""
+    st.status AS statement_status, d.is_full AS full_access"""
+
+_DETAIL_NAMES = """
+    LEFT JOIN marts.customer_directory c ON c.customer_id = d.customer_id
+    LEFT JOIN marts.partner_directory r ON r.partner_id = d.reseller_id
+    LEFT JOIN marts.staff_directory m ON m.staff_id = d.customer_manager_id
+    LEFT JOIN marts.staff_directory sv ON sv.staff_id = d.supervisor_id
+    LEFT JOIN marts.incentive_statements st
+        ON st.partner_id = d.partner_id AND st.billing_period = d.billing_period"""
 
 
-def _detail_scope(viewer: Viewer) -> tuple[str, str, list[object]]:
-    """(WITH clause, FROM clause, parameters) of the detail rows the viewer may see.
+FACTS = "marts.incentive_facts"
+DAILY = "marts.incentive_daily"
+
+
+def _detail_scope(viewer: Viewer, table: str = FACTS) -> tuple[list[str], str, list[object]]:
+    """(CTEs, FROM clause, parameters) of the detail rows the viewer may see.
 
     A detail row belongs to whom it was attributed at the transaction's time (rule 1), not
     to whom the customer belongs today: a partner admin sees every row it settles, in full
@@ -252,80 +280,373 @@ def _detail_scope(viewer: Viewer) -> tuple[str, str, list[object]]:
     # a join over every detail row (1.2 s of a 1.9 s search at 10M rows).
     if viewer.is_admin:
         return (
-            "",
-            """FROM (SELECT *, owner_partner_id = ?::VARCHAR AS is_full
-                FROM marts.incentive_details) d""",
+            [],
+            f"""FROM (SELECT *, owner_partner_id = ?::VARCHAR AS is_full FROM {table}) d""",
             [viewer.partner_id],
         )
     cte, params = _team_cte(viewer)
     return (
-        f"WITH {cte}",
-        """FROM (SELECT *, TRUE AS is_full FROM marts.incentive_details) d
+        [cte],
+        f"""FROM (SELECT *, TRUE AS is_full FROM {table}) d
         JOIN team t ON t.staff_id = d.customer_manager_id""",
         params,
     )
 
 
+def _statement_cells(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, condition: str, values: list[object]
+) -> tuple[str, list[object]]:
+    """A predicate on (partner_id, billing_period) for the statements matching `condition`:
+    the statement a detail row belongs to is its settlement partner and period, so a
+    statement filter becomes a range the fact's zone maps can skip on. Only the statements
+    of the viewer's partner and its distributor can hold rows the viewer sees."""
+    rows = con.execute(
+        f"""SELECT s.partner_id, s.billing_period FROM marts.incentive_statements s
+        WHERE (s.partner_id = ? OR s.partner_id = (
+            SELECT parent_partner_id FROM marts.partner_directory WHERE partner_id = ?))
+          AND {condition}""",
+        [viewer.partner_id, viewer.partner_id, *values],
+    ).fetchall()
+    if not rows:
+        return "FALSE", []
+    params: list[object] = []
+    cells = []
+    for partner_id, period in rows:
+        cells.append("(d.partner_id = ? AND d.billing_period = ?)")
+        params += [partner_id, period]
+    return "(" + " OR ".join(cells) + ")", params
+
+
+def _search_clause(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, search_in: str, text: str, params: list[object]
+) -> str:
+    fields = SEARCH_FIELDS.get(search_in, SEARCH_FIELDS["any"])
+    pattern = like_pattern(text)
+    predicates = []
+    for name in fields:
+        if name == "statement":
+            sql, values = _statement_cells(con, viewer, f"s.statement_id {_LIKE}", [pattern])
+            params.extend(values)
+            predicates.append(sql)
+        else:
+            predicates.append(_search_predicate(con, SEARCH_PREDICATES[name], pattern, params))
+    return "(" + " OR ".join(predicates) + ")"
+
+
 def _details_from(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, flt: DetailFilter
-) -> tuple[str, str, list[object]]:
-    """(WITH clause, FROM ... WHERE clause, parameters) of the filtered, visible rows."""
-    with_, from_, params = _detail_scope(viewer)
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, flt: DetailFilter, table: str = FACTS
+) -> tuple[list[str], str, list[object]]:
+    """(CTEs, FROM ... WHERE clause, parameters) of the filtered, visible rows of `table`
+    (the rows, or their daily groups: `_totals_table`)."""
+    ctes, from_, params = _detail_scope(viewer, table)
     where = [_settled_or_owned("d", viewer, params)]
     if flt.search.strip():
-        fields = SEARCH_FIELDS.get(flt.search_in, SEARCH_FIELDS["any"])
-        pattern = like_pattern(flt.search.strip())
-        predicates = [
-            _search_predicate(con, SEARCH_PREDICATES[field], pattern, params) for field in fields
-        ]
-        where.append("(" + " OR ".join(predicates) + ")")
+        where.append(_search_clause(con, viewer, flt.search_in, flt.search.strip(), params))
     for column, values in (
         ("d.year", flt.years),
         ("d.billing_period", flt.periods),
         ("d.product_type", flt.product_types),
         ("d.association_type", flt.association_types),
         ("d.billing_mode", flt.billing_modes),
-        ("d.statement_status", flt.statuses),
     ):
         if values:
             where.append(_in(column, values, params))
+    statement_conditions: list[tuple[str, list[object]]] = []
+    if flt.statuses:
+        statement_conditions.append((_in("s.status", flt.statuses, []), list(flt.statuses)))
     if flt.statement_id is not None:
-        where.append("d.statement_id = ?")
-        params.append(flt.statement_id)
-    return with_, f"{from_} WHERE {' AND '.join(where)}", params
+        statement_conditions.append(("s.statement_id = ?", [flt.statement_id]))
+    for condition, values in statement_conditions:
+        sql, cell_params = _statement_cells(con, viewer, condition, values)
+        where.append(sql)
+        params.extend(cell_params)
+    if flt.transaction_id is not None:
+        where.append("d.transaction_id = ?")
+        params.append(flt.transaction_id)
+    return ctes, f"{from_} WHERE {' AND '.join(where)}", params
+
+
+def _with(ctes: list[str]) -> str:
+    return f"WITH {', '.join(ctes)}" if ctes else ""
 
 
 _DETAIL_ORDER = "ORDER BY d.billing_period DESC, d.transaction_date DESC, d.transaction_id"
 
 
+def _page_days(totals: DetailTotals, limit: int, offset: int) -> tuple[list[DayCount], int]:
+    """The days that hold rows offset..offset+limit of the selection, and the offset of the
+    page's first row inside them. Pages are in day order (period, date, newest first), so a
+    page reads a few days, which the fact's zone maps find, instead of sorting every row
+    before it (OFFSET over the whole selection grew with the page number)."""
+    days: list[DayCount] = []
+    before = 0
+    inside = 0
+    for day in totals.days:
+        if before + day.rows > offset and before < offset + limit:
+            if not days:
+                inside = offset - before
+            days.append(day)
+        before += day.rows
+    return days, inside
+
+
+def _days_predicate(days: list[DayCount], params: list[object]) -> str:
+    if not days:
+        return "FALSE"
+    dates = [day.transaction_date for day in days]
+    periods = [day.billing_period for day in days]
+    params += [min(dates), max(dates), min(periods), max(periods)]
+    cells = []
+    for day in days:
+        cells.append("(d.billing_period = ? AND d.transaction_date = ?)")
+        params += [day.billing_period, day.transaction_date]
+    return (
+        "d.transaction_date BETWEEN ? AND ? AND d.billing_period BETWEEN ? AND ? "
+        f"AND ({' OR '.join(cells)})"
+    )
+
+
+def _rows_sql(
+    ctes: list[str], base: str, params: list[object], days: list[DayCount], cut: str = ""
+) -> str:
+    """The rows of `base` on `days` in page order (`cut`: a LIMIT/OFFSET), with names joined
+    to those rows only; `params` gets the days' values."""
+    rows = f"page AS (SELECT d.* {base} AND {_days_predicate(days, params)} {_DETAIL_ORDER} {cut})"
+    return f"""{_with([*ctes, rows])}
+        SELECT {DETAIL_COLUMNS} FROM page d {_DETAIL_NAMES} {_DETAIL_ORDER}"""
+
+
+def _day_chunks(days: tuple[DayCount, ...], rows: int) -> Iterator[list[DayCount]]:
+    """Consecutive days holding about `rows` rows each (a day with more rows is a chunk of
+    its own: a chunk never splits a day); no days: one empty chunk (its frame has the
+    columns, an export its header)."""
+    if not days:
+        yield []
+        return
+    chunk: list[DayCount] = []
+    held = 0
+    for day in days:
+        if chunk and held + day.rows > rows:
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(day)
+        held += day.rows
+    if chunk:
+        yield chunk
+
+
 def incentive_details_page(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, flt: DetailFilter, limit: int, offset: int
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    flt: DetailFilter,
+    limit: int,
+    offset: int,
+    totals: DetailTotals | None = None,
 ) -> pl.DataFrame:
-    """One page of the filtered incentive detail rows (LIMIT/OFFSET in SQL)."""
-    with_, base, params = _details_from(con, viewer, flt)
-    sql = f"{with_} SELECT {DETAIL_COLUMNS} {base} {_DETAIL_ORDER} LIMIT ? OFFSET ?"
-    return _frame(con, sql, [*params, int(limit), int(offset)])
+    """One page of the filtered incentive detail rows. `totals` of the same filter (the page
+    shows them anyway) say which days hold the page; without them they are counted first."""
+    totals = totals if totals is not None else incentive_details_totals(con, viewer, flt)
+    days, inside = _page_days(totals, limit, offset)
+    ctes, base, params = _details_from(con, viewer, flt)
+    sql = _rows_sql(ctes, base, params, days, "LIMIT ? OFFSET ?")
+    return _frame(con, sql, [*params, int(limit), int(inside)])
+
+
+def incentive_details_chunks(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    flt: DetailFilter,
+    rows: int,
+    totals: DetailTotals | None = None,
+) -> Iterator[pl.DataFrame]:
+    """Every filtered row in page order, as frames of about `rows` rows (whole days): an
+    export of any size holds one chunk at a time, here and in DuckDB, which sorts a chunk,
+    never the whole selection."""
+    totals = totals if totals is not None else incentive_details_totals(con, viewer, flt)
+    ctes, base, params = _details_from(con, viewer, flt)
+    for days in _day_chunks(totals.days, rows):
+        chunk_params = list(params)
+        sql = _rows_sql(ctes, base, chunk_params, days)
+        yield _frame(con, sql, chunk_params).drop("full_access")
+
+
+# Searches the daily groups can answer: they keep the reseller, the manager and the
+# settlement partner and period (the statement), but not the customer or the order.
+_DAILY_SEARCHES = ("reseller", "manager", "statement")
+
+
+def _totals_table(flt: DetailFilter) -> str:
+    """The daily groups when they hold every column the filter reads, else the rows."""
+    searched = bool(flt.search.strip()) and flt.search_in not in _DAILY_SEARCHES
+    return FACTS if searched or flt.transaction_id is not None else DAILY
 
 
 def incentive_details_totals(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, flt: DetailFilter
 ) -> DetailTotals:
-    """Row count and incentive total of the filtered rows (hidden amounts not summed)."""
-    with_, base, params = _details_from(con, viewer, flt)
-    sql = f"""{with_} SELECT count(*),
+    """Row count and incentive total of the filtered rows (hidden amounts not summed), and
+    the rows per day that pages are found by, in one pass over the daily groups (or the
+    rows, when a customer or an order is searched)."""
+    table = _totals_table(flt)
+    ctes, base, params = _details_from(con, viewer, flt, table)
+    rows = "d.detail_rows" if table == DAILY else "1"
+    sql = f"""{_with(ctes)} SELECT d.billing_period, d.transaction_date, sum({rows}),
         coalesce(sum(CASE WHEN {_MASK} THEN d.incentive_amount END), 0)::DECIMAL(18,2),
-        count(*) FILTER (WHERE NOT {_MASK}) {base}"""
-    rows, amount, hidden = con.execute(sql, params).fetchone()  # type: ignore[misc]
-    return DetailTotals(int(rows), Decimal(amount), int(hidden))
+        coalesce(sum({rows}) FILTER (WHERE NOT {_MASK}), 0) {base}
+        GROUP BY 1, 2 HAVING sum({rows}) > 0 ORDER BY 1 DESC, 2 DESC"""
+    groups = con.execute(sql, params).fetchall()
+    return DetailTotals(
+        rows=sum(int(g[2]) for g in groups),
+        incentive_amount=sum((Decimal(g[3]) for g in groups), Decimal("0.00")),
+        hidden_rows=sum(int(g[4]) for g in groups),
+        days=tuple(DayCount(g[0], g[1], int(g[2])) for g in groups),
+    )
 
 
 def incentive_details_export(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, flt: DetailFilter, max_rows: int
 ) -> pl.DataFrame:
-    """Every filtered row (up to `max_rows`), in page order, for CSV/Excel export."""
-    with_, base, params = _details_from(con, viewer, flt)
-    sql = f"{with_} SELECT {DETAIL_COLUMNS} {base} {_DETAIL_ORDER} LIMIT ?"
-    return _frame(con, sql, [*params, int(max_rows)]).drop("full_access")
+    """The first `max_rows` rows an export of the selection holds, as one frame."""
+    frames: list[pl.DataFrame] = []
+    held = 0
+    for chunk in incentive_details_chunks(con, viewer, flt, max_rows):
+        frames.append(chunk)
+        held += chunk.height
+        if held >= max_rows:
+            break
+    return pl.concat(frames).head(max_rows)
+
+
+# The landing source of each transaction type, and how a detail row finds its record there.
+_SOURCE_OF = {
+    "order": ("orders", "order_no = ?", ("order_no",)),
+    "refund": ("orders", "order_no = ?", ("order_no",)),
+    "consumption": (
+        "consumption",
+        "resource_id = ? AND usage_date = ?",
+        ("resource_id", "transaction_date"),
+    ),
+    "project": ("projects", "project_id = ?", ("project_id",)),
+}
+LINEAGE = ("_file", "_row_number", "_partition_date", "_load_id")
+# Raw amounts are the customer's spend: hidden where access is basic (rule 7), as the
+# eligible amount and rate of the detail row are.
+SPEND_TYPES = ("DECIMAL",)
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """Where one detail row's amount comes from: the landed record and the rule applied."""
+
+    detail: dict[str, object]
+    source: str
+    file: str | None
+    row_number: int | None
+    partition_date: date | None
+    values: dict[str, object]
+    # Raw columns not shown to this viewer (spend of a basic-access customer, rule 7).
+    hidden: tuple[str, ...]
+    rule: dict[str, object]
+
+
+def _raw_record(
+    con: duckdb.DuckDBPyConnection, source: str, where: str, params: list[object], full: bool
+) -> tuple[dict[str, object], tuple[str, ...]]:
+    """The current landed row (`raw.<source>`) and the columns hidden from this viewer."""
+    cursor = con.execute(f"SELECT * FROM raw.{source} WHERE {where} LIMIT 1", params)
+    names = [column[0] for column in cursor.description]
+    types = [str(column[1]) for column in cursor.description]
+    row = cursor.fetchone()
+    if row is None:
+        return {}, ()
+    hidden = tuple(
+        name
+        for name, kind in zip(names, types, strict=True)
+        if not full and kind.startswith(SPEND_TYPES)
+    )
+    values = {
+        name: (None if name in hidden else value) for name, value in zip(names, row, strict=True)
+    }
+    return values, hidden
+
+
+def _rule_of(
+    con: duckdb.DuckDBPyConnection, fact: dict[str, object], full: bool
+) -> dict[str, object]:
+    """Owner, settlement partner and the policy (rate) or the project cap of one row."""
+    rule = {
+        "owner_partner_id": fact["owner_partner_id"],
+        "owner_partner_name": fact["owner_partner_name"],
+        "settlement_partner_id": fact["partner_id"],
+        "settlement_partner_name": fact["settlement_partner_name"],
+        "association_type": fact["association_type"],
+        "incentive_type": fact["incentive_type"],
+    }
+    if fact["incentive_type"] == "acceleration":
+        row = con.execute(
+            """SELECT c.is_new_customer, p.value FROM raw.customers c
+            JOIN seeds.business_parameters p ON p.parameter = CASE WHEN c.is_new_customer
+                THEN 'new_customer_acceleration_cap' ELSE 'existing_customer_acceleration_cap' END
+            WHERE c.customer_id = ?""",
+            [fact["customer_id"]],
+        ).fetchone()
+        rule |= {
+            "project_id": fact["project_id"],
+            "is_new_customer": row[0] if row else None,
+            "cap": Decimal(str(row[1])) if row else None,
+        }
+        return rule
+    policy = con.execute(
+        """SELECT policy_name, valid_from, valid_to FROM raw.incentive_policies
+        WHERE policy_id = ?""",
+        [fact["policy_id"]],
+    ).fetchone()
+    rule |= {
+        "policy_id": fact["policy_id"],
+        "policy_name": policy[0] if policy else None,
+        # The rate the row was rated with (the policy file may have changed since).
+        "rate": fact["rate"] if full else None,
+        "policy_valid_from": policy[1] if policy else None,
+        "policy_valid_to": policy[2] if policy else None,
+    }
+    return rule
+
+
+def source_record(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, transaction_id: str
+) -> SourceRecord | None:
+    """The landed record behind one detail row the viewer may see (None otherwise): file,
+    row number and raw values (spend hidden where access is basic), and the rule that
+    produced the amount."""
+    page = incentive_details_page(con, viewer, DetailFilter(transaction_id=transaction_id), 1, 0)
+    if page.is_empty():
+        return None
+    detail = page.row(0, named=True)
+    fact = con.execute(
+        """SELECT f.*, o.partner_name AS owner_partner_name,
+            s.partner_name AS settlement_partner_name
+        FROM marts.incentive_facts f
+        LEFT JOIN marts.partner_directory o ON o.partner_id = f.owner_partner_id
+        LEFT JOIN marts.partner_directory s ON s.partner_id = f.partner_id
+        WHERE f.transaction_id = ? AND f.billing_period = ?""",
+        [transaction_id, detail["billing_period"]],
+    )
+    names = [column[0] for column in fact.description]
+    fact_row = dict(zip(names, fact.fetchone() or (), strict=False))
+    full = bool(detail["full_access"])
+    source, where, keys = _SOURCE_OF[str(detail["transaction_type"])]
+    raw, hidden = _raw_record(con, source, where, [fact_row[key] for key in keys], full)
+    lineage = {name: raw.pop(name, None) for name in LINEAGE}
+    return SourceRecord(
+        detail=detail,
+        source=source,
+        file=lineage["_file"],  # type: ignore[arg-type]
+        row_number=lineage["_row_number"],  # type: ignore[arg-type]
+        partition_date=lineage["_partition_date"],  # type: ignore[arg-type]
+        values=raw,
+        hidden=hidden,
+        rule=_rule_of(con, fact_row, full),
+    )
 
 
 @dataclass(frozen=True)
@@ -339,15 +660,19 @@ class DetailOptions:
 
 
 def incentive_detail_options(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> DetailOptions:
-    """The values the filters offer, from the rows the viewer may see."""
-    with_, base, params = _details_from(con, viewer, DetailFilter())
-    sql = f"""{with_} SELECT
-        list_sort(list_distinct(list(d.year)), 'DESC'),
-        list_sort(list_distinct(list(d.billing_period)), 'DESC'),
-        list_sort(list_distinct(list(d.product_type))),
-        list_sort(list_distinct(list(d.association_type))),
-        list_sort(list_distinct(list(d.billing_mode))),
-        list_sort(list_distinct(list(d.statement_status))) {base}"""
+    """The values the filters offer, from the rows the viewer may see (their daily groups)."""
+    ctes, base, params = _details_from(con, viewer, DetailFilter(), DAILY)
+    visible = f"""visible AS (SELECT d.year, d.billing_period, d.partner_id, d.product_type,
+        d.association_type, d.billing_mode {base})"""
+    sql = f"""{_with([*ctes, visible])} SELECT
+        list(DISTINCT d.year ORDER BY d.year DESC),
+        list(DISTINCT d.billing_period ORDER BY d.billing_period DESC),
+        list(DISTINCT d.product_type ORDER BY d.product_type),
+        list(DISTINCT d.association_type ORDER BY d.association_type),
+        list(DISTINCT d.billing_mode ORDER BY d.billing_mode),
+        list(DISTINCT st.status ORDER BY st.status)
+        FROM visible d LEFT JOIN marts.incentive_statements st
+            ON st.partner_id = d.partner_id AND st.billing_period = d.billing_period"""
     row = con.execute(sql, params).fetchone() or ([],) * 6
     return DetailOptions(*[[v for v in (values or []) if v is not None] for values in row])
 
@@ -534,11 +859,22 @@ def customer_board_breakdown(
 # ---------------------------------------------------------------- warnings
 
 
-def customer_warnings(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, resellers_customers: bool = False
-) -> pl.DataFrame:
-    """The latest day's warnings of the viewer's customers, or (a distributor's tab) of its
-    resellers' customers. `detail` may carry amounts: NULL where access is basic."""
+def _page_cut(limit: int | None, offset: int, params: list[object]) -> str:
+    """LIMIT/OFFSET of one page (None: every row)."""
+    if limit is None:
+        return ""
+    params += [int(limit), int(offset)]
+    return "LIMIT ? OFFSET ?"
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
+    row = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _warnings_sql(viewer: Viewer, resellers_customers: bool) -> tuple[str, list[object]]:
+    """The latest day's warnings of the viewer's customers (or, a distributor's tab, of its
+    resellers' customers), with `detail` NULL where access is basic."""
     cte, params = _access_cte(viewer)
     if resellers_customers:
         owner = "w.partner_id <> ? AND w.settlement_partner_id = ?"
@@ -555,17 +891,44 @@ def customer_warnings(
         SELECT warning_date, category, warning_type, severity, customer_id, customer_name,
             partner_id AS owner_partner_id, assignee_name,
             first_seen, CASE WHEN is_full THEN detail END AS detail
-        FROM scoped WHERE warning_date = (SELECT max(warning_date) FROM scoped)
-        ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
-            first_seen, customer_name, warning_type"""
-    return _frame(con, sql, params)
+        FROM scoped WHERE warning_date = (SELECT max(warning_date) FROM scoped)"""
+    return sql, params
+
+
+_WARNING_ORDER = """ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
+    first_seen, customer_name, warning_type, customer_id"""
+
+
+def customer_warnings(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    resellers_customers: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> pl.DataFrame:
+    """The latest day's warnings, most severe first; one page of them when `limit` is set."""
+    sql, params = _warnings_sql(viewer, resellers_customers)
+    cut = _page_cut(limit, offset, params)
+    return _frame(con, f"{sql} {_WARNING_ORDER} {cut}", params)
+
+
+def customer_warning_counts(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, resellers_customers: bool = False
+) -> pl.DataFrame:
+    """Warnings of the latest day per category and type (the chart, and the page's total)."""
+    sql, params = _warnings_sql(viewer, resellers_customers)
+    return _frame(
+        con,
+        f"""SELECT warning_date, category, warning_type, count(*) AS warnings FROM ({sql})
+        GROUP BY ALL ORDER BY category, warning_type""",
+        params,
+    )
 
 
 # ---------------------------------------------------------------- sub-customers, resources
 
 
-def sub_customers(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFrame:
-    """Every customer the viewer sees; credit, discount and balance only with full access."""
+def _sub_customers_sql(viewer: Viewer) -> tuple[str, list[object]]:
     cte, params = _access_cte(viewer)
     sql = f"""WITH {cte}
         SELECT s.customer_id, s.customer_name, s.account_name, s.association_type,
@@ -574,9 +937,23 @@ def sub_customers(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFram
             CASE WHEN a.is_full THEN s.discount_rate END AS discount_rate,
             CASE WHEN a.is_full THEN s.available_balance END AS available_balance
         FROM marts.sub_customers s JOIN access a ON a.customer_id = s.customer_id
-        WHERE s.viewer_partner_id = ?
-        ORDER BY s.is_own_customer DESC, s.customer_name, s.customer_id"""
-    return _frame(con, sql, [*params, viewer.partner_id])
+        WHERE s.viewer_partner_id = ?"""
+    return sql, [*params, viewer.partner_id]
+
+
+def sub_customers(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, limit: int | None = None, offset: int = 0
+) -> pl.DataFrame:
+    """Every customer the viewer sees (one page when `limit` is set); credit, discount and
+    balance only with full access."""
+    sql, params = _sub_customers_sql(viewer)
+    cut = _page_cut(limit, offset, params)
+    order = "ORDER BY s.is_own_customer DESC, s.customer_name, s.customer_id"
+    return _frame(con, f"{sql} {order} {cut}", params)
+
+
+def sub_customers_count(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> int:
+    return _count(con, *_sub_customers_sql(viewer))
 
 
 # A resource expiring within this many days of the as-of date is highlighted (rule 6's
@@ -584,10 +961,7 @@ def sub_customers(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFram
 EXPIRING_SOON_DAYS = 15
 
 
-def customer_resources(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFrame:
-    """Resources of the viewer's full-access customers, with days to expiry counted from
-    the publication's as-of date: soonest future expiry first, then the expired, then those
-    without an expiry (on demand)."""
+def _resources_sql(viewer: Viewer) -> tuple[str, list[object]]:
     cte, params = _access_cte(viewer)
     sql = f"""WITH {cte},
         as_of AS (SELECT as_of_date FROM marts.publication)
@@ -595,12 +969,28 @@ def customer_resources(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.Dat
             r.start_date, r.expire_date, r.status,
             datediff('day', as_of.as_of_date, r.expire_date) AS days_to_expiry,
             coalesce(datediff('day', as_of.as_of_date, r.expire_date) BETWEEN 0 AND ?, FALSE)
-                AS expiring_soon
+                AS expiring_soon,
+            r.expire_date < as_of.as_of_date AS expired
         FROM marts.customer_resources r
         CROSS JOIN as_of
         JOIN access a ON a.customer_id = r.customer_id AND a.is_full
         JOIN marts.sub_customers s
-            ON s.customer_id = r.customer_id AND s.viewer_partner_id = ?
-        ORDER BY r.expire_date IS NULL, r.expire_date < as_of.as_of_date, r.expire_date,
-            s.customer_name, r.resource_id"""
-    return _frame(con, sql, [*params, EXPIRING_SOON_DAYS, viewer.partner_id])
+            ON s.customer_id = r.customer_id AND s.viewer_partner_id = ?"""
+    return sql, [*params, EXPIRING_SOON_DAYS, viewer.partner_id]
+
+
+def customer_resources(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, limit: int | None = None, offset: int = 0
+) -> pl.DataFrame:
+    """Resources of the viewer's full-access customers (one page when `limit` is set), with
+    days to expiry counted from the publication's as-of date: soonest future expiry first,
+    then the expired, then those without an expiry (on demand)."""
+    sql, params = _resources_sql(viewer)
+    cut = _page_cut(limit, offset, params)
+    order = """ORDER BY expire_date IS NULL, expired, expire_date, customer_name,
+        resource_id"""
+    return _frame(con, f"SELECT * EXCLUDE (expired) FROM ({sql}) {order} {cut}", params)
+
+
+def customer_resources_count(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> int:
+    return _count(con, *_resources_sql(viewer))

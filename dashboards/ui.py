@@ -3,9 +3,11 @@ charts and export buttons. Pages stay thin: queries in `queries`, labels in `lab
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,7 +19,7 @@ from dashboards.labels import DEFAULT_LANG, t, value_label
 from dashboards.queries import Publication, Viewer
 from dashboards.warehouse import Warehouse
 
-EXPORT_MAX_ROWS = 1_000_000  # Excel holds 1,048,576 rows a sheet
+PAGE_SIZE = 50
 OVERDUE_STYLE = "background-color: #fde2e1; color: #9b1c1c"
 
 
@@ -135,12 +137,59 @@ def export_frame(
     return pl.DataFrame(out)
 
 
+def pager(rows: int, key: str, page_size: int = PAGE_SIZE) -> int:
+    """The offset of the page the reader chose (a page number input when the selection is
+    longer than a page), with which rows of how many it shows."""
+    pages = max(1, math.ceil(rows / page_size))
+    page = 1
+    if pages > 1:
+        page = int(
+            st.number_input(label("page"), min_value=1, max_value=pages, value=1, step=1, key=key)
+        )
+    page = min(max(page, 1), pages)
+    offset = (page - 1) * page_size
+    if rows:
+        st.caption(
+            label("page_of", page=fmt.number(page), pages=fmt.number(pages))
+            + " · "
+            + label(
+                "page_rows",
+                first=fmt.number(offset + 1),
+                last=fmt.number(min(rows, offset + page_size)),
+                rows=fmt.number(rows),
+            )
+        )
+    return offset
+
+
 def download_buttons(make_frame: Callable[[], pl.DataFrame], basename: str, key: str) -> None:
-    """CSV and Excel buttons; the frame is made only when a button is clicked."""
+    """CSV and Excel buttons for a short table; the frame is made only when a button is
+    clicked."""
+    streamed_download_buttons(lambda: iter([make_frame()]), basename, key)
+
+
+def streamed_download_buttons(
+    make_batches: Callable[[], Iterator[pl.DataFrame]], basename: str, key: str
+) -> None:
+    """CSV and Excel buttons; on a click the rows come in batches and are written to a file
+    chunk by chunk (in the download's own thread: the page does not wait)."""
+
+    def csv_file() -> bytes:
+        def write(path: Path) -> None:
+            with path.open("wb") as out:
+                export.write_csv(make_batches(), out)
+
+        return export.streamed_file(write, ".csv")
+
+    def excel_file() -> bytes:
+        return export.streamed_file(
+            lambda path: export.write_excel(make_batches(), str(path), basename), ".xlsx"
+        )
+
     left, right = st.columns(2)
     left.download_button(
         label("export_csv"),
-        data=lambda: export.to_csv(make_frame()),
+        data=csv_file,
         file_name=f"{basename}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -148,12 +197,20 @@ def download_buttons(make_frame: Callable[[], pl.DataFrame], basename: str, key:
     )
     right.download_button(
         label("export_excel"),
-        data=lambda: export.to_excel(make_frame(), basename),
+        data=excel_file,
         file_name=f"{basename}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         on_click="ignore",
     )
+
+
+def labelled_batches(
+    batches: Iterable[pl.DataFrame], columns: dict[str, tuple[str, str]], lng: str
+) -> Iterator[pl.DataFrame]:
+    """Each batch as `export_frame` labels it."""
+    for batch in batches:
+        yield export_frame(batch, columns, lng)
 
 
 def chart(fig: go.Figure, key: str) -> None:

@@ -1,7 +1,6 @@
 """客户预警 / Customer warnings: by category and type, owner, since when (S2)."""
 
 import plotly.graph_objects as go
-import polars as pl
 import streamlit as st
 
 from dashboards import fmt, ui
@@ -22,34 +21,39 @@ COLUMNS = {
 }
 
 
-def show(frame: pl.DataFrame, key: str) -> None:
-    if frame.is_empty():
+def show(resellers_customers: bool, key: str) -> None:
+    counts = q.customer_warning_counts(con, viewer, resellers_customers)
+    if counts.is_empty():
         st.info(ui.label("no_data"))
         return
-    st.caption(f"{ui.label('warning_date')}: {fmt.day(frame['warning_date'][0], lang)}")
-    counts = frame.group_by("category", "warning_type").len().sort("category", "warning_type")
+    total = int(counts["warnings"].sum())
+    st.caption(f"{ui.label('warning_date')}: {fmt.day(counts['warning_date'][0], lang)}")
     fig = go.Figure()
     for category in counts["category"].unique(maintain_order=True):
         part = counts.filter(counts["category"] == category)
         fig.add_bar(
             x=[value_label("warning_type", v, lang) for v in part["warning_type"]],
-            y=part["len"].to_list(),
+            y=part["warnings"].to_list(),
             name=value_label("category", category, lang),
         )
-    fig.update_layout(title=ui.label("warnings_by_type"), yaxis={"dtick": 1})
+    # Whole counts: a tick per warning while there are few, plotly's own ticks beyond.
+    dtick = 1 if int(counts["warnings"].max()) <= 10 else None  # type: ignore[arg-type]
+    fig.update_layout(title=ui.label("warnings_by_type"), yaxis={"dtick": dtick})
     ui.chart(fig, f"{key}_chart")
-    ui.table(frame, COLUMNS, key=f"{key}_table")
+    st.metric(ui.label("rows"), fmt.number(total))
+    offset = ui.pager(total, key=f"{key}_page")
+    page = q.customer_warnings(con, viewer, resellers_customers, ui.PAGE_SIZE, offset)
+    ui.table(page, COLUMNS, key=f"{key}_table")
 
 
-own = q.customer_warnings(con, viewer)
-resellers = q.customer_warnings(con, viewer, resellers_customers=True)
-if viewer.is_admin and not resellers.is_empty():
+has_resellers = viewer.is_admin and not q.customer_warning_counts(con, viewer, True).is_empty()
+if has_resellers:
     tab_own, tab_resellers = st.tabs(
         [ui.label("tab_own_warnings"), ui.label("tab_reseller_warnings")]
     )
     with tab_own:
-        show(own, "warn_own")
+        show(False, "warn_own")
     with tab_resellers:
-        show(resellers, "warn_resellers")
+        show(True, "warn_resellers")
 else:
-    show(own, "warn_own")
+    show(False, "warn_own")

@@ -1,14 +1,11 @@
 """激励明细 / Incentive details: search, filters, live total, pages, export (S14)."""
 
-import math
-
 import streamlit as st
 
-from dashboards import fmt, ui
+from dashboards import drill, export, fmt, ui
 from dashboards import queries as q
 from dashboards.labels import t, value_label
 
-PAGE_SIZE = 50
 COLUMNS = {
     "billing_period": ("reconciliation_period", "period"),
     "statement_id": ("statement_id", "text"),
@@ -107,27 +104,22 @@ m2.metric(ui.label("filtered_rows"), fmt.number(totals.rows))
 if totals.hidden_rows:
     st.caption(ui.label("basic_access_note"))
 
-pages = max(1, math.ceil(totals.rows / PAGE_SIZE))
-page = (
-    st.number_input(
-        ui.label("page"), min_value=1, max_value=pages, value=1, step=1, key="details_page"
-    )
-    if pages > 1
-    else 1
-)
-page = min(int(page), pages)
-rows = q.incentive_details_page(con, viewer, flt, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+offset = ui.pager(totals.rows, key="details_page")
+rows = q.incentive_details_page(con, viewer, flt, ui.PAGE_SIZE, offset, totals)
 ui.table(rows, COLUMNS, key="details_table")
-st.caption(ui.label("page_of", page=page, pages=pages))
+drill.source_record_panel(con, viewer, rows, key="details_source")
 
-if totals.rows > ui.EXPORT_MAX_ROWS:
-    st.warning(ui.label("export_truncated", n=fmt.number(ui.EXPORT_MAX_ROWS)))
+st.caption(ui.label("export_all_rows", n=fmt.number(totals.rows)))
+if totals.rows >= export.EXCEL_SHEET_ROWS:
+    sheets = export.excel_sheets(totals.rows)
+    st.info(ui.label("export_excel_sheets", n=fmt.number(totals.rows), sheets=sheets))
 
 
-def make_export(wh=wh, viewer=viewer, flt=flt, lang=lang):
+def export_batches(wh=wh, viewer=viewer, flt=flt, lang=lang, totals=totals):
+    """The selection's rows chunk by chunk, labelled; runs in the download's thread."""
     with wh.cursor() as cur:
-        frame = q.incentive_details_export(cur, viewer, flt, ui.EXPORT_MAX_ROWS)
-    return ui.export_frame(frame, EXPORT_COLUMNS, lang)
+        chunks = q.incentive_details_chunks(cur, viewer, flt, export.CHUNK_ROWS, totals)
+        yield from ui.labelled_batches(chunks, EXPORT_COLUMNS, lang)
 
 
-ui.download_buttons(make_export, "incentive-details", key="details_export")
+ui.streamed_download_buttons(export_batches, "incentive-details", key="details_export")

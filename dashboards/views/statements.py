@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards import fmt, ui
+from dashboards import drill, fmt, ui
 from dashboards import queries as q
 from dashboards.labels import value_label
 
@@ -56,13 +56,17 @@ chosen = st.selectbox(
 )
 flt = q.DetailFilter(statement_id=chosen)
 totals = q.incentive_details_totals(con, viewer, flt)
-st.metric(ui.label("incentive_amount"), fmt.money(totals.incentive_amount))
+m1, m2 = st.columns(2)
+m1.metric(ui.label("incentive_amount"), fmt.money(totals.incentive_amount))
+m2.metric(ui.label("detail_rows"), fmt.number(totals.rows))
 if totals.hidden_rows:
     st.caption(ui.label("basic_access_note"))
-rows = q.incentive_details_page(con, viewer, flt, 1000, 0)
+offset = ui.pager(totals.rows, key=f"statement_page_{chosen}")
+rows = q.incentive_details_page(con, viewer, flt, ui.PAGE_SIZE, offset, totals)
 ui.table(
     rows,
     {
+        "transaction_id": ("transaction_id", "text"),
         "transaction_type": ("transaction_type", "enum:transaction_type"),
         "order_no": ("order_no", "text"),
         "transaction_date": ("transaction_date", "date"),
@@ -77,3 +81,4 @@ ui.table(
     },
     key="statement_details",
 )
+drill.source_record_panel(con, viewer, rows, key=f"statement_source_{chosen}")

@@ -2,16 +2,19 @@
 
 import streamlit as st
 
+from dashboards import fmt, ui
 from dashboards import queries as q
-from dashboards import ui
 
 lang, viewer = ui.lang(), ui.viewer()
 st.title(ui.label("page_sub_customers"))
 con = ui.warehouse().cursor()
 tab_customers, tab_resources = st.tabs([ui.label("sub_customers"), ui.label("customer_resources")])
 with tab_customers:
+    customers = q.sub_customers_count(con, viewer)
+    st.metric(ui.label("rows"), fmt.number(customers))
+    offset = ui.pager(customers, key="subs_page")
     ui.table(
-        q.sub_customers(con, viewer),
+        q.sub_customers(con, viewer, ui.PAGE_SIZE, offset),
         {
             "customer_name": ("customer_name", "text"),
             "account_name": ("account_name", "text"),
@@ -28,9 +31,11 @@ with tab_customers:
         key="subs_table",
     )
 with tab_resources:
-    resources = q.customer_resources(con, viewer)
+    count = q.customer_resources_count(con, viewer)
+    st.metric(ui.label("rows"), fmt.number(count))
+    offset = ui.pager(count, key="resources_page")
     ui.table(
-        resources,
+        q.customer_resources(con, viewer, ui.PAGE_SIZE, offset),
         {
             "customer_name": ("customer_name", "text"),
             "resource_id": ("resource_id", "text"),

@@ -28,7 +28,13 @@ def test_the_benchmark_runs_and_pipeline_floor_and_peer_agree(tmp_path: Path) ->
     assert set(result["dashboard"]) == {
         "details: order number",
         "details: customer name fragment",
+        "details: reseller name",
+        "details: page 1, unfiltered",
+        "details: page 200, unfiltered",
+        "details: filter options",
         "details: filtered live total",
+        "statement drill-down, largest (page 1)",
+        "statement drill-down, largest (last page)",
         "incentive board",
         "customer board (day)",
         "customer board (month)",

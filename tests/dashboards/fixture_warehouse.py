@@ -599,6 +599,17 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
                 for sid, (p, n, r, sup) in STAFF.items()
             ],
         )
+        # The id-only rows the details page counts and pages on (dbt: marts.incentive_facts).
+        con.execute("""CREATE VIEW marts.incentive_facts AS
+            SELECT * EXCLUDE (customer_name, account_name, reseller_name, customer_manager_name,
+                supervisor_name, statement_status, statement_id)
+            FROM marts.incentive_details""")
+        con.execute("""CREATE VIEW marts.incentive_daily AS
+            SELECT partner_id, owner_partner_id, reseller_id, customer_manager_id,
+                association_type, product_type, transaction_type, billing_mode, incentive_type,
+                billing_period, year, transaction_date, sum(eligible_amount) AS eligible_amount,
+                sum(incentive_amount) AS incentive_amount, count(*) AS detail_rows
+            FROM marts.incentive_details GROUP BY ALL""")
         # The directories the searches match names in, as the dbt marts derive them.
         con.execute("""CREATE TABLE marts.customer_directory AS
             SELECT DISTINCT customer_id, customer_name, account_name FROM marts.incentive_details""")

@@ -89,14 +89,30 @@ def test_no_user_value_is_formatted_into_sql() -> None:
     # `_search_predicate` formats `field.column` and `field.directory`, which are the
     # constants of SEARCH_PREDICATES (checked below), and binds the pattern and the ids;
     # `_settled_or_owned` formats a table alias its callers pass as a literal and binds the
-    # partner ids. A new entry here is a new way for input to reach SQL text: bind it as a
-    # parameter instead.
+    # partner ids. `_count`, `_rows_sql` and `_with` assemble SQL other functions built
+    # (CTEs, FROM/WHERE with `?`, the literal "LIMIT ? OFFSET ?") and `_days_predicate`
+    # binds every day's values; `_detail_scope` formats the table constants FACTS or DAILY;
+    # `_raw_record` formats a source name and a WHERE clause from the constant `_SOURCE_OF`
+    # and binds the keys; `_statement_cells` formats conditions its callers pass as
+    # literals or from `_in`, and binds the values. A new entry here is a new way for input
+    # to reach SQL text: bind it as a parameter instead.
     assert sorted(set(interpolated_parameters())) == [
         "__post_init__: self",
+        "_count: sql",
+        "_detail_scope: table",
         "_in: column",
         "_in: values",
+        "_raw_record: source",
+        "_raw_record: where",
+        "_rows_sql: base",
+        "_rows_sql: ctes",
+        "_rows_sql: cut",
+        "_rows_sql: days",
+        "_rows_sql: params",
         "_search_predicate: field",
         "_settled_or_owned: alias",
+        "_statement_cells: condition",
+        "_with: ctes",
         "indicators: periods",
     ]
     assert all(isinstance(field, q.SearchField) for field in q.SEARCH_PREDICATES.values())
@@ -146,6 +162,10 @@ def hostile_calls(viewer: q.Viewer, text: str) -> dict[str, object]:
             q.DetailFilter(association_types=(text,), billing_modes=(text,), search_in=text),
             100,
         ),
+        "source record": lambda c: q.source_record(c, viewer, text),
+        "details search in statements": lambda c: q.incentive_details_totals(
+            c, viewer, q.DetailFilter(search=text, search_in="statement")
+        ),
         "board supervisor": lambda c: q.incentive_board_trend(c, viewer, 2026, text, None),
         "board manager": lambda c: q.incentive_board_summary(c, viewer, 2026, None, text),
         "indicator periods": lambda c: q.indicators(c, viewer, (text,)),
@@ -166,6 +186,8 @@ def test_hostile_text_in_every_user_argument_finds_nothing_and_breaks_nothing(co
                 assert result.is_empty(), (name, text)
             elif isinstance(result, q.DetailTotals):
                 assert result.rows == 0, (name, text)
+            elif name == "source record":
+                assert result is None, (name, text)
             else:
                 assert result.is_empty(), (name, text)
         with pytest.raises(ValueError):

@@ -4,10 +4,11 @@
 -- A view: the transactions are kept incrementally (int_transactions_rated), and what
 -- changes with time and not with the transaction (statement status, names of customers,
 -- staff and resellers) is joined when read, so it never forces a rewrite of history.
+-- The rows and the as-of cut are those of incentive_facts (the dashboards' id-only view).
 with
 
 incentives as (
-    select * from {{ ref('int_incentives_combined') }}
+    select * from {{ ref('incentive_facts') }}
 ),
 
 statements as (
@@ -31,7 +32,7 @@ final as (
         incentives.transaction_id,
         incentives.transaction_type,
         incentives.order_no,
-        incentives.settlement_partner_id as partner_id,
+        incentives.partner_id,
         incentives.billing_period,
         incentives.customer_id,
         customers.customer_name,
@@ -53,20 +54,19 @@ final as (
         incentives.supervisor_id,
         incentives.association_type,
         incentives.billing_mode,
-        cast(left(incentives.billing_period, 4) as integer) as year,
+        incentives.year,
         incentives.resource_id,
         incentives.project_id,
         incentives.policy_id
     from incentives
     left join statements
         on
-            incentives.settlement_partner_id = statements.partner_id
+            incentives.partner_id = statements.partner_id
             and incentives.billing_period = statements.billing_period
     left join customers on incentives.customer_id = customers.customer_id
     left join partners as resellers on incentives.reseller_id = resellers.partner_id
     left join staff as managers on incentives.customer_manager_id = managers.staff_id
     left join staff as supervisors on incentives.supervisor_id = supervisors.staff_id
-    where incentives.transaction_date <= {{ as_of() }}
 )
 
 select * from final
