@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 
+from pipelines.ingest.discover import Inventory, landing_inventory
 from pipelines.ingest.tables import ensure_tables
 from pipelines.published import (
     CURRENT_FILE,
@@ -180,6 +181,11 @@ class _WriterLock:
 WRITER_CONFIG = {"memory_limit": "2GB"}
 
 
+# The landing folder as a run found it, walked once per run (run id -> inventory): every
+# ingestion asset reads it, and a walk costs in proportion to the files landed so far.
+_RUN_INVENTORIES: dict[str, Inventory] = {}
+
+
 class Warehouse(dg.ConfigurableResource):
     """Where the warehouse, its landing files and its published copies live."""
 
@@ -228,6 +234,12 @@ class Warehouse(dg.ConfigurableResource):
         run to run: dbt's profile names it, and a profile that changes makes dbt re-parse
         the whole project (4-5 s) instead of reusing its partial parse."""
         return self.warehouse_file.with_name(f"{self.warehouse_file.name}.run-in-progress")
+
+    def inventory(self, run_id: str) -> Inventory:
+        """The landing folder as this run found it on its first look (one walk per run)."""
+        if run_id not in _RUN_INVENTORIES:
+            _RUN_INVENTORIES[run_id] = landing_inventory(self.landing_root)
+        return _RUN_INVENTORIES[run_id]
 
     def rebuild_hint(self) -> str:
         return REBUILD_COMMAND.format(landing=self.landing_root, warehouse=self.warehouse_file)
@@ -334,6 +346,7 @@ class Warehouse(dg.ConfigurableResource):
 
     def end(self, run_id: str) -> None:
         """Forget a run: drop its working file (if it did not commit) and release the lock."""
+        _RUN_INVENTORIES.pop(run_id, None)
         if _WriterLock.holder(self.lock_file) == run_id:
             self.working_file.unlink(missing_ok=True)
             _WriterLock.release(self.lock_file)

@@ -1,12 +1,14 @@
 """dbt models as assets: folders become groups, sources link to the ingestion assets, tests
 become asset checks."""
 
+import importlib.metadata
 import os
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
+from packaging import version
 
 from pipelines.dbt.prepare import project_digest
 from pipelines.dbt.project import dbt_project
@@ -72,6 +75,12 @@ class WarehouseDbt(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
         return None
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        # dagster-dbt asks `dbt --version` in a subprocess (2-3 s a run); the dbt it runs is
+        # the dbt-core installed beside this interpreter (pipelines/dbt/project.py).
+        return version.parse(importlib.metadata.version("dbt-core"))
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ source and day (about 4,000 for six months) for no information the log does not 
 
 import dagster as dg
 
-from pipelines.ingest.discover import landing_inventory, replace_files_not_loaded
-from pipelines.ingest.load import load_source, source_files, withdrawal_refusal
+from pipelines.ingest.discover import replace_files_not_loaded
+from pipelines.ingest.load import load_source, withdrawal_refusal
 from pipelines.sources import SOURCES, Source
 from pipelines.warehouse import ALLOW_WITHDRAW_TAG, Warehouse
 
@@ -28,11 +28,12 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
         metadata={"key": list(source.key), "kind": source.kind},
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        inventory = warehouse.inventory(context.run.run_id)
         with warehouse.connect(context.run.run_id) as con:
-            refusal = withdrawal_refusal(con, warehouse.landing_root)
+            refusal = withdrawal_refusal(con, inventory)
             if refusal and context.run.tags.get(ALLOW_WITHDRAW_TAG) != "true":
                 raise dg.Failure(description=refusal)
-            result = load_source(con, source, source_files(warehouse.landing_root, source))
+            result = load_source(con, source, inventory.files.get(source.name, []))
             for load in result.files:
                 if load.unreadable:
                     context.log.warning(f"{load.file}: quarantined whole: {load.unreadable}")
@@ -98,7 +99,7 @@ def rows_accounted_check(source: Source) -> dg.AssetChecksDefinition:
 def files_not_loaded(
     context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
-    not_loaded = landing_inventory(warehouse.landing_root).not_loaded
+    not_loaded = warehouse.inventory(context.run.run_id).not_loaded
     with warehouse.connect(context.run.run_id) as con:
         replace_files_not_loaded(con, not_loaded)
     for entry in not_loaded:

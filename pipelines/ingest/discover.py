@@ -46,6 +46,10 @@ class Inventory:
     files: dict[str, list[LandingFile]] = field(default_factory=dict)  # by source
     not_loaded: list[NotLoaded] = field(default_factory=list)
 
+    def loadable(self) -> set[str]:
+        """The loadable files, relative to the landing root."""
+        return {landing.file for files in self.files.values() for landing in files}
+
 
 def is_iso_date(text: str) -> bool:
     try:
@@ -126,7 +130,10 @@ def landing_inventory(landing_root: Path) -> Inventory:
             inventory.not_loaded.append(NotLoaded(relative.as_posix(), problem))
             continue
         source, day, _ = relative.parts
-        landing = LandingFile(path.resolve(), relative.as_posix(), date.fromisoformat(day))
+        # the walk starts at the resolved root and follows no link: only a link needs
+        # resolving (one realpath per file cost a walk of thousands of files seconds)
+        target = path.resolve() if path.is_symlink() else path
+        landing = LandingFile(target, relative.as_posix(), date.fromisoformat(day))
         inventory.files.setdefault(source, []).append(landing)
     for files in inventory.files.values():
         files.sort(key=lambda f: (f.day, f.file))

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 # Discovery lives in `discover`; its names stay importable from here for existing callers.
+from pipelines.ingest.discover import Inventory
 from pipelines.ingest.discover import LandingFile as LandingFile
 from pipelines.ingest.discover import landed_partitions as landed_partitions
 from pipelines.ingest.discover import source_files as source_files
@@ -102,11 +103,12 @@ class LoadedFile:
         )
 
 
-def withdrawal_refusal(con: duckdb.DuckDBPyConnection, landing_root: Path) -> str | None:
+def withdrawal_refusal(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> str | None:
     """Why a run should not withdraw the files missing from the landing folder (more than
     WITHDRAW_GUARD_SHARE of the files loaded before are gone), or None."""
     loaded = [row[0] for row in con.execute("select file from audit.load_log").fetchall()]
-    missing = [file for file in loaded if not (landing_root / file).is_file()]
+    present = inventory.loadable()
+    missing = [file for file in loaded if file not in present]
     if not loaded or len(missing) <= WITHDRAW_GUARD_SHARE * len(loaded):
         return None
     return (

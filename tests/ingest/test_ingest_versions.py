@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.ingest.discover import landing_inventory
 from pipelines.ingest.load import load_source, source_files, withdrawal_refusal
 from pipelines.ingest.tables import ensure_tables
 from pipelines.sources import SOURCES
@@ -124,9 +125,9 @@ def test_a_run_refuses_to_withdraw_most_of_the_landing_folder(con, tmp_path: Pat
         write(tmp_path, f"orders/{day}/a.csv", order(f"O-{day}", "1.00"))
     sync(con, tmp_path)
     (tmp_path / "orders/2026-06-02/a.csv").unlink()
-    assert withdrawal_refusal(con, tmp_path) is None  # 1 of 3 missing
+    assert withdrawal_refusal(con, landing_inventory(tmp_path)) is None  # 1 of 3 missing
     (tmp_path / "orders/2026-06-03/a.csv").unlink()
-    refusal = withdrawal_refusal(con, tmp_path)
+    refusal = withdrawal_refusal(con, landing_inventory(tmp_path))
     assert refusal is not None
     assert refusal.startswith("2 of the 3 files loaded before are missing")
     assert "--allow-withdraw" in refusal
