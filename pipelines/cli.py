@@ -115,7 +115,7 @@ def run_pipeline(
     prepare_manifest()
     # A run that builds nothing new, or a daily run that leaves out the tests reading all of
     # history, yields no result for some blocking dbt checks; Dagster logs each one as a
-    # warning. That absence is by design (docs/ARCHITECTURE.md, "Incremental state").
+    # warning. That absence is by design (docs/RULES.md, "Incremental processing").
     logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     from pipelines.definitions import definitions  # after the manifest exists
     from pipelines.ingest.discover import landed_partitions

@@ -1,4 +1,4 @@
-{#- Incremental processing (docs/ARCHITECTURE.md, "Incremental state"). A run recomputes the
+{#- Incremental processing (docs/RULES.md, "Incremental processing"). A run recomputes the
     transactions whose inputs changed since the last build: raw rows written by a later load
     (`_load_id` above the watermark), keys withdrawn since, customers whose association
     periods changed, owner partners whose settlement changed, and the dates a changed policy
