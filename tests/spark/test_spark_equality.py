@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -33,8 +33,8 @@ pytestmark = [
 ]
 
 
-def run(warehouse: Warehouse, engine: str) -> tuple[Path, RunSummary]:
-    summary = run_pipeline(warehouse, AS_OF, engine=engine)
+def run(warehouse: Warehouse, engine: str, as_of: date = AS_OF) -> tuple[Path, RunSummary]:
+    summary = run_pipeline(warehouse, as_of, engine=engine)
     assert summary.success, summary.error
     assert not summary.checks_failed
     published = published_warehouse(warehouse.published_root)
@@ -172,7 +172,9 @@ def test_money_is_exact_to_the_cent(both: duckdb.DuckDBPyConnection) -> None:
 
 # A third drop date: a late event disassociates C2 from R1 on 06-11 at 08:00 (C2's usage
 # of 06-11 now belongs to nobody: an old partition changes), and C1 consumes on 07-08 (a
-# new partition). The second run is incremental on both engines.
+# new partition). The second run is incremental on both engines, one business day later (as
+# a daily run is): warnings and statement statuses move with the as-of date.
+NEXT_AS_OF = AS_OF + timedelta(days=1)
 LATE_DROP = "2026-07-10"
 LATE_ROWS = {
     "associations": [["E7", "C2", "R1", "disassociate", "", "", "", "2026-06-11 08:00:00"]],
@@ -204,7 +206,7 @@ def test_an_incremental_run_stays_equal(
     again = {}
     for engine, warehouse in warehouses.items():
         land_late_drop(warehouse.landing_root)
-        again[engine], _ = run(warehouse, engine)
+        again[engine], _ = run(warehouse, engine, NEXT_AS_OF)
     # On Spark the transaction models are rebuilt whole each run (Parquet tables cannot
     # delete rows); the rated table holds the late drop's rows like DuckDB's.
     rated = warehouses["spark"].spark_root / "spark-warehouse" / "intermediate.db"
@@ -213,6 +215,10 @@ def test_an_incremental_run_stays_equal(
         after = consumption_rows(con, "duckdb")
         assert after != before  # the late drop changed the details: the check is not vacuous
         assert ("consumption:RS-1:2026-06-11", "R1") in before - after
+        assert con.execute(
+            "select count(*) from duckdb.marts.customer_warnings where warning_date = ?",
+            [NEXT_AS_OF],
+        ).fetchone()[0]
         for name in sorted(tables(con, "duckdb", "marts")):
             table = f"marts.{name}"
             assert sorted_rows(con, "spark", table) == sorted_rows(con, "duckdb", table), table
