@@ -17,8 +17,8 @@ gets what real exports do late:
 After every day, each mart and each table the incremental runs keep is compared, sorted, with
 a build of a new database loaded from the same landing folder: they must be equal to the
 cent. The other tests show the comparison is not vacuous: each perturbation moved the
-figures the rules say it moves, warnings carry their first_seen across days, and the runs
-wrote a fraction of the rated rows.
+figures the rules say it moves, the moving as-of date confirmed a statement, warnings carry
+their first_seen across days, and the runs wrote a fraction of the rated rows.
 """
 
 from __future__ import annotations
@@ -398,3 +398,11 @@ def test_each_day_wrote_a_fraction_of_the_rated_rows(week: dict[date, Day]) -> N
     for day in WEEK:
         checked = week[day]
         assert 0 < checked.written < checked.rated / 5, (day, checked.written, checked.rated)
+
+
+def test_the_moving_as_of_date_confirms_a_statement(week: dict[date, Day]) -> None:
+    # P1001's June statement was generated on 07-03 at 11:07 and never confirmed: rule 5
+    # confirms it 7 days later, on 07-10, with no new file about it.
+    status = "select status from marts.incentive_statements where statement_id = 'P1001-202606'"
+    assert query(week[date(2026, 7, 9)].db, status) == [("pending_confirmation",)]
+    assert query(week[date(2026, 7, 10)].db, status) == [("issuing",)]
