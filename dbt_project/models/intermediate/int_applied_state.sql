@@ -8,14 +8,7 @@
 with
 
 inputs as (
-    select * from {{ ref('int_rating_inputs') }}
-    union all
-    select
-        kind,
-        state_key,
-        fingerprint,
-        {{ no_policy_columns() }}
-    from {{ ref('int_warning_inputs') }}
+    select * from {{ ref('int_state_inputs') }}
 ),
 
 watermarks as (

@@ -1,6 +1,5 @@
--- depends_on: {{ ref('int_rating_inputs') }}
--- depends_on: {{ ref('int_warning_inputs') }}
--- The fingerprints (int_rating_inputs, int_warning_inputs) that differ from those the
+-- depends_on: {{ ref('int_state_inputs') }}
+-- The fingerprints of today (int_state_inputs) that differ from those the
 -- previous build used (int_applied_state): both versions of a changed one, the new one of
 -- an added one, the old one of a removed one. Empty on a full build. Read by
 -- int_changed_keys (what to re-rate) and int_warning_scope (what to re-evaluate).
@@ -9,14 +8,7 @@ with
 
 {% if incremental %}
     inputs as (
-        select * from {{ ref('int_rating_inputs') }}
-        union all
-        select
-            kind,
-            state_key,
-            fingerprint,
-            {{ no_policy_columns() }}
-        from {{ ref('int_warning_inputs') }}
+        select * from {{ ref('int_state_inputs') }}
     ),
 
     applied as (

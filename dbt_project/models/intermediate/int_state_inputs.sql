@@ -1,0 +1,26 @@
+-- What the incremental models depend on besides their own raw rows, one fingerprint per
+-- thing (int_rating_inputs for the rating, int_warning_inputs for the warnings), computed
+-- once a run: int_changed_inputs compares them with the previous build's, and
+-- int_applied_state keeps them for the next.
+with
+
+rating_inputs as (
+    select * from {{ ref('int_rating_inputs') }}
+),
+
+warning_inputs as (
+    select * from {{ ref('int_warning_inputs') }}
+),
+
+final as (
+    select * from rating_inputs
+    union all
+    select
+        kind,
+        state_key,
+        fingerprint,
+        {{ no_policy_columns() }}
+    from warning_inputs
+)
+
+select * from final
