@@ -233,6 +233,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "dq_files_not_loaded": ("未加载的文件", "Files not loaded"),
     "dq_withdrawn_files": ("已撤回的文件", "Withdrawn files"),
     "dq_nothing": ("无。", "None."),
+    "dq_rows_shown": (
+        "显示最新的 {shown} 行，共 {total} 行；导出包含全部。",
+        "Showing the newest {shown} of {total} rows; the export holds them all.",
+    ),
     "source": ("数据来源", "Source"),
     "drop_date": ("投递日期", "Drop date"),
     "files_loaded": ("已加载文件", "Files loaded"),

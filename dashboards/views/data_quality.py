@@ -10,6 +10,10 @@ from dashboards import fmt, ui
 from dashboards import queries as q
 from dashboards.labels import value_label
 
+# A broken export can quarantine every row of a big file: the page shows the newest rows,
+# the export holds them all.
+SHOWN_ROWS = 1000
+
 lang, viewer, wh = ui.lang(), ui.viewer(), ui.warehouse()
 st.title(ui.label("page_data_quality"))
 if not viewer.is_admin:
@@ -87,7 +91,13 @@ ui.download_buttons(make_days_export, "files_by_day", key="dq_days_export")
 
 st.subheader(ui.label("dq_quarantined_rows"))
 quarantined = q.quarantined_rows(con, viewer, tuple(chosen))
-ui.table(quarantined, QUARANTINE_COLUMNS, key="dq_quarantine_table")
+if quarantined.height > SHOWN_ROWS:
+    st.caption(
+        ui.label(
+            "dq_rows_shown", shown=fmt.number(SHOWN_ROWS), total=fmt.number(quarantined.height)
+        )
+    )
+ui.table(quarantined.head(SHOWN_ROWS), QUARANTINE_COLUMNS, key="dq_quarantine_table")
 ui.download_buttons(make_quarantine_export, "quarantined_rows", key="dq_quarantine_export")
 
 st.subheader(ui.label("dq_rejected_associations"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import viewer_of
 from streamlit.testing.v1 import AppTest
@@ -155,3 +156,29 @@ def test_admin_menus_list_every_page(app_env, user) -> None:
         *STAFF_MENU[2:],
         "data_quality",
     ]
+
+
+def test_a_long_quarantine_shows_the_newest_rows_and_says_so(monkeypatch, tmp_path, users_file):
+    from fixture_warehouse import publish
+
+    from dashboards import warehouse
+
+    path = publish(tmp_path, 7)
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            """INSERT INTO audit.quarantine SELECT 'orders', 'orders/2026-11-22/big.csv',
+            i, 'paid_amount', 'paid_amount is missing', '{"customer_id":null}',
+            DATE '2026-11-22' FROM range(2, 1202) t(i)"""
+        )
+    monkeypatch.setenv("PARTNER_WAREHOUSE_PUBLISHED", str(tmp_path))
+    monkeypatch.setenv("PARTNER_WAREHOUSE_USERS", str(users_file))
+    warehouse.close_all()
+    try:
+        at = open_page("admin-d1", "data_quality")
+        # 1,200 rows of big.csv and the fixture's 3 that D1 sees
+        assert "Showing the newest 1,000 of 1,203 rows" in at.caption[1].value
+        shown = frame_values(at, 1)
+        assert len(shown) == 1000
+        assert set(shown["File"]) == {"orders/2026-11-22/big.csv"}  # the newest drop date
+    finally:
+        warehouse.close_all()
