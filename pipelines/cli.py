@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipelines.ingest.read import excerpt
-from pipelines.instance import instance_home, persistent_instance, prepared_home
+from pipelines.instance import instance_home, prepared_home, record_run
 from pipelines.warehouse import (
     ALLOW_WITHDRAW_TAG,
     AS_OF_TAG,
@@ -62,6 +62,10 @@ class RunSummary:
     # Wall-clock seconds per stage: "ingest" (every raw asset), "dbt" (the dbt step: on
     # Spark with the Parquet export and import), "publish".
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    run_id: str = ""
+    # The Dagster instance the run was recorded in, and why it could not be (empty: recorded).
+    dagster_home: Path | None = None
+    record_problem: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -126,16 +130,20 @@ def run_pipeline(
         tags[FULL_REFRESH_TAG] = "true"
     if allow_withdraw:
         tags[ALLOW_WITHDRAW_TAG] = "true"
-    if dagster_home is not None:
-        instance = persistent_instance(dagster_home)
-    elif os.environ.get("DAGSTER_HOME"):
-        instance = dg.DagsterInstance.get()
-    else:
-        instance = dg.DagsterInstance.ephemeral()
+    if dagster_home is None and os.environ.get("DAGSTER_HOME"):
+        dagster_home = Path(os.environ["DAGSTER_HOME"])
+    # In memory first, recorded after: writing 600 events as they happen cost seconds, and an
+    # instance that cannot be written must not fail the run.
+    instance = dg.DagsterInstance.ephemeral()
     try:
-        return _run_in(instance, job, tags, warehouse, as_of, partitions, started)
+        summary = _run_in(instance, job, tags, warehouse, as_of, partitions, started)
+        if dagster_home is not None and summary.run_id:
+            summary.record_problem = record_run(instance, summary.run_id, dagster_home) or ""
+            summary.dagster_home = dagster_home
     finally:
         instance.dispose()
+    summary.seconds = time.monotonic() - started
+    return summary
 
 
 def _run_in(
@@ -173,6 +181,7 @@ def _run_in(
         if run_id:
             warehouse.end(run_id)  # drops the working file of a failed run, releases the lock
     if result is not None:
+        summary.run_id = result.run_id
         summary.stage_seconds = stage_seconds(instance, result.run_id)
         for evaluation in result.get_asset_check_evaluations():
             if evaluation.passed:
@@ -304,6 +313,12 @@ def print_summary(summary: RunSummary) -> None:
     print(f"checks passed: {summary.checks_passed}  failed: {len(summary.checks_failed)}")
     for name in summary.checks_failed:
         print(f"  failed check: {name}")
+    if summary.record_problem:
+        print(
+            f"warning: the run is not recorded in the Dagster instance {summary.dagster_home}: "
+            f"{summary.record_problem}",
+            file=sys.stderr,
+        )
     if summary.success:
         print(f"published: {summary.published}")
     else:

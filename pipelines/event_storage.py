@@ -12,12 +12,14 @@ daemon and `dagster` commands read them as usual (dagster.yaml names this class)
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
+    INDEX_SHARD_NAME,
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
@@ -34,6 +36,8 @@ def _no_sync_per_commit(dbapi_connection, _record) -> None:
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None) -> None:
         self._engines: OrderedDict[str, sa.Engine] = OrderedDict()
+        self._engines_lock = threading.Lock()
+        self._tables: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -42,6 +46,10 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         return cls(inst_data=inst_data, **config_value)
 
     def _engine(self, shard: str) -> sa.Engine:
+        with self._engines_lock:
+            return self._open_engine(shard)
+
+    def _open_engine(self, shard: str) -> sa.Engine:
         engine = self._engines.get(shard)
         if engine is None:
             engine = sa.create_engine(
@@ -58,6 +66,14 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         self._engines.move_to_end(shard)
         return engine
 
+    def has_table(self, table_name: str) -> bool:
+        # Dagster's asks a new engine for every asset event; a table, once there, stays.
+        if table_name not in self._tables:
+            with self._engine(INDEX_SHARD_NAME).connect() as conn:
+                if sa.inspect(conn).has_table(table_name):
+                    self._tables.add(table_name)
+        return table_name in self._tables
+
     @contextmanager
     def _connect(self, shard: str) -> Iterator[sa.Connection]:
         with self._db_lock, self._engine(shard).connect() as conn, conn.begin():
@@ -65,7 +81,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def dispose(self) -> None:
         super().dispose()
-        with self._db_lock:
+        with self._db_lock, self._engines_lock:
             for engine in self._engines.values():
                 engine.dispose()
             self._engines.clear()

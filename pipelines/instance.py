@@ -60,3 +60,34 @@ def persistent_instance(home: Path) -> dg.DagsterInstance:
     import dagster as dg
 
     return dg.DagsterInstance.from_config(str(prepared_home(home)))
+
+
+def record_run(source: dg.DagsterInstance, run_id: str, home: Path) -> str | None:
+    """Copy a finished run (its snapshots, its record and every event) from the in-memory
+    instance it ran in into the persistent instance in `home`; None when done, else why not.
+
+    A run executes in memory and is recorded after: an instance that cannot be written (a
+    full disk, a file-size limit) then costs the record of the run, never the run itself."""
+    try:
+        target = persistent_instance(home)
+    except Exception as exc:  # whatever storage says: the run stands without its record
+        return first_line(exc)
+    try:
+        run = source.get_run_by_id(run_id)
+        if run is None:
+            return f"run {run_id} is unknown"
+        target.add_snapshot(source.get_job_snapshot(str(run.job_snapshot_id)))
+        target.add_snapshot(source.get_execution_plan_snapshot(str(run.execution_plan_snapshot_id)))
+        target.add_run(run)
+        for event in source.all_logs(run_id):
+            target.handle_new_event(event)
+    except Exception as exc:
+        return first_line(exc)
+    finally:
+        target.dispose()
+    return None
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -22,7 +22,7 @@ from handmade_landing import write_landing
 
 from pipelines import schedules
 from pipelines.cli import main
-from pipelines.instance import persistent_instance
+from pipelines.instance import persistent_instance, record_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEDULED_RUN_TIMEOUT = 150  # a tick (up to a minute away), the queue, a run of the small set
@@ -62,6 +62,35 @@ def test_the_schedule_is_on_by_default_and_can_be_turned_off(monkeypatch) -> Non
     assert schedules.default_status() == dg.DefaultScheduleStatus.STOPPED
     monkeypatch.setenv(schedules.SCHEDULE_ENV, "on")
     assert schedules.default_status() == dg.DefaultScheduleStatus.RUNNING
+
+
+@dg.op
+def answer() -> int:
+    return 42
+
+
+@dg.job
+def tiny() -> None:
+    answer()
+
+
+def test_a_run_is_recorded_whole_or_the_reason_is_given(tmp_path) -> None:
+    with dg.DagsterInstance.ephemeral() as memory:
+        result = tiny.execute_in_process(instance=memory)
+        events = len(memory.all_logs(result.run_id))
+        assert record_run(memory, result.run_id, tmp_path / "dagster") is None
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("a file where the instance would go")
+        problem = record_run(memory, result.run_id, blocker)
+    assert problem and "not-a-folder" in problem  # says why, the run itself stands
+    instance = persistent_instance(tmp_path / "dagster")
+    try:
+        (run,) = instance.get_runs()
+        assert (run.run_id, run.status) == (result.run_id, dg.DagsterRunStatus.SUCCESS)
+        assert len(instance.all_logs(run.run_id)) == events
+        assert instance.get_run_record_by_id(run.run_id).end_time is not None
+    finally:
+        instance.dispose()
 
 
 @pytest.fixture(scope="module")
