@@ -24,16 +24,29 @@ from dashboards.labels import DEFAULT_LANG, LANGS, t
 VIEWS = Path(__file__).resolve().parent / "views"
 log = logging.getLogger("dashboards.app")
 
-# (file, label key, section)
+# (file, label key, section, partner admins only)
 PAGES = [
-    ("incentive_board.py", "page_incentive_board", "nav_incentives"),
-    ("incentive_details.py", "page_incentive_details", "nav_incentives"),
-    ("statements.py", "page_statements", "nav_incentives"),
-    ("indicators.py", "page_indicators", "nav_incentives"),
-    ("customer_board.py", "page_customer_board", "nav_customers"),
-    ("customer_warnings.py", "page_customer_warnings", "nav_customers"),
-    ("sub_customers.py", "page_sub_customers", "nav_customers"),
+    ("incentive_board.py", "page_incentive_board", "nav_incentives", False),
+    ("incentive_details.py", "page_incentive_details", "nav_incentives", False),
+    ("statements.py", "page_statements", "nav_incentives", True),
+    ("indicators.py", "page_indicators", "nav_incentives", True),
+    ("customer_board.py", "page_customer_board", "nav_customers", False),
+    ("customer_warnings.py", "page_customer_warnings", "nav_customers", False),
+    ("sub_customers.py", "page_sub_customers", "nav_customers", False),
+    ("data_quality.py", "page_data_quality", "nav_admin", True),
 ]
+
+
+def menu(viewer: q.Viewer, lang: str) -> dict[str, list[st.Page]]:
+    """The pages of the viewer's role by section: staff never see an admin-only page listed
+    (the page and its queries refuse them too, should they open its address)."""
+    sections: dict[str, list[st.Page]] = {}
+    for file, key, section, admin_only in PAGES:
+        if admin_only and not viewer.is_admin:
+            continue
+        page = st.Page(str(VIEWS / file), title=t(key, lang), url_path=file.removesuffix(".py"))
+        sections.setdefault(t(section, lang), []).append(page)
+    return sections
 
 
 def log_to_server() -> None:
@@ -107,12 +120,8 @@ def main() -> None:
                 st.session_state.pop(key, None)
             st.rerun()
 
-    sections: dict[str, list[st.Page]] = {}
-    for file, key, section in PAGES:
-        page = st.Page(str(VIEWS / file), title=t(key, lang), url_path=file.removesuffix(".py"))
-        sections.setdefault(t(section, lang), []).append(page)
     try:
-        st.navigation(sections).run()
+        st.navigation(menu(viewer, lang)).run()
     except duckdb.Error:
         # Damage the opening check cannot see (a bad block read by a query): DuckDB's words
         # and the path go to the log, the reader gets a sentence.

@@ -257,6 +257,49 @@ LABELS: dict[str, tuple[str, str]] = {
     "days_to_expiry": ("剩余天数", "Days to expiry"),
     "yes": ("是", "Yes"),
     "no": ("否", "No"),
+    # data quality (partner admins)
+    "nav_admin": ("管理", "Administration"),
+    "page_data_quality": ("数据质量", "Data quality"),
+    "data_quality_intro": (
+        "落地文件的加载、隔离与撤回情况，以及被规则拒绝的关联事件。原因与原始值原样显示，"
+        "便于修正源文件后重新投递。",
+        "How the landing files were loaded, quarantined and withdrawn, and the association "
+        "events the rules rejected. Reasons and raw values are shown as landed, so the source "
+        "file can be corrected and dropped again.",
+    ),
+    "dq_files_by_day": ("按来源与投递日期统计", "Per source and drop date"),
+    "dq_quarantined_rows": ("隔离的行与文件", "Quarantined rows and files"),
+    "dq_rejected_associations": ("被拒绝的关联事件", "Rejected association events"),
+    "dq_files_not_loaded": ("未加载的文件", "Files not loaded"),
+    "dq_withdrawn_files": ("已撤回的文件", "Withdrawn files"),
+    "dq_nothing": ("无。", "None."),
+    "dq_rows_shown": (
+        "显示最新的 {shown} 行，共 {total} 行；导出包含全部。",
+        "Showing the newest {shown} of {total} rows; the export holds them all.",
+    ),
+    "source": ("数据来源", "Source"),
+    "drop_date": ("投递日期", "Drop date"),
+    "files_loaded": ("已加载文件", "Files loaded"),
+    "files_quarantined": ("整体隔离文件", "Files quarantined whole"),
+    "files_withdrawn": ("撤回文件", "Files withdrawn"),
+    "rows_landed": ("落地行数", "Rows landed"),
+    "rows_loaded": ("加载行数", "Rows loaded"),
+    "rows_quarantined": ("隔离行数", "Rows quarantined"),
+    "rows_withdrawn": ("撤回行数", "Rows withdrawn"),
+    "rejected_events": ("被拒绝的关联事件", "Rejected association events"),
+    "file": ("文件", "File"),
+    "row_number": ("行号", "Row"),
+    "column_name": ("列", "Column"),
+    "reason": ("原因", "Reason"),
+    "raw_record": ("原始值", "Raw values"),
+    "event_time": ("事件时间", "Event time"),
+    "event_id": ("事件ID", "Event ID"),
+    "customer_id": ("客户ID", "Customer ID"),
+    "event_type": ("事件类型", "Event type"),
+    "invitation_channel": ("邀请方式", "Invitation channel"),
+    "rejection_reason": ("拒绝原因", "Rejection reason"),
+    "withdrawn_at": ("撤回时间", "Withdrawn"),
+    "withdrawal_reason": ("撤回原因", "Why withdrawn"),
 }
 
 # Enum values as DOMAIN spells them: kind -> value -> (Chinese, English).
@@ -316,6 +359,31 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "cumulative sum": ("累计求和", "Cumulative sum"),
         "count": ("计数", "Count"),
         "distinct count": ("去重计数", "Distinct count"),
+    },
+    "source": {
+        "partners": ("伙伴", "Partners"),
+        "staff": ("员工", "Staff"),
+        "customers": ("客户", "Customers"),
+        "associations": ("关联事件", "Associations"),
+        "orders": ("订单", "Orders"),
+        "consumption": ("消费", "Consumption"),
+        "resources": ("资源", "Resources"),
+        "balances": ("余额", "Balances"),
+        "statement_events": ("账单事件", "Statement events"),
+        "projects": ("项目", "Projects"),
+        "incentive_policies": ("激励政策", "Incentive policies"),
+    },
+    "event_type": {
+        "associate": ("关联", "Associate"),
+        "disassociate": ("解除关联", "Disassociate"),
+    },
+    "invitation_channel": {
+        "online": ("线上", "Online"),
+        "offline": ("线下", "Offline"),
+    },
+    "withdrawal_reason": {
+        "removed": ("文件已删除", "File removed"),
+        "replaced": ("文件已替换", "File replaced"),
     },
     "statistical_period": {
         "month": ("月", "Month"),

@@ -994,3 +994,128 @@ def customer_resources(
 
 def customer_resources_count(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> int:
     return _count(con, *_resources_sql(viewer))
+
+
+# ---------------------------------------------------------------- data quality (admins only)
+#
+# The audit tables describe files, not customers: the load counts, files not loaded and
+# withdrawn files are shown to every partner admin. A quarantined row carries raw values, so
+# it is shown to the partner(s) it names (its partner_id, or the partner with full access to
+# its customer_id) and, when it names no known partner or customer (a whole file, a row whose
+# ids are missing or unknown), to every partner admin: nobody else could fix it. A rejected
+# association event is shown to the partner it named. Staff get no rows (docs/RULES.md,
+# "Data quality").
+
+
+def _admin_only(viewer: Viewer, params: list[object]) -> str:
+    params.append(viewer.role)
+    return "? = 'partner_admin'"
+
+
+def file_loads_by_day(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFrame:
+    """Per source and drop date: files loaded, files quarantined whole, files withdrawn,
+    rows landed, loaded and quarantined (newest day first)."""
+    params: list[object] = []
+    admin = _admin_only(viewer, params)
+    sql = f"""WITH whole_files AS (
+            SELECT source, partition_date, count(DISTINCT file) AS files_quarantined
+            FROM audit.quarantine WHERE row_number IS NULL AND column_name IS NULL
+            GROUP BY ALL
+        ),
+        loads AS (
+            SELECT l.source, l.partition_date, count(*) AS files,
+                sum(l.rows_landed) AS rows_landed, sum(l.rows_loaded) AS rows_loaded,
+                sum(l.rows_quarantined) AS rows_quarantined
+            FROM audit.load_log l GROUP BY ALL
+        ),
+        withdrawn AS (
+            SELECT source, partition_date, count(*) AS files_withdrawn
+            FROM audit.file_withdrawals GROUP BY ALL
+        ),
+        days AS (
+            SELECT source, partition_date FROM loads
+            UNION SELECT source, partition_date FROM withdrawn
+        )
+        SELECT d.source, d.partition_date,
+            coalesce(l.files, 0) - coalesce(w.files_quarantined, 0) AS files_loaded,
+            coalesce(w.files_quarantined, 0) AS files_quarantined,
+            coalesce(x.files_withdrawn, 0) AS files_withdrawn,
+            coalesce(l.rows_landed, 0) AS rows_landed,
+            coalesce(l.rows_loaded, 0) AS rows_loaded,
+            coalesce(l.rows_quarantined, 0) AS rows_quarantined
+        FROM days d
+        LEFT JOIN loads l USING (source, partition_date)
+        LEFT JOIN whole_files w USING (source, partition_date)
+        LEFT JOIN withdrawn x USING (source, partition_date)
+        WHERE {admin}
+        ORDER BY d.partition_date DESC NULLS LAST, d.source"""
+    return _frame(con, sql, params)
+
+
+def quarantined_rows(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, sources: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """Quarantined rows and files the viewer's partner may see, with their reasons and raw
+    values; `sources` narrows to those sources (all when empty)."""
+    params: list[object] = [viewer.partner_id, viewer.partner_id]
+    admin = _admin_only(viewer, params)
+    source_filter = f"AND {_in('q.source', sources, params)}" if sources else ""
+    sql = f"""WITH owners AS (
+            SELECT customer_id, list(DISTINCT viewer_id) AS partner_ids
+            FROM marts.customer_access
+            WHERE viewer_kind = 'partner' AND access_level = 'full'
+            GROUP BY customer_id
+        ),
+        named AS (
+            SELECT q.*, p.partner_id AS named_partner, o.partner_ids AS customer_owners
+            FROM audit.quarantine q
+            LEFT JOIN marts.partner_directory p
+                ON p.partner_id = json_extract_string(q.raw_record, '$.partner_id')
+            LEFT JOIN owners o
+                ON o.customer_id = json_extract_string(q.raw_record, '$.customer_id')
+        ),
+        visible AS (
+            SELECT * FROM named
+            WHERE (named_partner IS NULL AND customer_owners IS NULL)
+                OR named_partner = ? OR list_contains(customer_owners, ?)
+        )
+        SELECT q.source, q.partition_date, q.file, q.row_number, q.column_name, q.reason,
+            q.raw_record
+        FROM visible q
+        WHERE {admin} {source_filter}
+        ORDER BY q.partition_date DESC NULLS LAST, q.source, q.file, q.row_number NULLS FIRST,
+            q.column_name"""
+    return _frame(con, sql, params)
+
+
+def rejected_associations(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFrame:
+    """The viewer partner's association events the rules rejected, with the reason."""
+    params: list[object] = []
+    admin = _admin_only(viewer, params)
+    sql = f"""SELECT e.event_time, e.event_id, e.customer_id, c.customer_name, e.event_type,
+            e.association_type, e.invitation_channel, s.staff_name AS customer_manager_name,
+            e.rejection_reason
+        FROM marts.association_events e
+        LEFT JOIN marts.customer_directory c ON c.customer_id = e.customer_id
+        LEFT JOIN marts.staff_directory s ON s.staff_id = e.customer_manager_id
+        WHERE {admin} AND e.partner_id = ? AND NOT e.is_accepted
+        ORDER BY e.event_time DESC, e.event_id"""
+    return _frame(con, sql, [*params, viewer.partner_id])
+
+
+def files_not_loaded(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFrame:
+    """Files under the landing folder that the last run did not load, and why."""
+    params: list[object] = []
+    admin = _admin_only(viewer, params)
+    sql = f"""SELECT file, reason FROM audit.files_not_loaded WHERE {admin} ORDER BY file"""
+    return _frame(con, sql, params)
+
+
+def withdrawn_files(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFrame:
+    """Files whose rows a run withdrew (removed from the landing folder, or replaced)."""
+    params: list[object] = []
+    admin = _admin_only(viewer, params)
+    sql = f"""SELECT withdrawn_at, source, partition_date, file, reason, rows_withdrawn
+        FROM audit.file_withdrawals WHERE {admin}
+        ORDER BY withdrawn_at DESC, file"""
+    return _frame(con, sql, params)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipelines.ingest.read import excerpt
+from pipelines.instance import instance_home, prepared_home, record_run
 from pipelines.warehouse import (
     ALLOW_WITHDRAW_TAG,
     AS_OF_TAG,
@@ -62,6 +66,10 @@ class RunSummary:
     # True when the run found nothing new to build (pipelines/dbt/assets.py, BuildInputs):
     # nothing was published, readers keep the current publication.
     unchanged: bool = False
+    run_id: str = ""
+    # The Dagster instance the run was recorded in, and why it could not be (empty: recorded).
+    dagster_home: Path | None = None
+    record_problem: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -94,10 +102,13 @@ def run_pipeline(
     full_refresh: bool = False,
     engine: str | None = None,
     allow_withdraw: bool = False,
+    dagster_home: Path | None = None,
 ) -> RunSummary:
     """Materialize every asset in one in-process Dagster run: ingestion of every drop date that
     landed (unchanged files are skipped), `dbt build` on the warehouse's engine (or `engine`:
-    "duckdb" or "spark"), then commit and publish."""
+    "duckdb" or "spark"), then commit and publish. The run is recorded in the Dagster instance
+    stored in `dagster_home` (the one `serve` shows), else in $DAGSTER_HOME's, else in a
+    temporary one."""
     import dagster as dg
 
     from pipelines.dbt.prepare import prepare_manifest
@@ -128,11 +139,32 @@ def run_pipeline(
         tags[FULL_REFRESH_TAG] = "true"
     if allow_withdraw:
         tags[ALLOW_WITHDRAW_TAG] = "true"
-    instance = (
-        dg.DagsterInstance.get()
-        if os.environ.get("DAGSTER_HOME")
-        else dg.DagsterInstance.ephemeral()
-    )
+    if dagster_home is None and os.environ.get("DAGSTER_HOME"):
+        dagster_home = Path(os.environ["DAGSTER_HOME"])
+    # In memory first, recorded after: writing 600 events as they happen cost seconds, and an
+    # instance that cannot be written must not fail the run.
+    instance = dg.DagsterInstance.ephemeral()
+    try:
+        summary = _run_in(instance, job, tags, warehouse, as_of, partitions, started)
+        if dagster_home is not None and summary.run_id:
+            summary.record_problem = record_run(instance, summary.run_id, dagster_home) or ""
+            summary.dagster_home = dagster_home
+    finally:
+        instance.dispose()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run_in(
+    instance: dg.DagsterInstance,
+    job: dg.JobDefinition,
+    tags: dict[str, str],
+    warehouse: Warehouse,
+    as_of: date,
+    partitions: list[str],
+    started: float,
+) -> RunSummary:
+    """Execute the job in `instance` and summarize what it did."""
     summary = RunSummary(
         success=False,
         as_of=as_of,
@@ -158,6 +190,7 @@ def run_pipeline(
         if run_id:
             warehouse.end(run_id)  # drops the working file of a failed run, releases the lock
     if result is not None:
+        summary.run_id = result.run_id
         summary.stage_seconds = stage_seconds(instance, result.run_id)
         for evaluation in result.get_asset_check_evaluations():
             if evaluation.passed:
@@ -290,6 +323,12 @@ def print_summary(summary: RunSummary) -> None:
     print(f"checks passed: {summary.checks_passed}  failed: {len(summary.checks_failed)}")
     for name in summary.checks_failed:
         print(f"  failed check: {name}")
+    if summary.record_problem:
+        print(
+            f"warning: the run is not recorded in the Dagster instance {summary.dagster_home}: "
+            f"{summary.record_problem}",
+            file=sys.stderr,
+        )
     if summary.unchanged:
         print("nothing new since the last build: the warehouse and its publication are unchanged")
     elif summary.success:
@@ -365,7 +404,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     as_of = date.fromisoformat(args.as_of) if args.as_of else today_in_shanghai()
     summary = run_pipeline(
-        warehouse, as_of, full_refresh=args.full_refresh, allow_withdraw=args.allow_withdraw
+        warehouse,
+        as_of,
+        full_refresh=args.full_refresh,
+        allow_withdraw=args.allow_withdraw,
+        dagster_home=instance_home(warehouse.warehouse_file),
     )
     print_summary(summary)
     if args.json:
@@ -406,7 +449,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     as_of = date.fromisoformat(args.as_of) if args.as_of else today_in_shanghai()
-    summary = run_pipeline(warehouse, as_of, full_refresh=True)
+    summary = run_pipeline(
+        warehouse, as_of, full_refresh=True, dagster_home=instance_home(warehouse.warehouse_file)
+    )
     print_summary(summary)
     return 0 if summary.success else 1
 
@@ -417,56 +462,127 @@ def cmd_reliability(args: argparse.Namespace) -> int:
     return run_reliability(args.pytest_args)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    """The dashboards and the Dagster UI on localhost, until interrupted."""
-    env = {**os.environ, "PARTNER_WAREHOUSE_PUBLISHED": str(Path(args.published).resolve())}
-    app = Path(__file__).resolve().parents[1] / "dashboards" / "app.py"
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(app),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(args.port),
-                "--server.address",
-                "127.0.0.1",
-            ],
-            env=env,
-        )
+ROOT = Path(__file__).resolve().parents[1]
+# Seconds the processes of `serve` get to end after SIGTERM before they are killed.
+STOP_GRACE_SECONDS = 20.0
+
+
+def serve_commands(args: argparse.Namespace) -> list[list[str]]:
+    """The processes of `serve`: Streamlit, and (unless --no-dagster) the Dagster webserver and
+    the daemon that runs the schedule, both on the warehouse's instance."""
+    bin_dir = Path(sys.executable).parent
+    commands = [
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboards" / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(args.port),
+            "--server.address",
+            "127.0.0.1",
+            # Analysts get no "Deploy" button nor developer menu (also in .streamlit/config.toml).
+            "--client.toolbarMode",
+            "viewer",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
     ]
     if not args.no_dagster:
-        processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "dagster",
-                    "dev",
-                    "-w",
-                    "workspace.yaml",
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(args.dagster_port),
-                ],
-                env=env,
-            )
+        workspace = str(ROOT / "workspace.yaml")
+        commands.append(
+            [
+                str(bin_dir / "dagster-webserver"),
+                "-w",
+                workspace,
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(args.dagster_port),
+            ]
         )
+        commands.append([str(bin_dir / "dagster-daemon"), "run", "-w", workspace])
+    return commands
+
+
+def serve_environment(args: argparse.Namespace) -> dict[str, str]:
+    """The files every process of `serve` works on, as absolute paths, and the instance."""
+    warehouse_file = Path(args.warehouse).absolute()
+    return {
+        **os.environ,
+        "PARTNER_WAREHOUSE_PUBLISHED": str(Path(args.published).absolute()),
+        "PARTNER_WAREHOUSE_FILE": str(warehouse_file),
+        "PARTNER_WAREHOUSE_LANDING": str(Path(args.landing).absolute()),
+        "DAGSTER_HOME": str(prepared_home(instance_home(warehouse_file))),
+    }
+
+
+def stop_process_groups(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM to each process group, SIGKILL to what is left after the grace period: every
+    process `serve` started and whatever they started (code servers, run workers)."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+    for process in processes:
+        while group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The dashboards, the Dagster UI and the daemon on localhost, until SIGTERM or Ctrl-C,
+    which stop every process this command started."""
+    env = serve_environment(args)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        stop.set()
+
+    handled = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {signum: signal.signal(signum, request_stop) for signum in handled}
+    # Each process leads a process group of its own: stopping a group stops its children too,
+    # and Ctrl-C in the terminal reaches this process only, which then stops them in order.
+    processes = [
+        subprocess.Popen(command, env=env, cwd=ROOT, process_group=0)
+        for command in serve_commands(args)
+    ]
     print(f"dashboards: http://127.0.0.1:{args.port}")
     if not args.no_dagster:
-        print(f"dagster UI: http://127.0.0.1:{args.dagster_port}")
+        print(f"dagster UI: http://127.0.0.1:{args.dagster_port} (instance {env['DAGSTER_HOME']})")
+    code = 0
     try:
-        for process in processes:
-            process.wait()
-    except KeyboardInterrupt:
-        for process in processes:
-            process.terminate()
-    return 0
+        while not stop.wait(0.5):
+            ended = next((p for p in processes if p.poll() is not None), None)
+            if ended is not None:
+                print(
+                    f"serve: {Path(ended.args[0]).name} {' '.join(ended.args[1:3])} exited "
+                    f"with code {ended.returncode}; stopping the others",
+                    file=sys.stderr,
+                )
+                code = 1
+                break
+    finally:
+        stop_process_groups(processes)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return code
 
 
 def engine_arguments(command: argparse.ArgumentParser) -> None:
@@ -552,8 +668,16 @@ def parser() -> argparse.ArgumentParser:
     reliability.add_argument("pytest_args", nargs="*")
     reliability.set_defaults(func=cmd_reliability)
 
-    serve = sub.add_parser("serve", help="serve the dashboards and the Dagster UI")
+    serve = sub.add_parser(
+        "serve", help="serve the dashboards, the Dagster UI and the daemon (daily schedule)"
+    )
     serve.add_argument("--published", default="data/published")
+    serve.add_argument(
+        "--warehouse",
+        default="data/warehouse.duckdb",
+        help="the warehouse the schedule runs (its Dagster instance: dagster/ beside it)",
+    )
+    serve.add_argument("--landing", default="data/landing")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--dagster-port", type=int, default=3000)
     serve.add_argument("--no-dagster", action="store_true")

@@ -584,6 +584,7 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
         _customer_board(con, version)
         _warnings(con)
         _customers(con, version)
+        _audit(con)
         con.executemany(
             "INSERT INTO marts.customer_access VALUES (?, ?, ?, ?)",
             [
@@ -908,6 +909,149 @@ def _customers(con: duckdb.DuckDBPyConnection, version: int) -> None:
         ),
     ]
     con.executemany("INSERT INTO marts.customer_resources VALUES (?, ?, ?, ?, ?, ?, ?)", resources)
+
+
+# The audit tables ingestion writes (pipelines/ingest/tables.py), with their DDL, and the
+# association events dbt decides. Quarantined rows name partners and customers in their raw
+# record: C1 is D1's, C5 R1's (D1 sees it as basic info only), C7 X1's; a row without a
+# customer id and a whole file (broken.csv) name nobody.
+AUDIT_LOADS = [  # source, file, drop date, landed, loaded, quarantined
+    ("orders", "orders/2026-11-20/orders.csv", date(2026, 11, 20), 5, 3, 2),
+    ("staff", "staff/2026-11-20/staff.csv", date(2026, 11, 20), 9, 8, 1),
+    ("orders", "orders/2026-11-21/orders.csv", date(2026, 11, 21), 3, 3, 0),
+    ("orders", "orders/2026-11-21/broken.csv", date(2026, 11, 21), 0, 0, 0),
+    ("customers", "customers/2026-11-21/customers.csv", date(2026, 11, 21), 7, 5, 2),
+]
+AUDIT_QUARANTINE = [  # source, file, row, column, reason, raw record, drop date
+    (
+        "orders",
+        "orders/2026-11-20/orders.csv",
+        3,
+        "paid_amount",
+        "paid_amount '1,2O0.00' is not an amount",
+        '{"order_no":"O-BAD1","customer_id":"C1","paid_amount":"1,2O0.00"}',
+        date(2026, 11, 20),
+    ),
+    (
+        "orders",
+        "orders/2026-11-20/orders.csv",
+        5,
+        "order_time",
+        "order_time '2026-02-30' is not a valid time",
+        '{"order_no":"O-BAD2","customer_id":"C5","order_time":"2026-02-30"}',
+        date(2026, 11, 20),
+    ),
+    (
+        "staff",
+        "staff/2026-11-20/staff.csv",
+        4,
+        "role",
+        "role 'boss' is not one of: supervisor, customer_manager",
+        '{"staff_id":"RCM9","partner_id":"R1","role":"boss"}',
+        date(2026, 11, 20),
+    ),
+    (
+        "orders",
+        "orders/2026-11-21/broken.csv",
+        None,
+        None,
+        "file not loaded: the file is empty",
+        None,
+        date(2026, 11, 21),
+    ),
+    (
+        "customers",
+        "customers/2026-11-21/customers.csv",
+        4,
+        "customer_name",
+        "customer_name is missing",
+        '{"customer_id":"C7","customer_name":null}',
+        date(2026, 11, 21),
+    ),
+    (
+        "customers",
+        "customers/2026-11-21/customers.csv",
+        6,
+        "customer_id",
+        "customer_id is missing",
+        '{"customer_id":null,"customer_name":"无名客户"}',
+        date(2026, 11, 21),
+    ),
+]
+ASSOCIATION_EVENTS = [  # id, customer, partner, type, association, channel, manager, time, reason
+    ("E1", "C1", "D1", "associate", "reseller", "offline", "CM1", datetime(2026, 3, 2, 10), None),
+    (
+        "E9",
+        "C4",
+        "D1",
+        "associate",
+        "referral",
+        "offline",
+        "CM3",
+        datetime(2026, 10, 1, 9),
+        "offline invitation: the customer account was created more than 7 days before the "
+        "association",
+    ),
+    (
+        "E10",
+        "C5",
+        "D1",
+        "associate",
+        "reseller",
+        "online",
+        "CM1",
+        datetime(2026, 11, 2, 14),
+        "customer is still associated with partner R1",
+    ),
+    (
+        "E11",
+        "C7",
+        "X1",
+        "disassociate",
+        "referral",
+        "online",
+        "XCM1",
+        datetime(2026, 11, 3, 8),
+        "second disassociation within 3 months of the previous one (2026-09-01)",
+    ),
+    (
+        "E12",
+        "C6",
+        "R1",
+        "associate",
+        "reseller",
+        "offline",
+        "RCM1",
+        datetime(2026, 11, 4, 8),
+        "offline invitation: the customer had cash spend before the association",
+    ),
+]
+
+
+def _audit(con: duckdb.DuckDBPyConnection) -> None:
+    from pipelines.ingest.tables import AUDIT_DDL
+
+    con.execute("CREATE SCHEMA IF NOT EXISTS audit")
+    for ddl in AUDIT_DDL:
+        con.execute(ddl)
+    loaded_at = datetime(2026, 11, 23, 6, 5)
+    con.executemany(
+        "INSERT INTO audit.load_log VALUES (?, ?, ?, 'sha', ?, ?, ?, NULL, ?, 1)",
+        [(*load, loaded_at) for load in AUDIT_LOADS],
+    )
+    con.executemany("INSERT INTO audit.quarantine VALUES (?, ?, ?, ?, ?, ?, ?)", AUDIT_QUARANTINE)
+    con.execute(
+        """INSERT INTO audit.file_withdrawals VALUES ('orders', 'orders/2026-11-19/orders.csv',
+        DATE '2026-11-19', 'sha', 2, 'removed', 1, TIMESTAMP '2026-11-23 06:05:00')"""
+    )
+    con.execute(
+        """INSERT INTO audit.files_not_loaded VALUES ('orders/latest/orders.csv',
+        'not at <source>/<YYYY-MM-DD>/<file>', TIMESTAMP '2026-11-23 06:05:00')"""
+    )
+    con.executemany(
+        "INSERT INTO marts.association_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*event[:8], event[8] is None, event[8]) for event in ASSOCIATION_EVENTS],
+    )
 
 
 def publish(folder: Path, version: int) -> Path:

@@ -46,6 +46,7 @@ PAGES = [
     "customer_board",
     "customer_warnings",
     "sub_customers",
+    "data_quality",
 ]
 ORDER_NO = "ORD-20261007-005"
 

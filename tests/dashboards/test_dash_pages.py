@@ -21,7 +21,10 @@ PAGES = [
     "customer_board",
     "customer_warnings",
     "sub_customers",
+    "data_quality",
 ]
+# Listed in a partner admin's menu only (dashboards/app.py).
+ADMIN_ONLY = {"statements", "indicators", "data_quality"}
 
 
 def open_page(user: str, page: str, lang: str = "en") -> AppTest:
@@ -44,8 +47,10 @@ def frame_values(at: AppTest, index: int = 0):
 def test_every_page_renders(app_env, page, lang):
     at = open_page("admin-d1", page, lang)
     assert at.title[0].value
-    for user in ("sup1", "cm1", "admin-r1", "sup-r1", "cm-r1"):
-        open_page(user, page, lang)
+    open_page("admin-r1", page, lang)
+    if page not in ADMIN_ONLY:
+        for user in ("sup1", "cm1", "sup-r1", "cm-r1"):
+            open_page(user, page, lang)
 
 
 def test_login_form_logs_in_and_rejects_a_wrong_password(app_env):
@@ -133,8 +138,6 @@ def test_indicators_match_the_mart(app_env, con):
     assert dict(zip(shown["Indicator name"], shown["Indicator value"], strict=True)) == {
         k: fmt.number(v, 2) for k, v in rows.items()
     }
-    staff = open_page("cm1", "indicators")
-    assert not staff.dataframe and "administrators" in staff.info[0].value
 
 
 def test_customer_board_matches_the_mart(app_env, con):

@@ -28,7 +28,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
-        reason="the Spark engine needs the `spark` extra (scripts/setup installs it) and Java 17",
+        reason="the Spark engine needs the `spark` extra (scripts/setup --test installs it) and Java 17",
     ),
 ]
 
