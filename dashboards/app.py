@@ -63,7 +63,7 @@ def main() -> None:
         st.session_state["lang"] = DEFAULT_LANG
     with st.sidebar:
         st.selectbox(
-            t("language", st.session_state["lang"]) + " / Language",
+            t("language", st.session_state["lang"]),
             LANGS,
             format_func=lambda code: {"zh": "中文", "en": "English"}[code],
             key="lang",

@@ -107,7 +107,7 @@ parts = q.customer_board_breakdown(con, viewer, grain, dimension, period)
 if parts.is_empty():
     st.info(ui.label("no_data"))
 else:
-    kind = {"association_type": "association_type", "customer_kind": "customer_kind"}.get(dimension)
+    kind = dimension if dimension != "customer_manager" else None
     if kind:
         names = [value_label(kind, v, lang) for v in parts["dimension_value"]]
     else:  # keyed by id: namesake managers get their id beside the name

@@ -52,7 +52,9 @@ CREATE TABLE marts.incentive_board (
 CREATE TABLE marts.indicators (
     partner_id VARCHAR, indicator_code VARCHAR, indicator_name_zh VARCHAR,
     indicator_name_en VARCHAR, statistical_method VARCHAR, statistical_period VARCHAR,
-    reconciliation_period VARCHAR, indicator_value DECIMAL(18,2)
+    reconciliation_period VARCHAR, indicator_value DECIMAL(18,2), sort_order INTEGER,
+    statistical_method_zh VARCHAR, statistical_period_zh VARCHAR,
+    statistical_method_en VARCHAR, statistical_period_en VARCHAR, measure VARCHAR, unit VARCHAR
 );
 CREATE TABLE marts.customer_board_daily (
     partner_id VARCHAR, period DATE, customers_at_end BIGINT, new_associated BIGINT,
@@ -464,14 +466,53 @@ ACCESS = {
     ("staff", "XCM1"): {"C7": "full"},
 }
 
-INDICATORS = [
-    ("cash_spend", "现金消费", "Cash spend", "sum", "month"),
-    ("cash_spend_ytd", "年度累计现金消费", "Cash spend, year to date", "cumulative sum", "year"),
-    ("incentive_amount", "激励金额", "Incentive amount", "sum", "month"),
-    ("new_customers", "新增关联客户数", "Newly associated customers", "count", "month"),
-    ("disassociated_customers", "解除关联客户数", "Disassociated customers", "count", "month"),
-    ("active_customers", "活跃客户数", "Active customers", "distinct count", "month"),
+INDICATORS = [  # code, zh, en, method, period, measure, unit (as the catalog seeds say)
+    ("cash_spend", "现金消费", "Cash spend", "sum", "month", "cash_spend", "cny"),
+    (
+        "cash_spend_ytd",
+        "年度累计现金消费",
+        "Cash spend, year to date",
+        "cumulative sum",
+        "year",
+        "cash_spend",
+        "cny",
+    ),
+    ("incentive_amount", "激励金额", "Incentive amount", "sum", "month", "incentive", "cny"),
+    (
+        "new_customers",
+        "新增关联客户数",
+        "Newly associated customers",
+        "count",
+        "month",
+        "associations_started",
+        "count",
+    ),
+    (
+        "disassociated_customers",
+        "解除关联客户数",
+        "Disassociated customers",
+        "count",
+        "month",
+        "associations_ended",
+        "count",
+    ),
+    (
+        "active_customers",
+        "活跃客户数",
+        "Active customers",
+        "distinct count",
+        "month",
+        "cash_spend",
+        "count",
+    ),
 ]
+METHOD_NAMES = {
+    "sum": ("求和", "Sum"),
+    "cumulative sum": ("累计求和", "Cumulative sum"),
+    "count": ("计数", "Count"),
+    "distinct count": ("去重计数", "Distinct count"),
+}
+PERIOD_NAMES = {"month": ("月", "Month"), "year": ("年", "Year")}
 
 # Monthly customer board of D1 per own customer manager: (period, manager) ->
 # (customers_at_end, new, disassociated, revenue).
@@ -671,12 +712,34 @@ def _indicators(con: duckdb.DuckDBPyConnection, version: int) -> None:
                 "disassociated_customers": Decimal(1 if i == 0 else 0),
                 "active_customers": Decimal(3 + i),
             }
-            for code, zh, en, method, stat_period in INDICATORS:
+            for order, (code, zh, en, method, stat_period, measure, unit) in enumerate(
+                INDICATORS, start=1
+            ):
                 value = values[code]
                 if partner == "X1":
                     value = Decimal(7)
-                rows.append((partner, code, zh, en, method, stat_period, period, value))
-    con.executemany("INSERT INTO marts.indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                method_zh, method_en = METHOD_NAMES[method]
+                period_zh, period_en = PERIOD_NAMES[stat_period]
+                rows.append(
+                    (
+                        partner,
+                        code,
+                        zh,
+                        en,
+                        method,
+                        stat_period,
+                        period,
+                        value,
+                        order,
+                        method_zh,
+                        period_zh,
+                        method_en,
+                        period_en,
+                        measure,
+                        unit,
+                    )
+                )
+    con.executemany(f"INSERT INTO marts.indicators VALUES ({', '.join('?' * 15)})", rows)
 
 
 def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
