@@ -248,6 +248,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "tab_own_warnings": ("我的客户", "My customers"),
     "tab_reseller_warnings": ("二级经销商客户", "Resellers' customers"),
     "warnings_by_type": ("按类型统计", "By type"),
+    # a warning's detail, worded from its figures (marts.customer_warnings.detail_*)
+    "detail_arrears": (
+        "可用余额 {amount} 低于零（{date} 的余额快照）",
+        "Available balance {amount} is below zero (balance snapshot of {date})",
+    ),
+    "detail_low_balance": (
+        "可用余额 {amount} 不足 {days} 天的消费（日均消费 {reference}）",
+        "Available balance {amount} is under {days} days of spend (daily spend {reference})",
+    ),
+    "detail_expiring_resource": (
+        "{count} 个包年/包月资源将在 {days} 天内到期，最早于 {date}：{items}",
+        "{count} yearly/monthly resource(s) expire within {days} days, first on {date}: {items}",
+    ),
+    "detail_consumption_drop": (
+        "近 {days} 天消费 {amount}，低于之前 {days} 天消费 {reference} 的 {ratio}",
+        "Spend of the last {days} days, {amount}, is under {ratio} of the {days} days before "
+        "({reference})",
+    ),
+    "detail_inactive": (
+        "近 {days} 天没有现金消费、订单或按需消费（最近一次活动于 {date}）",
+        "No cash spend, order or consumption in the last {days} days (last activity on {date})",
+    ),
     "warning_count": ("预警数", "Warnings"),
     # sub-customers and resources
     "sub_customers": ("子客户", "Sub-customers"),

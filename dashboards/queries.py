@@ -879,9 +879,21 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> in
     return int(row[0]) if row else 0
 
 
+# The typed figures of a warning's detail (marts.customer_warnings), hidden with it.
+WARNING_FIGURES = (
+    "detail_amount",
+    "detail_reference_amount",
+    "detail_ratio",
+    "detail_days",
+    "detail_date",
+    "detail_count",
+    "detail_items",
+)
+
+
 def _warnings_sql(viewer: Viewer, resellers_customers: bool) -> tuple[str, list[object]]:
     """The latest day's warnings of the viewer's customers (or, a distributor's tab, of its
-    resellers' customers), with `detail` NULL where access is basic."""
+    resellers' customers), with `detail` and its figures NULL where access is basic."""
     cte, params = _access_cte(viewer)
     if resellers_customers:
         owner = "w.partner_id <> ? AND w.settlement_partner_id = ?"
@@ -897,7 +909,8 @@ def _warnings_sql(viewer: Viewer, resellers_customers: bool) -> tuple[str, list[
         )
         SELECT warning_date, category, warning_type, severity, customer_id, customer_name,
             partner_id AS owner_partner_id, assignee_name,
-            first_seen, CASE WHEN is_full THEN detail END AS detail
+            first_seen, CASE WHEN is_full THEN detail END AS detail,
+            {", ".join(f"CASE WHEN is_full THEN {c} END AS {c}" for c in WARNING_FIGURES)}
         FROM scoped WHERE warning_date = (SELECT max(warning_date) FROM scoped)"""
     return sql, params
 

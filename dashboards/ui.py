@@ -16,7 +16,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboards import export, fmt
-from dashboards.labels import DEFAULT_LANG, t, value_label
+from dashboards.labels import DEFAULT_LANG, LABELS, t, value_label
 from dashboards.queries import Publication, Viewer
 from dashboards.warehouse import Warehouse
 
@@ -87,6 +87,26 @@ def cell_text(value: object, kind: str, lng: str, unit: str | None = None) -> st
     if kind.startswith("enum:"):
         return value_label(kind[5:], value, lng)
     return str(value)
+
+
+def warning_detail(row: dict[str, object], lng: str) -> str | None:
+    """A customer warning's detail in `lng`, worded from its typed figures with the tables'
+    number formats; None where rule 7 hides it (or a type without wording)."""
+    key = f"detail_{row['warning_type']}"
+    if row.get("detail") is None or key not in LABELS:
+        return None
+    ratio = row.get("detail_ratio")
+    return t(
+        key,
+        lng,
+        amount=fmt.money(row.get("detail_amount")),  # type: ignore[arg-type]
+        reference=fmt.money(row.get("detail_reference_amount")),  # type: ignore[arg-type]
+        ratio=fmt.percent(ratio, 0) if ratio is not None else "",  # type: ignore[arg-type]
+        days=fmt.number(row.get("detail_days")),  # type: ignore[arg-type]
+        date=fmt.day(row.get("detail_date"), lng),  # type: ignore[arg-type]
+        count=fmt.number(row.get("detail_count")),  # type: ignore[arg-type]
+        items=row.get("detail_items") or "",
+    )
 
 
 def header(key: str, lng: str) -> str:

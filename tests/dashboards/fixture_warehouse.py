@@ -70,7 +70,9 @@ CREATE TABLE marts.customer_warnings (
     warning_date DATE, partner_id VARCHAR, customer_id VARCHAR, warning_type VARCHAR,
     severity VARCHAR, detail VARCHAR, first_seen DATE, category VARCHAR, customer_name VARCHAR,
     settlement_partner_id VARCHAR, is_reseller_customer BOOLEAN, assignee_staff_id VARCHAR,
-    assignee_name VARCHAR
+    assignee_name VARCHAR, detail_amount DECIMAL(18,2), detail_reference_amount DECIMAL(18,2),
+    detail_ratio DECIMAL(18,4), detail_days INTEGER, detail_date DATE, detail_count BIGINT,
+    detail_items VARCHAR
 );
 CREATE TABLE marts.sub_customers (
     viewer_partner_id VARCHAR, customer_id VARCHAR, customer_name VARCHAR, account_name VARCHAR,
@@ -814,36 +816,57 @@ def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
 
 def _warnings(con: duckdb.DuckDBPyConnection) -> None:
     rows = []
-    spec = [  # customer, type, category, severity, detail, first seen
-        ("C1", "arrears", "resource", "high", "balance -1200.50", date(2026, 11, 18)),
-        ("C3", "inactive", "churn", "medium", "no spend in 30 days", date(2026, 11, 10)),
+    # customer, type, category, severity, detail, first seen, and the detail's figures:
+    # (amount, reference amount, ratio, days, date, count, items)
+    spec = [
+        (
+            "C1",
+            "arrears",
+            "resource",
+            "high",
+            "available balance -1200.50 is below zero (snapshot of 2026-11-22)",
+            date(2026, 11, 18),
+            (Decimal("-1200.50"), None, None, None, date(2026, 11, 22), None, None),
+        ),
+        (
+            "C3",
+            "inactive",
+            "churn",
+            "medium",
+            "no cash spend, order or consumption in the last 30 days (last activity on 2026-10-20)",
+            date(2026, 11, 10),
+            (None, None, None, 30, date(2026, 10, 20), None, None),
+        ),
         (
             "C2",
             "expiring_resource",
             "resource",
             "low",
-            "ecs-c2-01 expires 2026-12-01",
+            "1 yearly/monthly resource(s) expire within 15 days, first on 2026-12-01: ecs-c2-01",
             date(2026, 11, 16),
+            (None, None, None, 15, date(2026, 12, 1), 1, "ecs-c2-01"),
         ),
         (
             "C5",
             "low_balance",
             "resource",
             "medium",
-            "balance 120.00 < 7 x daily spend 50.00",
+            "available balance 120.00 is under 7 days of daily spend 50.00",
             date(2026, 11, 21),
+            (Decimal("120.00"), Decimal("50.00"), None, 7, None, None, None),
         ),
         (
             "C7",
             "consumption_drop",
             "churn",
             "medium",
-            "spend 7d 100.00 vs 400.00",
+            "spend of the last 7 days 100.00 is under 0.5 x that of the 7 days before 400.00",
             date(2026, 11, 20),
+            (Decimal("100.00"), Decimal("400.00"), Decimal("0.5"), 7, None, None, None),
         ),
     ]
     for day in (date(2026, 11, 22), AS_OF):
-        for cid, wtype, category, severity, detail, first in spec:
+        for cid, wtype, category, severity, detail, first, figures in spec:
             if first > day:
                 continue
             name, _, owner, manager = CUSTOMERS[cid][:4]
@@ -862,11 +885,10 @@ def _warnings(con: duckdb.DuckDBPyConnection) -> None:
                     owner != SETTLEMENT[owner],
                     manager,
                     STAFF[manager][1],
+                    *figures,
                 )
             )
-    con.executemany(
-        "INSERT INTO marts.customer_warnings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-    )
+    con.executemany(f"INSERT INTO marts.customer_warnings VALUES ({', '.join('?' * 20)})", rows)
 
 
 def _customers(con: duckdb.DuckDBPyConnection, version: int) -> None:
