@@ -22,10 +22,24 @@ from dashboards.warehouse import Warehouse
 
 PAGE_SIZE = 50
 OVERDUE_STYLE = "background-color: #fde2e1; color: #9b1c1c"
+# The "all" choice of a filter: a string, not None, so that its label (全部 / All) is sent
+# again on a language switch (relabel_widgets; Streamlit sends no label for None).
+ALL = ""
 
 
 def lang() -> str:
     return st.session_state.get("lang", DEFAULT_LANG)
+
+
+def relabel_widgets() -> None:
+    """On a language switch: set every widget value again. Streamlit keeps showing a keyed
+    widget's old label (全部) when its value is unchanged but format_func now words it in
+    the other language; a value set through session state makes it send the new label.
+    Booleans (buttons) are left alone: their state cannot be set."""
+    for key in list(st.session_state.keys()):
+        value = st.session_state[key]
+        if key != "lang" and not isinstance(value, bool):
+            st.session_state[key] = value
 
 
 def viewer() -> Viewer:
