@@ -147,8 +147,8 @@ CUSTOMERS = {
         "D1",
         "CM1",
         "referral",
-        "Internet",
-        "North China",
+        "互联网",
+        "华北",
         False,
         datetime(2025, 11, 5, 9),
         "80000.00",
@@ -769,10 +769,11 @@ def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
         monthly.append(("D1", month, *totals))
     last = BOARD_MONTHS[-1]
     for dimension, split in {
-        "industry": {"Retail": (2, "10000.00"), "Internet": (1, "0.00"), "Gaming": (1, "450.55")},
+        # values land in either language (C2's in Chinese): the pages show the reader's
+        "industry": {"Retail": (2, "10000.00"), "互联网": (1, "0.00"), "Gaming": (1, "450.55")},
         "region": {
             "East China": (2, "10450.55"),
-            "North China": (1, "0.00"),
+            "华北": (1, "0.00"),
             "South China": (1, "0.00"),
         },
         "association_type": {"reseller": (2, "10000.00"), "referral": (2, "450.55")},
