@@ -248,6 +248,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "tab_own_warnings": ("我的客户", "My customers"),
     "tab_reseller_warnings": ("二级经销商客户", "Resellers' customers"),
     "warnings_by_type": ("按类型统计", "By type"),
+    "reseller_warnings_note": (
+        "二级经销商的客户仅显示基本信息：预警详情含余额与消费金额，不显示（—）（规则 7）。",
+        "Second-tier resellers' customers show basic info only: warning details carry "
+        "balances and spend, so they are hidden (—) (rule 7).",
+    ),
     # a warning's detail, worded from its figures (marts.customer_warnings.detail_*)
     "detail_arrears": (
         "可用余额 {amount} 低于零（{date} 的余额快照）",

@@ -25,6 +25,10 @@ OVERDUE_STYLE = "background-color: #fde2e1; color: #9b1c1c"
 # The "all" choice of a filter: a string, not None, so that its label (全部 / All) is sent
 # again on a language switch (relabel_widgets; Streamlit sends no label for None).
 ALL = ""
+MISSING = "—"  # a cell with no value: an amount rule 7 hides (explained by a caption)
+# Table column kinds whose cells are values (sorted as such), the rest are text.
+NUMERIC_KINDS = ("money", "int", "percent", "measure")
+TIME_KINDS = ("date", "datetime", "period")
 
 
 def lang() -> str:
@@ -73,9 +77,6 @@ def person_labels(names: dict[str, str | None]) -> dict[str, str]:
 
 def label(key: str, **kwargs: object) -> str:
     return t(key, lang(), **kwargs)
-
-
-MISSING = "—"  # a cell with no value: an amount rule 7 hides (explained by a caption)
 
 
 def cell_text(value: object, kind: str, lng: str, unit: str | None = None) -> str:
@@ -131,15 +132,9 @@ def header(key: str, lng: str) -> str:
     return t(key, lng)
 
 
-NUMERIC_KINDS = ("money", "int", "percent", "measure")
-
-
 def _base(kind: str) -> str:
     """`measure:<unit column>` is a measure; every other kind is itself."""
     return "measure" if kind.startswith("measure:") else kind
-
-
-TIME_KINDS = ("date", "datetime", "period")
 
 
 def _typed(col: pl.Series, kind: str, lng: str) -> pl.Series:

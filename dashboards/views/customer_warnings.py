@@ -50,6 +50,8 @@ def show(resellers_customers: bool, key: str) -> None:
         COLUMNS,
         key=f"{key}_table",
     )
+    if resellers_customers:  # rule 7 hides their details: say so
+        st.caption(ui.label("reseller_warnings_note"))
 
 
 has_resellers = viewer.is_admin and not q.customer_warning_counts(con, viewer, True).is_empty()

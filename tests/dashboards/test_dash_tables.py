@@ -199,3 +199,10 @@ def test_hidden_reseller_amounts_are_explained(app_env, lang):
     assert t("basic_rows_note", lang) in [c.value for c in at.main.caption]
     own = open_page("admin-r1", "incentive_details", lang)  # R1 sees its customers in full
     assert t("basic_rows_note", lang) not in [c.value for c in own.main.caption]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hidden_reseller_warning_details_are_explained(app_env, lang):
+    at = open_page("admin-d1", "customer_warnings", lang)
+    assert frame_values(at, 1)[t("detail", lang)].isna().all()
+    assert t("reseller_warnings_note", lang) in [c.value for c in at.main.caption]
