@@ -255,7 +255,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # a warning's detail, worded from its figures (marts.customer_warnings.detail_*)
     "detail_arrears": (
-        "可用余额 {amount} 低于零（{date} 的余额快照）",
+        "可用余额 {amount} 低于零（{date}的余额快照）",
         "Available balance {amount} is below zero (balance snapshot of {date})",
     ),
     "detail_low_balance": (

@@ -17,7 +17,7 @@ from pandas.io.formats.style import Styler
 
 from dashboards import export, fmt
 from dashboards.labels import DEFAULT_LANG, LABELS, t, value_label
-from dashboards.queries import Publication, Viewer
+from dashboards.queries import WARNING_FIGURES, Publication, Viewer
 from dashboards.warehouse import Warehouse
 
 PAGE_SIZE = 50
@@ -110,6 +110,8 @@ def warning_detail(row: dict[str, object], lng: str) -> str | None:
     key = f"detail_{row['warning_type']}"
     if row.get("detail") is None or key not in LABELS:
         return None
+    if all(row.get(figure) is None for figure in WARNING_FIGURES):
+        return str(row["detail"])  # a row kept from a build before the figures were typed
     ratio = row.get("detail_ratio")
     return t(
         key,

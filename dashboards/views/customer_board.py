@@ -69,10 +69,14 @@ with right:
         yaxis={"tickformat": ",d", "dtick": 1 if largest <= 10 else None},
     )
     ui.chart(fig, "cb_flow")
-revenue = [float(v) for v in board["contributed_revenue"]]
+# Revenue starts with the first period that has any (months of associations before the
+# first transaction would be a row of empty bars).
+earning = board["contributed_revenue"] != 0
+first = earning.arg_true()[0] if earning.any() else 0
+revenue = [float(v) for v in board["contributed_revenue"][first:]]
 fig = go.Figure(
     go.Bar(
-        x=xs,
+        x=xs[first:],
         y=revenue,
         text=[fmt.money(v) for v in revenue],
         textposition="auto",

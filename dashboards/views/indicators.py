@@ -52,6 +52,12 @@ code = st.selectbox(
     ui.label("indicator"), list(names), format_func=names.get, key="indicator_chart_code"
 )
 series = history.filter(history["indicator_code"] == code).sort("reconciliation_period")
+# The months before the indicator's first value are the partner's history before anything
+# it counts had happened (an old association starts the spine): the chart starts at the first.
+series = series.filter((series["indicator_value"] != 0).cum_max())
+if series.is_empty():
+    st.info(ui.label("no_data"))
+    st.stop()
 values = [float(v) for v in series["indicator_value"]]
 fig = go.Figure(
     go.Bar(

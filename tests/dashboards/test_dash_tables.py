@@ -132,7 +132,7 @@ def test_board_summary_shows_zero_not_blank(app_env, lang):
 
 WARNING_DETAILS = {
     "zh": {
-        "Acme Cloud Ltd": "可用余额 -¥1,200.50 低于零（2026年11月22日 的余额快照）",
+        "Acme Cloud Ltd": "可用余额 -¥1,200.50 低于零（2026年11月22日的余额快照）",
         "北京星河科技": "1 个包年/包月资源将在 15 天内到期，最早于 2026年12月1日：ecs-c2-01",
         "Blue Ocean Retail": "近 30 天没有现金消费、订单或按需消费（最近一次活动于 2026年10月20日）",
     },
