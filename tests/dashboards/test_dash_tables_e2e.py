@@ -64,9 +64,11 @@ def click_header_until(driver, grid, done) -> bool:
         webdriver.ActionChains(driver).move_to_element_with_offset(
             grid, x - width // 2, 17 - grid.size["height"] // 2
         ).click().perform()
-        time.sleep(0.4)
-        if done():
-            return True
+        deadline = time.monotonic() + 1.5  # the grid redraws after a click; slower under load
+        while time.monotonic() < deadline:
+            if done():
+                return True
+            time.sleep(0.2)
     return False
 
 
@@ -85,6 +87,7 @@ def test_a_money_header_click_sorts_by_value(server, browser, published):
             ).fetchall()
         ]
     grid = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')[0]
+    WebDriverWait(browser, 20).until(lambda d: len(grid_column(grid, 0)) == len(amounts))
     headers = [
         h.get_attribute("textContent")
         for h in grid.find_elements(By.CSS_SELECTOR, '[role="columnheader"]')
