@@ -16,7 +16,7 @@ if __package__ in (None, ""):  # `streamlit run dashboards/app.py` puts dashboar
 import duckdb
 import streamlit as st
 
-from dashboards import fmt, users, warehouse
+from dashboards import fmt, ui, users, warehouse
 from dashboards import queries as q
 from dashboards.auth import login_form
 from dashboards.labels import DEFAULT_LANG, LANGS, t
@@ -76,10 +76,11 @@ def main() -> None:
         st.session_state["lang"] = DEFAULT_LANG
     with st.sidebar:
         st.selectbox(
-            t("language", st.session_state["lang"]) + " / Language",
+            t("language", st.session_state["lang"]),
             LANGS,
             format_func=lambda code: {"zh": "中文", "en": "English"}[code],
             key="lang",
+            on_change=ui.relabel_widgets,
         )
     lang = st.session_state["lang"]
 

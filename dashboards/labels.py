@@ -14,7 +14,9 @@ DEFAULT_LANG = "zh"
 LABELS: dict[str, tuple[str, str]] = {
     # app and login
     "app_title": ("伙伴数据仓库", "Partner warehouse"),
-    "language": ("语言", "Language"),
+    # The Chinese page names the switch in English too, so an English reader finds it; the
+    # English page does not need the reverse: the choices themselves say 中文.
+    "language": ("语言 / Language", "Language"),
     "login_title": ("登录", "Log in"),
     "username": ("用户名", "Username"),
     "password": ("密码", "Password"),
@@ -190,6 +192,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "Second-tier resellers' customers show basic info only: amounts and rate are "
         "hidden and left out of the totals (rule 7).",
     ),
+    "basic_rows_note": (
+        "二级经销商的客户仅显示基本信息：业绩金额与激励比例不显示（—），激励金额照常显示并计入合计，"
+        "因为这些激励由贵司结算（规则 1、7）。",
+        "Second-tier resellers' customers show basic info only: their eligible amount and rate "
+        "are hidden (—); their incentive is shown and counted in the totals, as it settles to "
+        "you (rules 1 and 7).",
+    ),
     # statements
     "invoice_received_at": ("收到发票时间", "Invoice received"),
     "payment_due_date": ("付款截止日", "Payment due"),
@@ -239,6 +248,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "tab_own_warnings": ("我的客户", "My customers"),
     "tab_reseller_warnings": ("二级经销商客户", "Resellers' customers"),
     "warnings_by_type": ("按类型统计", "By type"),
+    "reseller_warnings_note": (
+        "二级经销商的客户仅显示基本信息：预警详情含余额与消费金额，不显示（—）（规则 7）。",
+        "Second-tier resellers' customers show basic info only: warning details carry "
+        "balances and spend, so they are hidden (—) (rule 7).",
+    ),
+    # a warning's detail, worded from its figures (marts.customer_warnings.detail_*)
+    "detail_arrears": (
+        "可用余额 {amount} 低于零（{date}的余额快照）",
+        "Available balance {amount} is below zero (balance snapshot of {date})",
+    ),
+    "detail_low_balance": (
+        "可用余额 {amount} 不足 {days} 天的消费（日均消费 {reference}）",
+        "Available balance {amount} is under {days} days of spend (daily spend {reference})",
+    ),
+    "detail_expiring_resource": (
+        "{count} 个包年/包月资源将在 {days} 天内到期，最早于 {date}：{items}",
+        "{count} yearly/monthly resource(s) expire within {days} days, first on {date}: {items}",
+    ),
+    "detail_consumption_drop": (
+        "近 {days} 天消费 {amount}，低于之前 {days} 天消费 {reference} 的 {ratio}",
+        "Spend of the last {days} days, {amount}, is under {ratio} of the {days} days before "
+        "({reference})",
+    ),
+    "detail_inactive": (
+        "近 {days} 天没有现金消费、订单或按需消费（最近一次活动于 {date}）",
+        "No cash spend, order or consumption in the last {days} days (last activity on {date})",
+    ),
     "warning_count": ("预警数", "Warnings"),
     # sub-customers and resources
     "sub_customers": ("子客户", "Sub-customers"),
@@ -354,11 +390,21 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "new": ("新客户", "New"),
         "existing": ("老客户", "Existing"),
     },
-    "statistical_method": {
-        "sum": ("求和", "Sum"),
-        "cumulative sum": ("累计求和", "Cumulative sum"),
-        "count": ("计数", "Count"),
-        "distinct count": ("去重计数", "Distinct count"),
+    # Customer attributes land as the partner center spells them, mostly in Chinese; a
+    # value is found by either spelling and one outside this list is shown as it landed.
+    "industry": {
+        "互联网": ("互联网", "Internet"),
+        "制造业": ("制造业", "Manufacturing"),
+        "零售": ("零售", "Retail"),
+        "零售电商": ("零售电商", "Retail and e-commerce"),
+        "医疗健康": ("医疗健康", "Healthcare"),
+        "交通物流": ("交通物流", "Transport and logistics"),
+        "教育": ("教育", "Education"),
+        "文化传媒": ("文化传媒", "Culture and media"),
+        "能源": ("能源", "Energy"),
+        "金融": ("金融", "Finance"),
+        "游戏": ("游戏", "Gaming"),
+        "政府": ("政府", "Government"),
     },
     "source": {
         "partners": ("伙伴", "Partners"),
@@ -389,6 +435,15 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "month": ("月", "Month"),
         "year": ("年", "Year"),
     },
+    "region": {
+        "华东": ("华东", "East China"),
+        "华南": ("华南", "South China"),
+        "华北": ("华北", "North China"),
+        "华中": ("华中", "Central China"),
+        "西南": ("西南", "Southwest China"),
+        "西北": ("西北", "Northwest China"),
+        "东北": ("东北", "Northeast China"),
+    },
 }
 
 
@@ -402,9 +457,17 @@ def t(key: str, lang: str, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+# kind -> either spelling of a value (its key, its Chinese, its English) -> its pair
+_SPELLINGS: dict[str, dict[str, tuple[str, str]]] = {
+    kind: {spelling: pair for key, pair in values.items() for spelling in (key, *pair)}
+    for kind, values in VALUES.items()
+}
+
+
 def value_label(kind: str, value: object, lang: str) -> str:
-    """An enum value in `lang`; an unknown value is shown as it is."""
+    """An enum value in `lang`, found by its code or either spelling; an unknown value is
+    shown as it is."""
     if value is None:
         return ""
-    pair = VALUES.get(kind, {}).get(str(value))
+    pair = _SPELLINGS.get(kind, {}).get(str(value))
     return pair[_index(lang)] if pair else str(value)

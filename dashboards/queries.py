@@ -35,6 +35,7 @@ import duckdb
 import polars as pl
 
 ROLES = ("partner_admin", "supervisor", "customer_manager")
+STATEMENT_STATUSES = ("estimated", "pending_confirmation", "issuing", "issued")  # S1, in order
 
 # The distributor's own incentive on a basic-access (reseller's) customer row is shown:
 # DOMAIN rule 1 settles a reseller's customers' incentive to the distributor, so those rows
@@ -753,15 +754,17 @@ def incentive_board_summary(
     customer_manager_id: str | None = None,
 ) -> pl.DataFrame:
     """Per supervisor and customer manager (by id: namesakes stay apart): the year's
-    incentive by status and in total."""
+    incentive by status and in total. A status without rows is 0, not missing: nothing
+    is pending confirmation (docs/RULES.md, "Dashboards")."""
     base, params = _board_from(viewer, year, supervisor_id, customer_manager_id)
+    by_status = ",\n        ".join(
+        f"coalesce(sum(b.incentive_amount) FILTER (WHERE b.status = '{status}'), 0)"
+        f"::DECIMAL(18,2) AS {status}"
+        for status in STATEMENT_STATUSES
+    )
     sql = f"""SELECT b.supervisor_id, b.supervisor_name, b.customer_manager_id,
         b.customer_manager_name,
-        sum(b.incentive_amount) FILTER (WHERE b.status = 'estimated')::DECIMAL(18,2) AS estimated,
-        sum(b.incentive_amount) FILTER (WHERE b.status = 'pending_confirmation')::DECIMAL(18,2)
-            AS pending_confirmation,
-        sum(b.incentive_amount) FILTER (WHERE b.status = 'issuing')::DECIMAL(18,2) AS issuing,
-        sum(b.incentive_amount) FILTER (WHERE b.status = 'issued')::DECIMAL(18,2) AS issued,
+        {by_status},
         sum(b.incentive_amount)::DECIMAL(18,2) AS incentive_amount
         {base} GROUP BY ALL ORDER BY incentive_amount DESC, 2, 4, 1, 3"""
     return _frame(con, sql, params)
@@ -796,14 +799,18 @@ def indicator_periods(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> list[st
 def indicators(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, periods: tuple[str, ...] = ()
 ) -> pl.DataFrame:
-    """Indicator values of the partner (partner admins only), by period and catalog order."""
+    """Indicator values of the partner (partner admins only), by period and catalog order,
+    with the names of their method and period in both languages and their unit (`cny` or
+    `count`)."""
     params: list[object] = [viewer.partner_id, viewer.role]
     extra = f"AND {_in('i.reconciliation_period', periods, params)}" if periods else ""
     sql = f"""SELECT i.reconciliation_period, i.indicator_code, i.indicator_name_zh,
-        i.indicator_name_en, i.statistical_method, i.statistical_period, i.indicator_value
+        i.indicator_name_en, i.statistical_method, i.statistical_period,
+        i.statistical_method_zh, i.statistical_method_en, i.statistical_period_zh,
+        i.statistical_period_en, i.indicator_value, i.unit
         FROM marts.indicators i
         WHERE i.partner_id = ? AND ? = 'partner_admin' {extra}
-        ORDER BY i.reconciliation_period DESC, i.indicator_code"""
+        ORDER BY i.reconciliation_period DESC, i.sort_order, i.indicator_code"""
     return _frame(con, sql, params)
 
 
@@ -872,9 +879,21 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> in
     return int(row[0]) if row else 0
 
 
+# The typed figures of a warning's detail (marts.customer_warnings), hidden with it.
+WARNING_FIGURES = (
+    "detail_amount",
+    "detail_reference_amount",
+    "detail_ratio",
+    "detail_days",
+    "detail_date",
+    "detail_count",
+    "detail_items",
+)
+
+
 def _warnings_sql(viewer: Viewer, resellers_customers: bool) -> tuple[str, list[object]]:
     """The latest day's warnings of the viewer's customers (or, a distributor's tab, of its
-    resellers' customers), with `detail` NULL where access is basic."""
+    resellers' customers), with `detail` and its figures NULL where access is basic."""
     cte, params = _access_cte(viewer)
     if resellers_customers:
         owner = "w.partner_id <> ? AND w.settlement_partner_id = ?"
@@ -890,7 +909,8 @@ def _warnings_sql(viewer: Viewer, resellers_customers: bool) -> tuple[str, list[
         )
         SELECT warning_date, category, warning_type, severity, customer_id, customer_name,
             partner_id AS owner_partner_id, assignee_name,
-            first_seen, CASE WHEN is_full THEN detail END AS detail
+            first_seen, CASE WHEN is_full THEN detail END AS detail,
+            {", ".join(f"CASE WHEN is_full THEN {c} END AS {c}" for c in WARNING_FIGURES)}
         FROM scoped WHERE warning_date = (SELECT max(warning_date) FROM scoped)"""
     return sql, params
 

@@ -69,10 +69,14 @@ with right:
         yaxis={"tickformat": ",d", "dtick": 1 if largest <= 10 else None},
     )
     ui.chart(fig, "cb_flow")
-revenue = [float(v) for v in board["contributed_revenue"]]
+# Revenue starts with the first period that has any (months of associations before the
+# first transaction would be a row of empty bars).
+earning = board["contributed_revenue"] != 0
+first = earning.arg_true()[0] if earning.any() else 0
+revenue = [float(v) for v in board["contributed_revenue"][first:]]
 fig = go.Figure(
     go.Bar(
-        x=xs,
+        x=xs[first:],
         y=revenue,
         text=[fmt.money(v) for v in revenue],
         textposition="auto",
@@ -107,7 +111,7 @@ parts = q.customer_board_breakdown(con, viewer, grain, dimension, period)
 if parts.is_empty():
     st.info(ui.label("no_data"))
 else:
-    kind = {"association_type": "association_type", "customer_kind": "customer_kind"}.get(dimension)
+    kind = dimension if dimension != "customer_manager" else None
     if kind:
         names = [value_label(kind, v, lang) for v in parts["dimension_value"]]
     else:  # keyed by id: namesake managers get their id beside the name

@@ -1,6 +1,7 @@
 """客户预警 / Customer warnings: by category and type, owner, since when (S2)."""
 
 import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
 from dashboards import fmt, ui
@@ -17,7 +18,7 @@ COLUMNS = {
     "customer_name": ("customer_name", "text"),
     "assignee_name": ("assignee", "text"),
     "first_seen": ("first_seen", "date"),
-    "detail": ("detail", "text"),
+    "detail_text": ("detail", "text"),
 }
 
 
@@ -43,7 +44,14 @@ def show(resellers_customers: bool, key: str) -> None:
     st.metric(ui.label("rows"), fmt.number(total))
     offset = ui.pager(total, key=f"{key}_page")
     page = q.customer_warnings(con, viewer, resellers_customers, ui.PAGE_SIZE, offset)
-    ui.table(page, COLUMNS, key=f"{key}_table")
+    details = [ui.warning_detail(row, lang) for row in page.iter_rows(named=True)]
+    ui.table(
+        page.with_columns(pl.Series("detail_text", details, dtype=pl.String)),
+        COLUMNS,
+        key=f"{key}_table",
+    )
+    if resellers_customers:  # rule 7 hides their details: say so
+        st.caption(ui.label("reseller_warnings_note"))
 
 
 has_resellers = viewer.is_admin and not q.customer_warning_counts(con, viewer, True).is_empty()

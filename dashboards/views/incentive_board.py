@@ -35,12 +35,12 @@ sup_names = ui.person_labels(
 )
 supervisor_id = col_sup.selectbox(
     ui.label("supervisor"),
-    [None, *sorted(sup_names, key=sup_names.__getitem__)],
-    format_func=lambda s: t("all", lang) if s is None else sup_names[s],
+    [ui.ALL, *sorted(sup_names, key=sup_names.__getitem__)],
+    format_func=lambda s: t("all", lang) if s == ui.ALL else sup_names[s],
     key="board_supervisor",
 )
 managers = (
-    people.filter(True if supervisor_id is None else people["supervisor_id"] == supervisor_id)
+    people.filter(True if supervisor_id == ui.ALL else people["supervisor_id"] == supervisor_id)
     .select("customer_manager_id", "customer_manager_name")
     .unique()
     .drop_nulls("customer_manager_id")
@@ -50,8 +50,8 @@ cm_names = ui.person_labels(
 )
 manager_id = col_cm.selectbox(
     ui.label("customer_manager"),
-    [None, *sorted(cm_names, key=cm_names.__getitem__)],
-    format_func=lambda s: t("all", lang) if s is None else cm_names[s],
+    [ui.ALL, *sorted(cm_names, key=cm_names.__getitem__)],
+    format_func=lambda s: t("all", lang) if s == ui.ALL else cm_names[s],
     key="board_manager",
 )
 

@@ -24,13 +24,12 @@ chosen = st.multiselect(
     key="indicator_periods",
 )
 frame = q.indicators(con, viewer, tuple(chosen))
-name_col = "indicator_name_zh" if lang == "zh" else "indicator_name_en"
 COLUMNS = {
-    name_col: ("indicator_name", "text"),
-    "statistical_method": ("statistical_method", "enum:statistical_method"),
-    "statistical_period": ("statistical_period", "enum:statistical_period"),
+    f"indicator_name_{lang}": ("indicator_name", "text"),
+    f"statistical_method_{lang}": ("statistical_method", "text"),
+    f"statistical_period_{lang}": ("statistical_period", "text"),
     "reconciliation_period": ("reconciliation_period", "period"),
-    "indicator_value": ("indicator_value", "value"),
+    "indicator_value": ("indicator_value", "measure:unit"),
 }
 ui.table(frame, COLUMNS, key="indicators_table")
 
@@ -45,21 +44,32 @@ def make_export(wh=wh, viewer=viewer, chosen=tuple(chosen), lang=lang):
 ui.download_buttons(make_export, "indicators", key="indicators_export")
 
 history = q.indicators(con, viewer)
-codes = (
-    history.select("indicator_code", name_col).unique(maintain_order=True).sort("indicator_code")
-)
+name_col = f"indicator_name_{lang}"
+codes = history.select("indicator_code", name_col, "unit").unique(maintain_order=True)
 names = dict(zip(codes["indicator_code"], codes[name_col], strict=True))
+units = dict(zip(codes["indicator_code"], codes["unit"], strict=True))
 code = st.selectbox(
     ui.label("indicator"), list(names), format_func=names.get, key="indicator_chart_code"
 )
 series = history.filter(history["indicator_code"] == code).sort("reconciliation_period")
+# The months before the indicator's first value are the partner's history before anything
+# it counts had happened (an old association starts the spine): the chart starts at the first.
+series = series.filter((series["indicator_value"] != 0).cum_max())
+if series.is_empty():
+    st.info(ui.label("no_data"))
+    st.stop()
+values = [float(v) for v in series["indicator_value"]]
 fig = go.Figure(
     go.Bar(
         x=[fmt.period(p, lang) for p in series["reconciliation_period"]],
-        y=[float(v) for v in series["indicator_value"]],
-        text=[fmt.number(v, 2) for v in series["indicator_value"]],
+        y=values,
+        text=[ui.cell_text(v, "measure", lang, units[code]) for v in series["indicator_value"]],
         textposition="auto",
     )
 )
-fig.update_layout(title=names[code], yaxis={"tickformat": ",.0f"})
+fig.update_layout(title=names[code])
+if units[code] == "cny":
+    ui.money_axis(fig)
+else:
+    fig.update_layout(yaxis={"tickformat": ",d", "rangemode": "tozero"})
 ui.chart(fig, "indicator_chart")

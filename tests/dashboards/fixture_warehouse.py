@@ -52,7 +52,9 @@ CREATE TABLE marts.incentive_board (
 CREATE TABLE marts.indicators (
     partner_id VARCHAR, indicator_code VARCHAR, indicator_name_zh VARCHAR,
     indicator_name_en VARCHAR, statistical_method VARCHAR, statistical_period VARCHAR,
-    reconciliation_period VARCHAR, indicator_value DECIMAL(18,2)
+    reconciliation_period VARCHAR, indicator_value DECIMAL(18,2), sort_order INTEGER,
+    statistical_method_zh VARCHAR, statistical_period_zh VARCHAR,
+    statistical_method_en VARCHAR, statistical_period_en VARCHAR, measure VARCHAR, unit VARCHAR
 );
 CREATE TABLE marts.customer_board_daily (
     partner_id VARCHAR, period DATE, customers_at_end BIGINT, new_associated BIGINT,
@@ -68,7 +70,9 @@ CREATE TABLE marts.customer_warnings (
     warning_date DATE, partner_id VARCHAR, customer_id VARCHAR, warning_type VARCHAR,
     severity VARCHAR, detail VARCHAR, first_seen DATE, category VARCHAR, customer_name VARCHAR,
     settlement_partner_id VARCHAR, is_reseller_customer BOOLEAN, assignee_staff_id VARCHAR,
-    assignee_name VARCHAR
+    assignee_name VARCHAR, detail_amount DECIMAL(18,2), detail_reference_amount DECIMAL(18,2),
+    detail_ratio DECIMAL(18,4), detail_days INTEGER, detail_date DATE, detail_count BIGINT,
+    detail_items VARCHAR
 );
 CREATE TABLE marts.sub_customers (
     viewer_partner_id VARCHAR, customer_id VARCHAR, customer_name VARCHAR, account_name VARCHAR,
@@ -143,8 +147,8 @@ CUSTOMERS = {
         "D1",
         "CM1",
         "referral",
-        "Internet",
-        "North China",
+        "互联网",
+        "华北",
         False,
         datetime(2025, 11, 5, 9),
         "80000.00",
@@ -464,14 +468,53 @@ ACCESS = {
     ("staff", "XCM1"): {"C7": "full"},
 }
 
-INDICATORS = [
-    ("cash_spend", "现金消费", "Cash spend", "sum", "month"),
-    ("cash_spend_ytd", "年度累计现金消费", "Cash spend, year to date", "cumulative sum", "year"),
-    ("incentive_amount", "激励金额", "Incentive amount", "sum", "month"),
-    ("new_customers", "新增关联客户数", "Newly associated customers", "count", "month"),
-    ("disassociated_customers", "解除关联客户数", "Disassociated customers", "count", "month"),
-    ("active_customers", "活跃客户数", "Active customers", "distinct count", "month"),
+INDICATORS = [  # code, zh, en, method, period, measure, unit (as the catalog seeds say)
+    ("cash_spend", "现金消费", "Cash spend", "sum", "month", "cash_spend", "cny"),
+    (
+        "cash_spend_ytd",
+        "年度累计现金消费",
+        "Cash spend, year to date",
+        "cumulative sum",
+        "year",
+        "cash_spend",
+        "cny",
+    ),
+    ("incentive_amount", "激励金额", "Incentive amount", "sum", "month", "incentive", "cny"),
+    (
+        "new_customers",
+        "新增关联客户数",
+        "Newly associated customers",
+        "count",
+        "month",
+        "associations_started",
+        "count",
+    ),
+    (
+        "disassociated_customers",
+        "解除关联客户数",
+        "Disassociated customers",
+        "count",
+        "month",
+        "associations_ended",
+        "count",
+    ),
+    (
+        "active_customers",
+        "活跃客户数",
+        "Active customers",
+        "distinct count",
+        "month",
+        "cash_spend",
+        "count",
+    ),
 ]
+METHOD_NAMES = {
+    "sum": ("求和", "Sum"),
+    "cumulative sum": ("累计求和", "Cumulative sum"),
+    "count": ("计数", "Count"),
+    "distinct count": ("去重计数", "Distinct count"),
+}
+PERIOD_NAMES = {"month": ("月", "Month"), "year": ("年", "Year")}
 
 # Monthly customer board of D1 per own customer manager: (period, manager) ->
 # (customers_at_end, new, disassociated, revenue).
@@ -672,12 +715,34 @@ def _indicators(con: duckdb.DuckDBPyConnection, version: int) -> None:
                 "disassociated_customers": Decimal(1 if i == 0 else 0),
                 "active_customers": Decimal(3 + i),
             }
-            for code, zh, en, method, stat_period in INDICATORS:
+            for order, (code, zh, en, method, stat_period, measure, unit) in enumerate(
+                INDICATORS, start=1
+            ):
                 value = values[code]
                 if partner == "X1":
                     value = Decimal(7)
-                rows.append((partner, code, zh, en, method, stat_period, period, value))
-    con.executemany("INSERT INTO marts.indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                method_zh, method_en = METHOD_NAMES[method]
+                period_zh, period_en = PERIOD_NAMES[stat_period]
+                rows.append(
+                    (
+                        partner,
+                        code,
+                        zh,
+                        en,
+                        method,
+                        stat_period,
+                        period,
+                        value,
+                        order,
+                        method_zh,
+                        period_zh,
+                        method_en,
+                        period_en,
+                        measure,
+                        unit,
+                    )
+                )
+    con.executemany(f"INSERT INTO marts.indicators VALUES ({', '.join('?' * 15)})", rows)
 
 
 def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
@@ -705,10 +770,11 @@ def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
         monthly.append(("D1", month, *totals))
     last = BOARD_MONTHS[-1]
     for dimension, split in {
-        "industry": {"Retail": (2, "10000.00"), "Internet": (1, "0.00"), "Gaming": (1, "450.55")},
+        # values land in either language (C2's in Chinese): the pages show the reader's
+        "industry": {"Retail": (2, "10000.00"), "互联网": (1, "0.00"), "Gaming": (1, "450.55")},
         "region": {
             "East China": (2, "10450.55"),
-            "North China": (1, "0.00"),
+            "华北": (1, "0.00"),
             "South China": (1, "0.00"),
         },
         "association_type": {"reseller": (2, "10000.00"), "referral": (2, "450.55")},
@@ -752,36 +818,57 @@ def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
 
 def _warnings(con: duckdb.DuckDBPyConnection) -> None:
     rows = []
-    spec = [  # customer, type, category, severity, detail, first seen
-        ("C1", "arrears", "resource", "high", "balance -1200.50", date(2026, 11, 18)),
-        ("C3", "inactive", "churn", "medium", "no spend in 30 days", date(2026, 11, 10)),
+    # customer, type, category, severity, detail, first seen, and the detail's figures:
+    # (amount, reference amount, ratio, days, date, count, items)
+    spec = [
+        (
+            "C1",
+            "arrears",
+            "resource",
+            "high",
+            "available balance -1200.50 is below zero (snapshot of 2026-11-22)",
+            date(2026, 11, 18),
+            (Decimal("-1200.50"), None, None, None, date(2026, 11, 22), None, None),
+        ),
+        (
+            "C3",
+            "inactive",
+            "churn",
+            "medium",
+            "no cash spend, order or consumption in the last 30 days (last activity on 2026-10-20)",
+            date(2026, 11, 10),
+            (None, None, None, 30, date(2026, 10, 20), None, None),
+        ),
         (
             "C2",
             "expiring_resource",
             "resource",
             "low",
-            "ecs-c2-01 expires 2026-12-01",
+            "1 yearly/monthly resource(s) expire within 15 days, first on 2026-12-01: ecs-c2-01",
             date(2026, 11, 16),
+            (None, None, None, 15, date(2026, 12, 1), 1, "ecs-c2-01"),
         ),
         (
             "C5",
             "low_balance",
             "resource",
             "medium",
-            "balance 120.00 < 7 x daily spend 50.00",
+            "available balance 120.00 is under 7 days of daily spend 50.00",
             date(2026, 11, 21),
+            (Decimal("120.00"), Decimal("50.00"), None, 7, None, None, None),
         ),
         (
             "C7",
             "consumption_drop",
             "churn",
             "medium",
-            "spend 7d 100.00 vs 400.00",
+            "spend of the last 7 days 100.00 is under 0.5 x that of the 7 days before 400.00",
             date(2026, 11, 20),
+            (Decimal("100.00"), Decimal("400.00"), Decimal("0.5"), 7, None, None, None),
         ),
     ]
     for day in (date(2026, 11, 22), AS_OF):
-        for cid, wtype, category, severity, detail, first in spec:
+        for cid, wtype, category, severity, detail, first, figures in spec:
             if first > day:
                 continue
             name, _, owner, manager = CUSTOMERS[cid][:4]
@@ -800,11 +887,10 @@ def _warnings(con: duckdb.DuckDBPyConnection) -> None:
                     owner != SETTLEMENT[owner],
                     manager,
                     STAFF[manager][1],
+                    *figures,
                 )
             )
-    con.executemany(
-        "INSERT INTO marts.customer_warnings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-    )
+    con.executemany(f"INSERT INTO marts.customer_warnings VALUES ({', '.join('?' * 20)})", rows)
 
 
 def _customers(con: duckdb.DuckDBPyConnection, version: int) -> None:

@@ -139,9 +139,9 @@ def page_output(user: str, page: str, lang: str) -> list[tuple[str, object]]:
         except (AttributeError, NotImplementedError):  # charts: compare what they draw
             value = str(element.proto)
         value = getattr(value, "data", value)  # a Styler carries its frame in .data
-        shown.append(
-            (type(element).__name__, value.to_dict("list") if hasattr(value, "to_dict") else value)
-        )
+        if hasattr(value, "to_dict"):  # typed cells: a missing one is None (NaN != NaN)
+            value = value.astype(object).where(value.notna(), None).to_dict("list")
+        shown.append((type(element).__name__, value))
     return shown
 
 

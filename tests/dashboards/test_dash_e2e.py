@@ -247,8 +247,11 @@ def test_end_to_end_in_chromium(server, browser, published):
 
 
 def choose_language(driver, lang: str) -> None:
-    """Pick the language in the sidebar's selectbox (labelled in Chinese and English)."""
-    box = driver.find_element(By.CSS_SELECTOR, f'[aria-label="{t("language", "zh")} / Language"]')
+    """Pick the language in the sidebar's selectbox (labelled in the page's language)."""
+    box = driver.find_element(
+        By.CSS_SELECTOR,
+        f'[aria-label="{t("language", "zh")}"], [aria-label="{t("language", "en")}"]',
+    )
     box.click()
     label = {"zh": "中文", "en": "English"}[lang]
     option = WebDriverWait(driver, 10).until(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSWORD, viewer_of
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from dashboards import fmt
@@ -38,8 +39,15 @@ def open_page(user: str, page: str, lang: str = "en") -> AppTest:
 
 
 def frame_values(at: AppTest, index: int = 0):
+    """The typed values a table holds (what a click on a header sorts by)."""
     value = at.dataframe[index].value
     return getattr(value, "data", value)  # a Styler carries its frame in .data
+
+
+def frame_text(at: AppTest, index: int = 0):
+    """The text each cell of a table shows (the Styler's display values)."""
+    proto = at.dataframe[index].proto
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(proto.arrow_data.styler.display_values)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -76,7 +84,7 @@ def test_incentive_board_matches_the_mart(app_env, con):
         "SELECT sum(incentive_amount) FROM marts.incentive_board WHERE partner_id='D1' AND year=2026"
     ).fetchone()
     assert at.metric[0].value == fmt.money(total)
-    summary = frame_values(at)
+    summary = frame_text(at)
     shown = dict(zip(summary["Customer manager"], summary["Incentive amount"], strict=True))
     # One row per manager id; the two 李娜 stay apart, each labelled with their id. 2026 rows:
     # CM1: 1200.00 + 45.00 - 300.00 + 150000.00 + 600.00 + 500.00 = 152045.00
@@ -113,7 +121,7 @@ def test_incentive_details_search_total_and_pages(app_env, con):
 
 def test_statements_match_the_mart_and_highlight_overdue(app_env, con):
     at = open_page("admin-d1", "statements")
-    shown = frame_values(at)
+    shown = frame_text(at)
     rows = con.execute("""SELECT statement_id, incentive_amount, is_overdue
         FROM marts.incentive_statements WHERE partner_id='D1' ORDER BY billing_period DESC""").fetchall()
     assert list(shown["Statement ID"]) == [r[0] for r in rows]
@@ -130,14 +138,15 @@ def test_statements_match_the_mart_and_highlight_overdue(app_env, con):
 
 def test_indicators_match_the_mart(app_env, con):
     at = open_page("admin-d1", "indicators")
-    shown = frame_values(at)
-    rows = dict(
-        con.execute("""SELECT indicator_name_en, indicator_value FROM marts.indicators
+    shown = frame_text(at)
+    rows = con.execute("""SELECT indicator_name_en, indicator_value, unit FROM marts.indicators
         WHERE partner_id='D1' AND reconciliation_period='202611'""").fetchall()
-    )
+    # money with ¥, counts whole (the fixture's 202611: 12,000.50 spent, 5 active customers)
     assert dict(zip(shown["Indicator name"], shown["Indicator value"], strict=True)) == {
-        k: fmt.number(v, 2) for k, v in rows.items()
+        name: fmt.money(value) if unit == "cny" else fmt.number(value) for name, value, unit in rows
     }
+    assert shown["Indicator value"].tolist()[:2] == ["¥12,000.50", "¥222,000.50"]
+    assert "5" in shown["Indicator value"].tolist()
 
 
 def test_customer_board_matches_the_mart(app_env, con):
@@ -157,7 +166,7 @@ def test_warnings_sub_customers_and_resources(app_env, con):
     own, resellers = frame_values(at, 0), frame_values(at, 1)
     assert set(own["Customer name"]) == {"Acme Cloud Ltd", "北京星河科技", "Blue Ocean Retail"}
     assert list(resellers["Customer name"]) == ["杭州数智"]
-    assert list(resellers["Detail"]) == [""]  # basic access: detail (amounts) hidden
+    assert resellers["Detail"].isna().all()  # basic access: detail (amounts) hidden
     at = open_page("admin-d1", "sub_customers")
     subs = frame_values(at, 0)
     assert len(subs) == 6

@@ -77,8 +77,10 @@ def run_dbt(
     work_dir: Path,
     as_of: str,
     check: bool = True,
+    project_dir: Path = PROJECT_DIR,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `dbt <args>` on the project against db_path, with target/logs under work_dir."""
+    """Run `dbt <args>` on the project (or a copy of it, `project_dir`) against db_path,
+    with target/logs under work_dir."""
     env = {
         **os.environ,
         "PARTNER_WAREHOUSE_PATH": str(db_path),
@@ -88,9 +90,9 @@ def run_dbt(
         str(DBT),
         *args,
         "--project-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         "--profiles-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         "--target-path",
         str(work_dir / "target"),
         "--log-path",
@@ -98,7 +100,7 @@ def run_dbt(
         "--vars",
         f"{{as_of: '{as_of}'}}",
     ]
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=PROJECT_DIR)
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=project_dir)
     if check and result.returncode != 0:
         raise AssertionError(
             f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-8000:]}\n{result.stderr[-3000:]}"

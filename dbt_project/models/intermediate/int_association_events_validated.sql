@@ -115,6 +115,9 @@ walk as (
         0 as seq,
         cast(null as string) as event_id,
         cast(null as string) as rejection_reason,
+        cast(null as string) as rejection_code,
+        cast(null as string) as rejection_partner_id,
+        cast(null as timestamp) as rejection_since,
         cast(null as string) as state_partner_id,
         cast(null as timestamp) as state_last_disassociated_at
     from flagged
@@ -126,6 +129,15 @@ walk as (
         decided.seq,
         decided.event_id,
         decided.rejection_reason,
+        decided.rejection_code,
+        case decided.rejection_code
+            when 'still_associated' then decided.state_partner_id
+            when 'not_associated' then decided.partner_id
+        end as rejection_partner_id,
+        case
+            when decided.rejection_code = 'disassociation_cooldown'
+                then decided.state_last_disassociated_at
+        end as rejection_since,
         case
             when decided.rejection_reason is not null then decided.state_partner_id
             when decided.event_type = 'associate' then decided.partner_id
@@ -161,7 +173,24 @@ walk as (
                     then 'second disassociation within ' || flagged.cooldown_months
                         || ' months of the previous one ('
                         || {{ format_time('walk.state_last_disassociated_at', '%Y-%m-%d') }} || ')'
-            end as rejection_reason
+            end as rejection_reason,
+            -- the same decision as a code, for readers who word it in their language
+            case
+                when flagged.event_type = 'associate' and walk.state_partner_id is not null
+                    then 'still_associated'
+                when flagged.is_account_too_old then 'account_too_old'
+                when flagged.had_cash_spend_before then 'cash_spend_before'
+                when flagged.had_arrears_before then 'arrears_before'
+                when
+                    flagged.event_type = 'disassociate'
+                    and (walk.state_partner_id is null or walk.state_partner_id != flagged.partner_id)
+                    then 'not_associated'
+                when
+                    flagged.event_type = 'disassociate'
+                    and flagged.event_time
+                    < walk.state_last_disassociated_at + {{ interval_months('flagged.cooldown_months') }}
+                    then 'disassociation_cooldown'
+            end as rejection_code
         from walk
         inner join flagged
             on walk.customer_id = flagged.customer_id and flagged.seq = walk.seq + 1
@@ -181,6 +210,13 @@ final as (
         cast(flagged.seq as bigint) as event_seq,
         walk.rejection_reason is null as is_accepted,
         walk.rejection_reason,
+        walk.rejection_code,
+        walk.rejection_partner_id,
+        cast(walk.rejection_since as date) as rejection_since,
+        case walk.rejection_code
+            when 'account_too_old' then flagged.max_account_age_days
+            when 'disassociation_cooldown' then flagged.cooldown_months
+        end as rejection_limit,
         flagged._partition_date
     from flagged
     inner join walk on flagged.event_id = walk.event_id

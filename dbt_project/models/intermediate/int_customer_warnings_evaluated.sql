@@ -2,6 +2,7 @@
     config(
         materialized=incremental_materialization(),
         incremental_strategy='append',
+        on_schema_change='append_new_columns',
         pre_hook="{{ withdraw_rescoped_warnings() }}",
         post_hook="{{ carry_first_seen() }}"
     )
@@ -11,13 +12,16 @@
 -- "Spend" is paid on-demand consumption; activity is any non-cancelled order or any
 -- consumption; each day only looks at data dated up to d, so a past day's warnings do not
 -- depend on later data. first_seen: first day of the unbroken run of days with the same
--- customer and warning type (capped at the window's first day).
+-- customer and warning type (capped at the window's first day). `detail` says what
+-- triggered the warning in English words; the detail_* columns hold its figures typed, so
+-- a reader's page words them in its own language (docs/RULES.md, rule 6).
 --
 -- Incremental: a run evaluates only the customer-days of int_warning_scope (the days after
 -- the previous as-of, the days a load changed, the customers whose resources, order days
 -- or associations changed), deletes what the previous build had for them and the days
 -- that left the window (pre-hook), appends them, and carries first_seen across the
--- table (post-hook). A full build evaluates the whole window.
+-- table (post-hook). A full build evaluates the whole window. A warehouse built before the
+-- detail_* columns gets them added (on_schema_change), empty on the rows kept from then.
 with
 
 periods as (
@@ -397,6 +401,13 @@ warnings as (
         partner_id,
         customer_manager_id,
         'arrears' as warning_type,
+        cast(available_balance as decimal(18, 2)) as detail_amount,
+        cast(null as decimal(18, 2)) as detail_reference_amount,
+        cast(null as decimal(18, 4)) as detail_ratio,
+        cast(null as integer) as detail_days,
+        cast(snapshot_date as date) as detail_date,
+        cast(null as bigint) as detail_count,
+        cast(null as string) as detail_items,
         'available balance ' || available_balance || ' is below zero (snapshot of '
         || {{ format_time('snapshot_date', '%Y-%m-%d') }} || ')' as detail
     from stats
@@ -410,6 +421,13 @@ warnings as (
         partner_id,
         customer_manager_id,
         'low_balance' as warning_type,
+        cast(available_balance as decimal(18, 2)) as detail_amount,
+        cast({{ round_money('spend_window / spend_window_days') }} as decimal(18, 2)) as detail_reference_amount,
+        cast(null as decimal(18, 4)) as detail_ratio,
+        cast(low_balance_days as integer) as detail_days,
+        cast(null as date) as detail_date,
+        cast(null as bigint) as detail_count,
+        cast(null as string) as detail_items,
         'available balance ' || available_balance || ' is under ' || low_balance_days
         || ' days of daily spend ' || {{ round_money('spend_window / spend_window_days') }}
         || ' (spend of the last ' || spend_window_days || ' days ' || spend_window || ')'
@@ -428,6 +446,13 @@ warnings as (
         partner_id,
         customer_manager_id,
         'expiring_resource' as warning_type,
+        cast(null as decimal(18, 2)) as detail_amount,
+        cast(null as decimal(18, 2)) as detail_reference_amount,
+        cast(null as decimal(18, 4)) as detail_ratio,
+        cast(expiring_days as integer) as detail_days,
+        cast(first_expire_date as date) as detail_date,
+        cast(expiring_resources as bigint) as detail_count,
+        cast(resource_ids as string) as detail_items,
         expiring_resources || ' yearly/monthly resource(s) expire within ' || expiring_days
         || ' days, first on ' || {{ format_time('first_expire_date', '%Y-%m-%d') }} || ': ' || resource_ids
             as detail
@@ -442,6 +467,13 @@ warnings as (
         partner_id,
         customer_manager_id,
         'consumption_drop' as warning_type,
+        cast(spend_last_window as decimal(18, 2)) as detail_amount,
+        cast(spend_previous_window as decimal(18, 2)) as detail_reference_amount,
+        cast(drop_ratio as decimal(18, 4)) as detail_ratio,
+        cast(drop_window_days as integer) as detail_days,
+        cast(null as date) as detail_date,
+        cast(null as bigint) as detail_count,
+        cast(null as string) as detail_items,
         'spend of the last ' || drop_window_days || ' days ' || spend_last_window
         || ' is under ' || drop_ratio || ' x that of the ' || drop_window_days
         || ' days before ' || spend_previous_window as detail
@@ -458,6 +490,13 @@ warnings as (
         partner_id,
         customer_manager_id,
         'inactive' as warning_type,
+        cast(null as decimal(18, 2)) as detail_amount,
+        cast(null as decimal(18, 2)) as detail_reference_amount,
+        cast(null as decimal(18, 4)) as detail_ratio,
+        cast(inactive_days as integer) as detail_days,
+        cast(last_activity_date as date) as detail_date,
+        cast(null as bigint) as detail_count,
+        cast(null as string) as detail_items,
         'no cash spend, order or consumption in the last ' || inactive_days
         || ' days (last activity on ' || {{ format_time('last_activity_date', '%Y-%m-%d') }} || ')'
             as detail
@@ -482,7 +521,14 @@ final as (
         customer_manager_id,
         warning_type,
         detail,
-        min(warning_date) over (partition by customer_id, warning_type, island) as first_seen
+        min(warning_date) over (partition by customer_id, warning_type, island) as first_seen,
+        detail_amount,
+        detail_reference_amount,
+        detail_ratio,
+        detail_days,
+        detail_date,
+        detail_count,
+        detail_items
     from islands
 )
 

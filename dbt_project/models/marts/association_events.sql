@@ -32,7 +32,11 @@ final as (
         events.event_time,
         events.event_seq,
         events.is_accepted,
-        events.rejection_reason
+        events.rejection_reason,
+        events.rejection_code,
+        events.rejection_partner_id,
+        events.rejection_since,
+        events.rejection_limit
     from events
     left join customers on events.customer_id = customers.customer_id
     left join partners on events.partner_id = partners.partner_id

@@ -37,7 +37,14 @@ final as (
         coalesce(partners.settlement_partner_id, warnings.partner_id) as settlement_partner_id,
         coalesce(partners.partner_type = 'reseller', false) as is_reseller_customer,
         managers.staff_id as assignee_staff_id,
-        coalesce(managers.staff_name, partners.partner_name, warnings.partner_id) as assignee_name
+        coalesce(managers.staff_name, partners.partner_name, warnings.partner_id) as assignee_name,
+        warnings.detail_amount,
+        warnings.detail_reference_amount,
+        warnings.detail_ratio,
+        warnings.detail_days,
+        warnings.detail_date,
+        warnings.detail_count,
+        warnings.detail_items
     from warnings
     left join warning_types on warnings.warning_type = warning_types.warning_type
     left join customers on warnings.customer_id = customers.customer_id

@@ -1,4 +1,7 @@
 -- 指标信息 (S10): settlement partner x indicator of the catalog x reconciliation period.
+-- The catalog drives the values: each row names a measure, a statistical method and a
+-- statistical period from the seeds indicator_measures, indicator_methods and
+-- indicator_periods (docs/RULES.md, "Indicators"), so a new row needs no SQL.
 -- Periods: every month from the partner's first activity (detail row or association of
 -- it or its resellers) to the later of the as-of month and its last detail period. An
 -- indicator without activity in a period is 0.
@@ -23,6 +26,18 @@ partners as (
 
 catalog as (
     select * from {{ ref('indicator_catalog') }}
+),
+
+measures as (
+    select * from {{ ref('indicator_measures') }}
+),
+
+methods as (
+    select * from {{ ref('indicator_methods') }}
+),
+
+statistical_periods as (
+    select * from {{ ref('indicator_periods') }}
 ),
 
 associations as (
@@ -72,146 +87,216 @@ months as (
     ) as month_starts
 ),
 
-spend as (
+-- Measures: the facts a catalog row can name (seed indicator_measures), per settlement
+-- partner and billing period: `amount` is what a sum adds, `items` what a count counts.
+measure_facts as (
     select
         settlement_partner_id as partner_id,
-        billing_period as reconciliation_period,
-        sum(eligible_amount) filter (where transaction_type != 'project') as cash_spend,
-        sum(incentive_amount) as incentive_amount
+        billing_period,
+        'cash_spend' as measure,
+        sum(eligible_amount) as amount,
+        sum(detail_rows) as items
+    from incentives
+    where transaction_type != 'project'
+    group by settlement_partner_id, billing_period
+
+    union all
+
+    select
+        settlement_partner_id as partner_id,
+        billing_period,
+        'incentive' as measure,
+        sum(incentive_amount) as amount,
+        sum(detail_rows) as items
     from incentives
     group by settlement_partner_id, billing_period
-),
 
-customer_net as (
-    select
-        settlement_partner_id as partner_id,
-        billing_period as reconciliation_period,
-        customer_id
-    from customer_days
-    group by settlement_partner_id, billing_period, customer_id
-    having sum(eligible_amount) > 0
-),
+    union all
 
-active as (
     select
         partner_id,
-        reconciliation_period,
-        count(distinct customer_id) as active_customers
-    from customer_net
-    group by partner_id, reconciliation_period
-),
-
-started as (
-    select
-        partner_id,
-        started_period as reconciliation_period,
-        count(*) as new_customers
+        started_period as billing_period,
+        'associations_started' as measure,
+        count(*) as amount,
+        count(*) as items
     from associations
     group by partner_id, started_period
-),
 
-ended as (
+    union all
+
     select
         partner_id,
-        ended_period as reconciliation_period,
-        count(*) as disassociated_customers
+        ended_period as billing_period,
+        'associations_ended' as measure,
+        count(*) as amount,
+        count(*) as items
     from associations
     where ended_period is not null
     group by partner_id, ended_period
 ),
 
-monthly as (
+-- The same measures by customer, read only by a distinct count.
+customer_facts as (
     select
-        months.partner_id,
-        months.reconciliation_period,
-        coalesce(spend.cash_spend, 0) as cash_spend,
-        sum(coalesce(spend.cash_spend, 0)) over (
-            partition by months.partner_id, left(months.reconciliation_period, 4)
-            order by months.reconciliation_period
-            rows between unbounded preceding and current row
-        ) as cash_spend_ytd,
-        coalesce(spend.incentive_amount, 0) as incentive_amount,
-        coalesce(started.new_customers, 0) as new_customers,
-        coalesce(ended.disassociated_customers, 0) as disassociated_customers,
-        coalesce(active.active_customers, 0) as active_customers
-    from months
-    left join spend
-        on
-            months.partner_id = spend.partner_id
-            and months.reconciliation_period = spend.reconciliation_period
-    left join started
-        on
-            months.partner_id = started.partner_id
-            and months.reconciliation_period = started.reconciliation_period
-    left join ended
-        on
-            months.partner_id = ended.partner_id
-            and months.reconciliation_period = ended.reconciliation_period
-    left join active
-        on
-            months.partner_id = active.partner_id
-            and months.reconciliation_period = active.reconciliation_period
+        settlement_partner_id as partner_id,
+        billing_period,
+        'cash_spend' as measure,
+        customer_id,
+        sum(eligible_amount) as amount
+    from customer_days
+    group by settlement_partner_id, billing_period, customer_id
+
+    union all
+
+    select
+        partner_id,
+        started_period as billing_period,
+        'associations_started' as measure,
+        customer_id,
+        count(*) as amount
+    from associations
+    group by partner_id, started_period, customer_id
+
+    union all
+
+    select
+        partner_id,
+        ended_period as billing_period,
+        'associations_ended' as measure,
+        customer_id,
+        count(*) as amount
+    from associations
+    where ended_period is not null
+    group by partner_id, ended_period, customer_id
 ),
 
-values_long as (
+month_numbers as (
     select
         partner_id,
         reconciliation_period,
-        'cash_spend' as indicator_code,
-        cash_spend as indicator_value
-    from monthly
-    union all
+        left(reconciliation_period, 4) as period_year,
+        cast(right(reconciliation_period, 2) as integer) as month_number
+    from months
+),
+
+-- Every catalog row for every month of the partner, with the months its value covers:
+-- the statistical period holding the reconciliation month (its first month is the
+-- month minus its offset in the period), cut at the reconciliation month for a
+-- cumulative sum.
+windows as (
+    select
+        month_numbers.partner_id,
+        month_numbers.reconciliation_period,
+        month_numbers.period_year,
+        catalog.indicator_code,
+        catalog.measure,
+        catalog.statistical_method,
+        month_numbers.month_number
+        - (month_numbers.month_number - 1) % statistical_periods.months as first_month,
+        case
+            when catalog.statistical_method = 'cumulative sum' then month_numbers.month_number
+            else
+                month_numbers.month_number
+                - (month_numbers.month_number - 1) % statistical_periods.months
+                + statistical_periods.months - 1
+        end as last_month
+    from month_numbers
+    cross join catalog
+    inner join statistical_periods
+        on catalog.statistical_period = statistical_periods.statistical_period
+),
+
+window_totals as (
+    select
+        windows.partner_id,
+        windows.reconciliation_period,
+        windows.indicator_code,
+        sum(measure_facts.amount) as amount,
+        sum(measure_facts.items) as items
+    from windows
+    inner join measure_facts
+        on
+            windows.partner_id = measure_facts.partner_id
+            and windows.measure = measure_facts.measure
+            and left(measure_facts.billing_period, 4) = windows.period_year
+            and cast(right(measure_facts.billing_period, 2) as integer)
+            between windows.first_month and windows.last_month
+    where windows.statistical_method != 'distinct count'
+    group by windows.partner_id, windows.reconciliation_period, windows.indicator_code
+),
+
+customer_totals as (
+    select
+        windows.partner_id,
+        windows.reconciliation_period,
+        windows.indicator_code,
+        customer_facts.customer_id
+    from windows
+    inner join customer_facts
+        on
+            windows.partner_id = customer_facts.partner_id
+            and windows.measure = customer_facts.measure
+            and left(customer_facts.billing_period, 4) = windows.period_year
+            and cast(right(customer_facts.billing_period, 2) as integer)
+            between windows.first_month and windows.last_month
+    where windows.statistical_method = 'distinct count'
+    group by
+        windows.partner_id,
+        windows.reconciliation_period,
+        windows.indicator_code,
+        customer_facts.customer_id
+    having sum(customer_facts.amount) > 0
+),
+
+distinct_customers as (
     select
         partner_id,
         reconciliation_period,
-        'cash_spend_ytd' as indicator_code,
-        cash_spend_ytd as indicator_value
-    from monthly
-    union all
-    select
-        partner_id,
-        reconciliation_period,
-        'incentive_amount' as indicator_code,
-        incentive_amount as indicator_value
-    from monthly
-    union all
-    select
-        partner_id,
-        reconciliation_period,
-        'new_customers' as indicator_code,
-        new_customers as indicator_value
-    from monthly
-    union all
-    select
-        partner_id,
-        reconciliation_period,
-        'disassociated_customers' as indicator_code,
-        disassociated_customers as indicator_value
-    from monthly
-    union all
-    select
-        partner_id,
-        reconciliation_period,
-        'active_customers' as indicator_code,
-        active_customers as indicator_value
-    from monthly
+        indicator_code,
+        count(*) as customers
+    from customer_totals
+    group by partner_id, reconciliation_period, indicator_code
 ),
 
 final as (
     select
-        values_long.partner_id,
+        windows.partner_id,
         catalog.indicator_code,
         catalog.indicator_name_zh,
         catalog.indicator_name_en,
         catalog.statistical_method,
         catalog.statistical_period,
-        values_long.reconciliation_period,
-        cast(values_long.indicator_value as decimal(18, 2)) as indicator_value,
+        windows.reconciliation_period,
+        cast(
+            case windows.statistical_method
+                when 'count' then coalesce(window_totals.items, 0)
+                when 'distinct count' then coalesce(distinct_customers.customers, 0)
+                else coalesce(window_totals.amount, 0)
+            end as decimal(18, 2)
+        ) as indicator_value,
         catalog.sort_order,
-        catalog.statistical_method_zh,
-        catalog.statistical_period_zh
-    from values_long
-    inner join catalog on values_long.indicator_code = catalog.indicator_code
+        methods.method_name_zh as statistical_method_zh,
+        statistical_periods.period_name_zh as statistical_period_zh,
+        methods.method_name_en as statistical_method_en,
+        statistical_periods.period_name_en as statistical_period_en,
+        catalog.measure,
+        coalesce(methods.unit, measures.unit) as unit
+    from windows
+    inner join catalog on windows.indicator_code = catalog.indicator_code
+    inner join measures on catalog.measure = measures.measure
+    inner join methods on catalog.statistical_method = methods.statistical_method
+    inner join statistical_periods
+        on catalog.statistical_period = statistical_periods.statistical_period
+    left join window_totals
+        on
+            windows.partner_id = window_totals.partner_id
+            and windows.reconciliation_period = window_totals.reconciliation_period
+            and windows.indicator_code = window_totals.indicator_code
+    left join distinct_customers
+        on
+            windows.partner_id = distinct_customers.partner_id
+            and windows.reconciliation_period = distinct_customers.reconciliation_period
+            and windows.indicator_code = distinct_customers.indicator_code
 )
 
 select * from final
