@@ -271,3 +271,23 @@ def test_statements_indicators_and_customer_board_by_hand(built: Warehouse) -> N
     # S1 owns C1 from 06-20: O2 500.00 in June, the refund -200.00 in July.
     assert board[("S1", "2026-06")] == [1, 1, 0, Decimal("500.00")]
     assert board[("S1", "2026-07")] == [1, 0, 0, Decimal("-200.00")]
+
+
+def test_nothing_new_builds_nothing_and_new_models_rebuild_everything(built: Warehouse) -> None:
+    published = published_warehouse(built.published_root)
+    summary = run_pipeline(built, AS_OF)
+    assert summary.success and summary.unchanged, summary.error
+    assert published_warehouse(built.published_root) == published  # nothing published
+    # a build recorded by another version of the models: this run rebuilds every table
+    with duckdb.connect(str(built.warehouse_file)) as con:
+        con.execute("update audit.dbt_builds set project_digest = 'an older project'")
+    summary = run_pipeline(built, AS_OF)
+    assert summary.success and not summary.unchanged, summary.error
+    writers = query(
+        built, "select count(distinct _written_by) from intermediate.int_transactions_rated"
+    )
+    assert writers == [(1,)]
+    builds = query(
+        built, "select full_refresh from audit.dbt_builds order by built_at desc limit 1"
+    )
+    assert builds == [(True,)]

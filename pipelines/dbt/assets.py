@@ -146,17 +146,17 @@ def has_incremental_state(working: Path) -> bool:
     return found == len(INCREMENTAL_STATE)
 
 
-def dbt_build_args(engine: str, full_refresh: bool, same_project: bool = False) -> list[str]:
+def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:
     """`dbt build` arguments. Unit tests check the SQL, not the data: they run in CI
     (tests/dbt), not every day. The as-of date is not a --vars flag: any change of --vars
-    makes dbt re-parse the whole project (see macro as_of_text). A daily run leaves out the
-    data tests that read all of history (selector `daily` in dbt_project/selectors.yml),
-    and with the project of the last build (`same_project`) its seeds and staging views
-    too (selector `daily_same_project`); a full refresh builds and tests everything."""
+    makes dbt re-parse the whole project (see macro as_of_text). An incremental run (the
+    project of the last build, see dbt_models) leaves out the data tests that read all of
+    history, the seeds and the staging views (selector `daily_same_project` in
+    dbt_project/selectors.yml); a full refresh builds and tests everything."""
     args = ["build", "--target", dbt_target(engine), "--exclude-resource-type", "unit_test"]
     if full_refresh:
         return [*args, "--full-refresh"]
-    return [*args, "--selector", "daily_same_project" if same_project else "daily"]
+    return [*args, "--selector", "daily_same_project"]
 
 
 @dbt_assets(
@@ -171,20 +171,21 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     engine = warehouse.engine
     as_of = run_as_of(context.run.tags)
     inputs = build_inputs(working, engine, as_of)
-    full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true" or not has_incremental_state(
-        working
-    )
     last = last_build_inputs(working)
+    # Another version of the models (or a warehouse without a recorded build) is rebuilt
+    # whole: a table an incremental model kept was written by the old SQL.
+    full_refresh = (
+        context.run.tags.get(FULL_REFRESH_TAG) == "true"
+        or not has_incremental_state(working)
+        or last is None
+        or (last.project_digest, last.engine) != (inputs.project_digest, engine)
+    )
     if not full_refresh and last == inputs:
         # Nothing to build: the warehouse is already the build of these inputs. No model is
         # materialized, so publish is skipped and readers keep the current publication.
         context.log.info(f"nothing new since the last build ({inputs}): dbt not run")
         return
-    same_project = last is not None and (last.project_digest, last.engine) == (
-        inputs.project_digest,
-        engine,
-    )
-    args = dbt_build_args(engine, full_refresh, same_project)
+    args = dbt_build_args(engine, full_refresh)
     lake = lake_root(warehouse.spark_root)
     if engine == "spark":
         with duckdb.connect(str(working)) as con:

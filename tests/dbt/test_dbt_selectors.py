@@ -48,5 +48,4 @@ def test_the_same_project_does_not_rewrite_seeds_and_staging_views(selections) -
 
 def test_the_selector_follows_the_build() -> None:
     assert dbt_build_args("duckdb", full_refresh=True)[-1] == "--full-refresh"
-    assert dbt_build_args("duckdb", False)[-2:] == ["--selector", "daily"]
-    assert dbt_build_args("duckdb", False, same_project=True)[-1] == "daily_same_project"
+    assert dbt_build_args("duckdb", False)[-2:] == ["--selector", "daily_same_project"]

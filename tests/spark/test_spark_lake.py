@@ -90,7 +90,7 @@ def test_engine_selects_target_and_settings(tmp_path: Path) -> None:
     assert "--selector" not in spark_args  # a full refresh runs every data test
     duckdb_args = dbt_build_args("duckdb", full_refresh=False)
     assert duckdb_args[duckdb_args.index("--target") + 1] == "dev"
-    assert duckdb_args[duckdb_args.index("--selector") + 1] == "daily"
+    assert duckdb_args[duckdb_args.index("--selector") + 1] == "daily_same_project"
     # Unit tests run in the test suite on both engines' SQL, never in pipeline runs; the
     # as-of date is an environment variable, never --vars (which forces a full re-parse).
     for args in (spark_args, duckdb_args):
