@@ -163,7 +163,7 @@ paired as (
             when warehouse.incentive_amount = huawei.incentive_amount then null
             when warehouse.eligible_amount != huawei.eligible_amount then 'eligible_amount'
             when warehouse.incentive_type = 'acceleration' then 'cap'
-            when warehouse.rate is distinct from huawei.rate then 'rate'
+            when coalesce(warehouse.rate, -1) != coalesce(huawei.rate, -1) then 'rate'
             when abs(warehouse.incentive_amount - huawei.incentive_amount) <= 0.01 then 'rounding'
             else 'incentive_amount'
         end as differing_component,

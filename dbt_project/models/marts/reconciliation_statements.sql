@@ -17,18 +17,18 @@ per_period as (
     select
         partner_id,
         billing_period,
-        sum(coalesce(huawei_amount, 0)) as huawei_lines_amount,
-        sum(coalesce(warehouse_amount, 0)) as warehouse_amount,
-        sum(difference) as lines_difference,
-        sum(case when match_class = 'amount_differs' then difference else 0 end)
+        cast(sum(coalesce(huawei_amount, 0)) as decimal(18, 2)) as huawei_lines_amount,
+        cast(sum(coalesce(warehouse_amount, 0)) as decimal(18, 2)) as warehouse_amount,
+        cast(sum(case when match_class = 'amount_differs' then difference else 0 end) as decimal(18, 2))
             as amount_differs_difference,
-        sum(case when match_class = 'only_in_huawei' then difference else 0 end)
+        cast(sum(case when match_class = 'only_in_huawei' then difference else 0 end) as decimal(18, 2))
             as only_in_huawei_difference,
-        sum(case when match_class = 'only_in_warehouse' then difference else 0 end)
+        cast(sum(case when match_class = 'only_in_warehouse' then difference else 0 end) as decimal(18, 2))
             as only_in_warehouse_difference,
-        sum(case when match_class = 'attributed_elsewhere' then difference else 0 end)
+        cast(sum(case when match_class = 'attributed_elsewhere' then difference else 0 end) as decimal(18, 2))
             as attributed_elsewhere_difference,
-        sum(case when is_disputable then difference else 0 end) as disputable_amount,
+        cast(sum(case when is_disputable then difference else 0 end) as decimal(18, 2))
+            as disputable_amount,
         count(*) filter (where match_class = 'matched') as lines_matched,
         count(*) filter (where match_class != 'matched') as lines_differing,
         count(*) filter (where is_disputable) as lines_disputable
