@@ -33,6 +33,7 @@ PAGES = [
     ("customer_board.py", "page_customer_board", "nav_customers"),
     ("customer_warnings.py", "page_customer_warnings", "nav_customers"),
     ("sub_customers.py", "page_sub_customers", "nav_customers"),
+    ("reconciliation.py", "page_reconciliation", "nav_reconciliation"),
 ]
 
 

@@ -4,33 +4,24 @@ flagged; the sums close per statement."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+from reconciled_sample import ARGS, reconciled_warehouse
 
 from dashboards import warehouse
-from pipelines.cli import run_pipeline
-from pipelines.generate import generate_landing, sample_huawei_export
+from pipelines.generate import sample_huawei_export
 from pipelines.generate.huawei import Planted
-from pipelines.warehouse import Warehouse
 
-ARGS = {"scale": 1.25, "start": date(2026, 6, 1), "days": 40}
-AS_OF = date(2026, 7, 12)
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """40 days (June closed, its Huawei export landed on July 3) through the pipeline."""
-    root = tmp_path_factory.mktemp("recon")
-    generate_landing(root / "landing", plain=True, **ARGS)
-    built = Warehouse(path=str(root / "warehouse.duckdb"), landing_dir=str(root / "landing"))
-    summary = run_pipeline(built, AS_OF)
-    assert summary.success, summary.error
-    return warehouse.current(built.published_root).path
+    """The published copy of the shared build (tests/reconciled_sample.py)."""
+    return warehouse.current(reconciled_warehouse(tmp_path_factory).published_root).path
 
 
 def rows(path: Path, sql: str) -> list[tuple]:

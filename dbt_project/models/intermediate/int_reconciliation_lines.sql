@@ -189,6 +189,8 @@ paired as (
         warehouse.owner_partner_id,
         cast(null as string) as attributed_partner_id,
         huawei.order_no as huawei_order_no,
+        huawei.customer_name as huawei_customer_name,
+        huawei.account_name as huawei_account_name,
         huawei.detail_id,
         huawei.source_file,
         huawei.source_row
@@ -227,6 +229,8 @@ huawei_only as (
         facts.owner_partner_id,
         elsewhere.attributed_partner_id,
         huawei.order_no as huawei_order_no,
+        huawei.customer_name as huawei_customer_name,
+        huawei.account_name as huawei_account_name,
         huawei.detail_id,
         huawei.source_file,
         huawei.source_row
@@ -267,6 +271,8 @@ warehouse_only as (
         warehouse.owner_partner_id,
         cast(null as string) as attributed_partner_id,
         cast(null as string) as huawei_order_no,
+        cast(null as string) as huawei_customer_name,
+        cast(null as string) as huawei_account_name,
         cast(null as string) as detail_id,
         cast(null as string) as source_file,
         cast(null as integer) as source_row

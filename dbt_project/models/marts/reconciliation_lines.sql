@@ -38,6 +38,8 @@ final as (
         owner_partner_id,
         attributed_partner_id,
         huawei_order_no,
+        huawei_customer_name,
+        huawei_account_name,
         detail_id,
         source_file,
         source_row,
