@@ -376,7 +376,7 @@ LABELS.update(
         "huawei_rate": ("华为激励比例", "Huawei's rate"),
         "warehouse_rate": ("按规则激励比例", "Rate per the rules"),
         "usage_date": ("消费日期", "Usage date"),
-        "project_id": ("项目ID", "Project id"),
+        "project_id": ("项目ID", "Project ID"),
         "is_disputable": ("可争议", "Worth disputing"),
         "lines_of_class": ("{name}（{count} 行）", "{name} ({count} lines)"),
         "dispute_title": ("争议明细导出", "Dispute file"),

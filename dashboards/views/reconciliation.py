@@ -44,7 +44,7 @@ chosen = st.selectbox(
     ui.label("choose_period"),
     periods,
     format_func=lambda p: fmt.period(p, lang),
-    key="reconciliation_period",
+    key=f"reconciliation_period_{lang}",
 )
 row = statements.filter(statements["billing_period"] == chosen).row(0, named=True)
 m1, m2, m3, m4 = st.columns(4)
