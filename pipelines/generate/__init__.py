@@ -133,12 +133,15 @@ def generate_landing(
     bad_rows: bool = True,
     rejected_events: bool = True,
     plain: bool = False,
+    huawei: bool = True,
 ) -> dict[str, int]:
     """Write landing files under out/<source>/<YYYY-MM-DD>/ and return rows written per source.
 
     `rejected_events=False` leaves out the scripted association events that the rules
     reject, and `plain=True` writes every text source as UTF-8 CSV with English headers:
-    the benchmark's floor and peer validate nothing and read no Excel or GB18030."""
+    the benchmark's floor and peer validate nothing and read no Excel or GB18030.
+    `huawei=False` writes no Huawei export: it is computed line by line in Python, which
+    the benchmark's sizes (up to 100M consumption rows) cannot afford."""
     if days < MIN_DAYS:
         raise ValueError(f"days must be at least {MIN_DAYS} (got {days})")
     if scale <= 0:
@@ -172,20 +175,22 @@ def generate_landing(
             writer.write(source, day, days_frames.get(day))
         consumption = consumption_day(world, plan, seed, day)
         writer.write("consumption", day, consumption)
-        consumed.append(consumption)
+        if huawei:
+            consumed.append(consumption)
         balances.spend(consumption, running_customers(plan, day))
         if is_balance_day(world, day):
             writer.write("balances", day, balances.snapshot(day))
-    landed_orders = by_day["orders"].filter(pl.col("_day").is_between(0, window.last))
-    huawei = huawei_export(
-        world, staff, landed_orders, pl.concat(consumed), read_policies(POLICY_LIBRARY)
-    )
-    for source, frame in (
-        ("huawei_incentive_details", huawei.details),
-        ("huawei_statements", huawei.statements),
-    ):
-        for day, part in split_by_day(frame).items():
-            writer.write(source, day, part)
+    if huawei:
+        landed_orders = by_day["orders"].filter(pl.col("_day").is_between(0, window.last))
+        export = huawei_export(
+            world, staff, landed_orders, pl.concat(consumed), read_policies(POLICY_LIBRARY)
+        )
+        for source, frame in (
+            ("huawei_incentive_details", export.details),
+            ("huawei_statements", export.statements),
+        ):
+            for day, part in split_by_day(frame).items():
+                writer.write(source, day, part)
     writer.write_leftover_bad_rows()
     return dict(sorted(writer.rows.items()))
 
