@@ -72,17 +72,30 @@ warehouse as (
     left join customers on facts.customer_id = customers.customer_id
 ),
 
-by_key as (
+-- A transaction Huawei lists twice pairs with its first line (by detail_id); the second
+-- is only_in_huawei, so no warehouse line is counted twice.
+key_pairs as (
     select
         huawei.detail_id,
         warehouse.transaction_id as warehouse_transaction_id,
-        'transaction_key' as match_method
+        row_number() over (
+            partition by warehouse.transaction_id order by huawei.detail_id
+        ) as pair_rank
     from huawei
     inner join warehouse
         on
             huawei.transaction_id = warehouse.transaction_id
             and huawei.incentive_type = warehouse.incentive_type
             and huawei.partner_id = warehouse.partner_id
+),
+
+by_key as (
+    select
+        detail_id,
+        warehouse_transaction_id,
+        'transaction_key' as match_method
+    from key_pairs
+    where pair_rank = 1
 ),
 
 elsewhere as (
