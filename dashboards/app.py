@@ -34,6 +34,7 @@ PAGES = [
     ("customer_warnings.py", "page_customer_warnings", "nav_customers", False),
     ("sub_customers.py", "page_sub_customers", "nav_customers", False),
     ("data_quality.py", "page_data_quality", "nav_admin", True),
+    ("reconciliation.py", "page_reconciliation", "nav_reconciliation", True),
 ]
 
 

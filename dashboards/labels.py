@@ -471,3 +471,76 @@ def value_label(kind: str, value: object, lang: str) -> str:
         return ""
     pair = _SPELLINGS.get(kind, {}).get(str(value))
     return pair[_index(lang)] if pair else str(value)
+
+
+# ---- 对账 / Reconciliation with Huawei's export (dashboards/views/reconciliation.py)
+LABELS.update(
+    {
+        "page_reconciliation": ("对账", "Reconciliation"),
+        "nav_reconciliation": ("对账", "Reconciliation"),
+        "reconciliation_intro": (
+            "将华为激励明细导出逐行与本仓库按规则计算的结果核对：差额 = 按规则应得 − 华为金额。",
+            "Huawei's incentive detail export checked line by line against what the rules "
+            "give: difference = the rules' amount − Huawei's.",
+        ),
+        "no_reconciliation": (
+            "尚未收到华为的激励明细或账单导出，暂无可对账的账期。",
+            "No export of Huawei's incentive details or statements has landed yet: nothing "
+            "to reconcile.",
+        ),
+        "huawei_amount": ("华为金额", "Huawei's amount"),
+        "warehouse_amount": ("按规则应得", "Per the rules"),
+        "difference": ("差额", "Difference"),
+        "disputable_amount": ("可争议金额", "Disputable amount"),
+        "lines_matched": ("一致行数", "Lines matched"),
+        "lines_differing": ("差异行数", "Lines differing"),
+        "lines_disputable": ("可争议行数", "Lines worth disputing"),
+        "huawei_status": ("华为账单状态", "Huawei's status"),
+        "statement_gap": ("账单与明细差", "Statement vs its lines"),
+        "choose_period": ("选择账期", "Choose a billing period"),
+        "match_class": ("对账结果", "Result"),
+        "differing_component": ("差异项", "Differing component"),
+        "match_method": ("匹配方式", "Matched by"),
+        "evidence": ("依据", "Evidence"),
+        "huawei_eligible_amount": ("华为业绩金额", "Huawei's eligible amount"),
+        "warehouse_eligible_amount": ("按规则业绩金额", "Eligible amount per the rules"),
+        "huawei_rate": ("华为激励比例", "Huawei's rate"),
+        "warehouse_rate": ("按规则激励比例", "Rate per the rules"),
+        "usage_date": ("消费日期", "Usage date"),
+        "project_id": ("项目ID", "Project ID"),
+        "is_disputable": ("可争议", "Worth disputing"),
+        "lines_of_class": ("{name}（{count} 行）", "{name} ({count} lines)"),
+        "dispute_title": ("争议明细导出", "Dispute file"),
+        "dispute_note": (
+            "华为少付且差额超过 {threshold} 元的明细，按差额从大到小排列，附依据与合计，可直接附在工单中。",
+            "Lines where Huawei pays less than the rules give by more than {threshold} CNY, "
+            "largest first, with the evidence and totals: ready to attach to a ticket.",
+        ),
+        "no_disputable": ("本账期没有值得争议的明细。", "Nothing worth disputing in this period."),
+        "export_dispute_csv": ("导出争议明细 CSV", "Dispute file (CSV)"),
+        "export_dispute_excel": ("导出争议明细 Excel", "Dispute file (Excel)"),
+    }
+)
+VALUES.update(
+    {
+        "match_class": {
+            "matched": ("一致", "Matched"),
+            "amount_differs": ("金额不一致", "Amount differs"),
+            "only_in_huawei": ("仅华为有", "Only in Huawei's export"),
+            "only_in_warehouse": ("华为遗漏", "Missing from Huawei's export"),
+            "attributed_elsewhere": ("归属其他伙伴", "Attributed to another partner"),
+        },
+        "differing_component": {
+            "eligible_amount": ("业绩金额", "Eligible amount"),
+            "rate": ("激励比例", "Rate"),
+            "cap": ("封顶金额", "Cap"),
+            "rounding": ("舍入", "Rounding"),
+            "incentive_amount": ("激励金额", "Incentive amount"),
+        },
+        "match_method": {
+            "transaction_key": ("交易键", "Transaction key"),
+            "fallback": ("客户+产品+日期+金额", "Customer, product, date, amount"),
+            "none": ("未匹配", "Not matched"),
+        },
+    }
+)

@@ -40,6 +40,21 @@ RESOURCE_STATUSES = {
     "已冻结": "frozen",
     "已释放": "released",
 }
+# Huawei's incentive detail export (激励明细, S14) and its statements (激励账单, S1).
+DETAIL_TRANSACTION_TYPES = {
+    "订单": "order",
+    "退订": "refund",
+    "按需消费": "consumption",
+    "项目": "project",
+}
+INCENTIVE_TYPES = {"基础激励": "base", "加速激励": "acceleration"}
+STATEMENT_STATUSES = {
+    "预估": "estimated",
+    "待确认": "pending_confirmation",
+    "发放中": "issuing",
+    "发放成功": "issued",
+}
+BILLING_PERIOD = r"^20\d{2}(0[1-9]|1[0-2])$"
 STATEMENT_EVENT_TYPES = {
     "已生成": "generated",
     "伙伴已确认": "partner_confirmed",
@@ -66,8 +81,19 @@ def money(zh: str, *, required: bool = True) -> object:
     return pa.Field(nullable=not required, ge=0, le=MAX_AMOUNT, metadata={"zh": zh}, **MONEY)
 
 
-def fraction(zh: str) -> object:
-    return pa.Field(nullable=False, ge=0, le=1, metadata={"zh": zh}, **FRACTION)
+def signed_money(zh: str, *, required: bool = True) -> object:
+    """Money that a refund makes negative (Huawei's detail lines, its statements)."""
+    return pa.Field(
+        nullable=not required, ge=-MAX_AMOUNT, le=MAX_AMOUNT, metadata={"zh": zh}, **MONEY
+    )
+
+
+def fraction(zh: str, *, required: bool = True) -> object:
+    return pa.Field(nullable=not required, ge=0, le=1, metadata={"zh": zh}, **FRACTION)
+
+
+def period(zh: str = "账期") -> object:
+    return pa.Field(nullable=False, str_matches=BILLING_PERIOD, metadata={"zh": zh})
 
 
 def moment(zh: str, *, required: bool = True) -> object:
@@ -210,11 +236,7 @@ class Balances(pa.DataFrameModel):
 
 class StatementEvents(pa.DataFrameModel):
     partner_id: str = text("伙伴ID", required=True)
-    billing_period: str = pa.Field(
-        nullable=False,
-        str_matches=r"^20\d{2}(0[1-9]|1[0-2])$",
-        metadata={"zh": "账期"},
-    )
+    billing_period: str = period()
     event_type: str = enum("事件类型", STATEMENT_EVENT_TYPES)
     event_time: pl.Datetime = moment("事件时间")
 
@@ -243,6 +265,55 @@ class IncentivePolicies(pa.DataFrameModel):
         return data.lazyframe.select(
             pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("valid_from"))
         )
+
+
+class HuaweiIncentiveDetails(pa.DataFrameModel):
+    """Huawei's incentive detail export (激励明细, S14) as the partner center lists it, one
+    row per line: what Huawei says it pays, reconciled line by line with the warehouse
+    (docs/RULES.md, "Reconciliation with Huawei's export"). `detail_id` is the line's id in
+    the export, the landing key; the match itself never uses it."""
+
+    detail_id: str = text("明细ID", required=True, unique=True)
+    billing_period: str = period()
+    partner_id: str = text("伙伴ID", required=True)
+    transaction_type: str = enum("明细类型", DETAIL_TRANSACTION_TYPES)
+    order_no: str | None = text("订单号")
+    resource_id: str | None = text("资源ID")
+    usage_date: pl.Date | None = moment("消费日期", required=False)
+    project_id: str | None = text("项目ID")
+    customer_name: str | None = text("客户名称")
+    account_name: str | None = text("账号名")
+    reseller_name: str | None = text("二级经销商")
+    customer_manager_name: str | None = text("客户经理")
+    product_type: str | None = text("产品类型")
+    incentive_type: str = enum("激励类型", INCENTIVE_TYPES)
+    eligible_amount: pe.Decimal = signed_money("业绩金额")
+    rate: pe.Decimal | None = fraction("激励比例", required=False)
+    incentive_amount: pe.Decimal = signed_money("激励金额")
+    statement_status: str | None = enum("账单状态", STATEMENT_STATUSES, required=False)
+
+    @pa.dataframe_check(
+        error="a line needs its reference: order_no (order, refund), resource_id and "
+        "usage_date (consumption) or project_id (project)"
+    )
+    def line_has_reference(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        kind = pl.col("transaction_type")
+        return data.lazyframe.select(
+            pl.when(kind.is_in(["order", "refund"]))
+            .then(pl.col("order_no").is_not_null())
+            .when(kind == "consumption")
+            .then(pl.col("resource_id").is_not_null() & pl.col("usage_date").is_not_null())
+            .otherwise(pl.col("project_id").is_not_null())
+        )
+
+
+class HuaweiStatements(pa.DataFrameModel):
+    """The incentive statements as Huawei shows them (激励账单): one per partner and period."""
+
+    partner_id: str = text("伙伴ID", required=True)
+    billing_period: str = period()
+    incentive_amount: pe.Decimal = signed_money("激励金额")
+    status: str = enum("账单状态", STATEMENT_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -314,5 +385,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source("projects", Projects, ("project_id",), "snapshot"),
         Source("incentive_policies", IncentivePolicies, ("policy_id",), "snapshot"),
+        Source("huawei_incentive_details", HuaweiIncentiveDetails, ("detail_id",), "facts"),
+        Source("huawei_statements", HuaweiStatements, ("partner_id", "billing_period"), "snapshot"),
     )
 }

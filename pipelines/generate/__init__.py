@@ -54,6 +54,9 @@ Bad rows (`bad_rows=True`; `False` writes none), each with a key no valid row us
 | resources | 2 | billing_mode | unknown billing mode 包季 |
 | statement_events | last day | billing_period | `<year>13`, no month 13 |
 
+Huawei's own incentive export and statements of the sample partner P3001, with planted
+differences for the reconciliation: see `pipelines.generate.huawei`.
+
 Statement events: see `pipelines.generate.statements` (every status, an auto-confirmed
 month, a rejected invoice, an overdue month, the latest month only generated).
 """
@@ -71,6 +74,7 @@ from pipelines.generate.bad_rows import BadRow, bad_rows
 from pipelines.generate.calendar import Window
 from pipelines.generate.daily import Balances, consumption_day, is_balance_day, running_customers
 from pipelines.generate.formats import file_format, file_path, landing_bytes
+from pipelines.generate.huawei import HuaweiExport, huawei_export, read_policies
 from pipelines.generate.orders import draw_orders, orders_frame
 from pipelines.generate.parties import partners_frame, staff_frame, team
 from pipelines.generate.resources import on_demand_plan, resources_frame
@@ -90,6 +94,7 @@ __all__ = [
     "REJECTED_ASSOCIATIONS",
     "RejectedAssociation",
     "generate_landing",
+    "sample_huawei_export",
 ]
 
 POLICY_LIBRARY = Path(__file__).with_name("incentive_policies.csv")
@@ -128,12 +133,15 @@ def generate_landing(
     bad_rows: bool = True,
     rejected_events: bool = True,
     plain: bool = False,
+    huawei: bool = True,
 ) -> dict[str, int]:
     """Write landing files under out/<source>/<YYYY-MM-DD>/ and return rows written per source.
 
     `rejected_events=False` leaves out the scripted association events that the rules
     reject, and `plain=True` writes every text source as UTF-8 CSV with English headers:
-    the benchmark's floor and peer validate nothing and read no Excel or GB18030."""
+    the benchmark's floor and peer validate nothing and read no Excel or GB18030.
+    `huawei=False` writes no Huawei export: it is computed line by line in Python, which
+    the benchmark's sizes (up to 100M consumption rows) cannot afford."""
     if days < MIN_DAYS:
         raise ValueError(f"days must be at least {MIN_DAYS} (got {days})")
     if scale <= 0:
@@ -161,16 +169,50 @@ def generate_landing(
     writer.copy_policies()
     partitions = {source: split_by_day(frame) for source, frame in by_day.items()}
     balances = Balances.opening(world, plan)
+    consumed = []
     for day in range(days):
         for source, days_frames in partitions.items():
             writer.write(source, day, days_frames.get(day))
         consumption = consumption_day(world, plan, seed, day)
         writer.write("consumption", day, consumption)
+        if huawei:
+            consumed.append(consumption)
         balances.spend(consumption, running_customers(plan, day))
         if is_balance_day(world, day):
             writer.write("balances", day, balances.snapshot(day))
+    if huawei:
+        landed_orders = by_day["orders"].filter(pl.col("_day").is_between(0, window.last))
+        export = huawei_export(
+            world, staff, landed_orders, pl.concat(consumed), read_policies(POLICY_LIBRARY)
+        )
+        for source, frame in (
+            ("huawei_incentive_details", export.details),
+            ("huawei_statements", export.statements),
+        ):
+            for day, part in split_by_day(frame).items():
+                writer.write(source, day, part)
     writer.write_leftover_bad_rows()
     return dict(sorted(writer.rows.items()))
+
+
+def sample_huawei_export(
+    *, seed: int = 7, scale: float = 1.0, start: date = date(2026, 6, 1), days: int = 175
+) -> HuaweiExport:
+    """What `generate_landing` with these arguments writes as Huawei's export and
+    statements, with the list of its planted differences (for tests and docs)."""
+    window = Window(start, days)
+    staff = team(window, seed, scale)
+    world = build_world(window, staff, seed, scale)
+    plan = on_demand_plan(world, seed)
+    orders = orders_frame(world, draw_orders(world, seed))
+    consumed = [consumption_day(world, plan, seed, day) for day in range(days)]
+    return huawei_export(
+        world,
+        staff,
+        orders.filter(pl.col("_day").is_between(0, window.last)),
+        pl.concat(consumed),
+        read_policies(POLICY_LIBRARY),
+    )
 
 
 def split_by_day(frame: pl.DataFrame) -> dict[int, pl.DataFrame]:

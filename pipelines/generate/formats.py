@@ -8,6 +8,8 @@
 | orders | `.csv` | Chinese | UTF-8 with BOM | `2026-06-03T10:15:00+08:00` |
 | consumption | `.parquet` (money as DECIMAL(18,2), usage_date as DATE); every 7th day (day index % 7 == 3) `.csv` | English | UTF-8 | - |
 | balances, incentive_policies | `.csv` | English | UTF-8 | - |
+| huawei_incentive_details | `.csv` | Chinese | GB18030 | - |
+| huawei_statements | `.xlsx` | Chinese | - | - |
 
 In CSV and xlsx every value is text: money with 2 decimals, `discount_rate` with 4,
 dates `YYYY-MM-DD`, `is_new_customer` as 是/否 (true/false in English files), empty
@@ -48,6 +50,8 @@ FORMATS: dict[str, FileFormat] = {
     "consumption": FileFormat("parquet", chinese=False),
     "balances": FileFormat("csv", chinese=False),
     "incentive_policies": FileFormat("csv", chinese=False),
+    "huawei_incentive_details": FileFormat("csv", chinese=True, encoding="gb18030"),
+    "huawei_statements": FileFormat("xlsx", chinese=True),
 }
 CONSUMPTION_CSV = FileFormat("csv", chinese=False)
 # `plain`: every text source as UTF-8 CSV with English headers and naive times, so that
