@@ -15,83 +15,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pipelines.forecast import (
-    WINDOW_DAYS,
-    period_end,
-    published_as_of,
-    published_forecast,
-)
-
-BUCKETS = (
-    (0, 7, "0-7 days left"),
-    (8, 14, "8-14 days left"),
-    (15, 21, "15-21 days left"),
-    (22, 31, "22-31 days left"),
-)
-
-
-def horizon(cutoff: date, period: str) -> str:
-    if period != f"{cutoff.year:04d}{cutoff.month:02d}":
-        return "next period"
-    left = (period_end(cutoff) - cutoff).days
-    return next(name for low, high, name in BUCKETS if low <= left <= high)
-
-
-def final_incentive(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.execute(
-        """select partner_id, billing_period, sum(incentive_amount)::double as actual
-        from marts.incentive_facts group by all"""
-    ).pl()
-
-
-def backtest(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """One row per cutoff, partner and forecast period closed by the as-of date."""
-    as_of = published_as_of(con)
-    first = con.execute(
-        "select min(transaction_date) from intermediate.int_transactions_rated"
-    ).fetchall()[0][0]
-    frames = []
-    cutoff = first + timedelta(days=WINDOW_DAYS - 1)
-    while cutoff < as_of:
-        frames.append(published_forecast(con, cutoff).with_columns(pl.lit(cutoff).alias("cutoff")))
-        cutoff += timedelta(days=1)
-    closed = f"{as_of.year:04d}{as_of.month:02d}"
-    forecasts = pl.concat(frames).filter(pl.col("billing_period") < closed)
-    return forecasts.join(final_incentive(con), on=["partner_id", "billing_period"]).with_columns(
-        pl.struct("cutoff", "billing_period")
-        .map_elements(lambda r: horizon(r["cutoff"], r["billing_period"]), return_dtype=pl.String)
-        .alias("horizon")
-    )
-
-
-def summary(results: pl.DataFrame) -> pl.DataFrame:
-    order = [name for *_, name in BUCKETS] + ["next period"]
-    return (
-        results.filter(pl.col("actual") != 0)
-        .group_by("partner_id", "horizon")
-        .agg(
-            pl.len().alias("forecasts"),
-            ((pl.col("forecast") - pl.col("actual")).abs() / pl.col("actual").abs())
-            .mean()
-            .mul(100)
-            .round(1)
-            .alias("mape_pct"),
-            ((pl.col("low") <= pl.col("actual")) & (pl.col("actual") <= pl.col("high")))
-            .mean()
-            .mul(100)
-            .round(0)
-            .alias("in_interval_pct"),
-        )
-        .with_columns(pl.col("horizon").replace_strict(order, range(len(order))).alias("_o"))
-        .sort("partner_id", "_o")
-        .drop("_o")
-    )
+from pipelines.forecast import backtest, backtest_summary, published_as_of
 
 
 def markdown(table: pl.DataFrame, source: str, as_of: date) -> str:
@@ -119,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--label", default="the generator's sample data")
     opts = args.parse_args(argv)
     with duckdb.connect(opts.warehouse, read_only=True) as con:
-        table = summary(backtest(con))
+        table = backtest_summary(backtest(con))
         text = markdown(table, opts.label, published_as_of(con))
     print(text)
     if opts.out:

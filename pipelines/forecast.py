@@ -135,9 +135,11 @@ def forecast(daily: pl.DataFrame, actual_to_date: pl.DataFrame, as_of: date) -> 
     )
 
 
-def daily_incentive(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
-    """Base incentive per settlement partner, day and transaction type over the
-    REFUND_DAYS days up to `as_of` (the longest look-back of the model)."""
+def daily_incentive(
+    con: duckdb.DuckDBPyConnection, as_of: date, days: int = REFUND_DAYS
+) -> pl.DataFrame:
+    """Base incentive per settlement partner, day and transaction type over the `days` days
+    up to `as_of` (by default the longest look-back of the model)."""
     return (
         con.execute(
             """
@@ -147,7 +149,7 @@ def daily_incentive(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame
         where transaction_date between ?::date - ? + 1 and ?::date
         group by all
         """,
-            [as_of, REFUND_DAYS, as_of],
+            [as_of, days, as_of],
         )
         .pl()
         .cast(DAILY_SCHEMA)
@@ -177,3 +179,99 @@ def published_forecast(con: duckdb.DuckDBPyConnection, as_of: date | None = None
     to which the rows are cut: the backtest)."""
     as_of = as_of or published_as_of(con)
     return forecast(daily_incentive(con, as_of), open_period_to_date(con, as_of), as_of)
+
+
+# Backtest horizons: days left in the open period after the forecast's as-of date.
+HORIZONS = (
+    (0, 7, "0-7 days left"),
+    (8, 14, "8-14 days left"),
+    (15, 21, "15-21 days left"),
+    (22, 31, "22-31 days left"),
+)
+NEXT_PERIOD = "next period"
+
+
+def horizon(cutoff: date, period: str) -> str:
+    if period != billing_period(cutoff):
+        return NEXT_PERIOD
+    left = (period_end(cutoff) - cutoff).days
+    return next(name for low, high, name in HORIZONS if low <= left <= high)
+
+
+def backtest(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The forecast as of every day of history with a whole window behind it, from the rows
+    dated up to that day only (data that landed late is taken as landed in time), beside
+    the final incentive of the periods it forecast that the publication's as-of date has
+    closed: `cutoff, partner_id, billing_period, horizon, forecast, low, high, actual`."""
+    as_of = published_as_of(con)
+    history = (as_of - date(2000, 1, 1)).days
+    daily = daily_incentive(con, as_of, history)
+    facts = con.execute(
+        """select partner_id, billing_period, transaction_date,
+            sum(incentive_amount)::double as incentive
+        from marts.incentive_facts group by all"""
+    ).pl()
+    finals = facts.group_by("partner_id", "billing_period").agg(
+        pl.col("incentive").sum().alias("actual")
+    )
+    frames = []
+    if not daily.is_empty():
+        cutoff = daily["transaction_date"].min() + timedelta(days=WINDOW_DAYS - 1)  # type: ignore[operator]
+        while cutoff < as_of:
+            so_far = (
+                facts.filter(
+                    (pl.col("billing_period") == billing_period(cutoff))
+                    & (pl.col("transaction_date") <= cutoff)
+                )
+                .group_by("partner_id")
+                .agg(pl.col("incentive").sum().alias("actual_to_date"))
+            )
+            past = daily.filter(pl.col("transaction_date") <= cutoff)
+            frames.append(
+                forecast(past, so_far, cutoff).with_columns(pl.lit(cutoff).alias("cutoff"))
+            )
+            cutoff += timedelta(days=1)
+    if not frames:
+        return pl.DataFrame()
+    return (
+        pl.concat(frames)
+        .filter(pl.col("billing_period") < billing_period(as_of))
+        .join(finals, on=["partner_id", "billing_period"])
+        .with_columns(
+            pl.struct("cutoff", "billing_period")
+            .map_elements(
+                lambda r: horizon(r["cutoff"], r["billing_period"]), return_dtype=pl.String
+            )
+            .alias("horizon")
+        )
+    )
+
+
+def backtest_summary(results: pl.DataFrame) -> pl.DataFrame:
+    """`partner_id, horizon, forecasts, mape_pct, in_interval_pct`: mean absolute percentage
+    error (periods whose actual is 0 left out) and the share of actuals inside the interval."""
+    order = [name for *_, name in HORIZONS] + [NEXT_PERIOD]
+    if results.is_empty():
+        return pl.DataFrame(
+            schema={
+                "partner_id": pl.String,
+                "horizon": pl.String,
+                "forecasts": pl.UInt32,
+                "mape_pct": pl.Float64,
+                "in_interval_pct": pl.Float64,
+            }
+        )
+    error = (pl.col("forecast") - pl.col("actual")).abs() / pl.col("actual").abs()
+    inside = (pl.col("low") <= pl.col("actual")) & (pl.col("actual") <= pl.col("high"))
+    return (
+        results.filter(pl.col("actual") != 0)
+        .group_by("partner_id", "horizon")
+        .agg(
+            pl.len().alias("forecasts"),
+            (error.mean() * 100).round(1).alias("mape_pct"),
+            (inside.mean() * 100).round(0).alias("in_interval_pct"),
+        )
+        .with_columns(pl.col("horizon").replace_strict(order, range(len(order))).alias("_order"))
+        .sort("partner_id", "_order")
+        .drop("_order")
+    )

@@ -160,3 +160,13 @@ def actual_policies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         f"select {', '.join(POLICIES.columns)} from staging.stg_raw__incentive_policies "
         "order by policy_id"
     ).pl()
+
+
+def scenario_from_file_bytes(data: bytes, name: str) -> pl.DataFrame:
+    """A scenario policy file given as its bytes (an upload) validated, read as a landed file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        return scenario_from_file(path)
