@@ -3,6 +3,8 @@ from the actual figures and labelled as a forecast: on the statements page and t
 
 from __future__ import annotations
 
+import logging
+
 import duckdb
 import polars as pl
 import streamlit as st
@@ -11,6 +13,8 @@ from dashboards import fmt, ui
 from dashboards.labels import value_label
 from dashboards.queries import Viewer
 from pipelines.forecast import backtest, backtest_summary, published_forecast
+
+log = logging.getLogger("dashboards.forecast")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -39,7 +43,12 @@ def show_forecast(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> None:
     if not viewer.is_admin:
         return
     name = str(ui.warehouse().path)
-    rows = _forecast(name, con).filter(pl.col("partner_id") == viewer.partner_id)
+    try:
+        rows = _forecast(name, con).filter(pl.col("partner_id") == viewer.partner_id)
+    except duckdb.CatalogException:
+        # A copy without the rated transactions (one published before them): no forecast.
+        log.warning("no forecast: the published copy %s lacks the rated transactions", name)
+        return
     if rows.is_empty():
         return
     st.subheader(ui.label("forecast_title"))

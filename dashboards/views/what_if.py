@@ -9,6 +9,7 @@ as a policy file (the incentive_policies landing format) and loaded back from on
 
 import io
 
+import duckdb
 import polars as pl
 import streamlit as st
 
@@ -62,6 +63,9 @@ try:
         start = saved[chosen]
     else:
         start = actual_policies(con)
+except duckdb.CatalogException:
+    st.info(ui.label("no_data"))  # a copy published without the policy library
+    st.stop()
 except ScenarioError as exc:
     st.error(ui.label("what_if_invalid", reason=str(exc)))
     st.stop()
@@ -104,9 +108,12 @@ col_export.download_button(
 )
 
 # One evaluation at the finest grain the page shows; the three views are sums of it.
-detail = what_if(
-    con, scenario, ("product_type", "customer_manager_id"), partner_id=viewer.partner_id
-).with_columns((pl.col("scenario_incentive") - pl.col("actual_incentive")).alias("difference"))
+try:
+    detail = what_if(
+        con, scenario, ("product_type", "customer_manager_id"), partner_id=viewer.partner_id
+    ).with_columns((pl.col("scenario_incentive") - pl.col("actual_incentive")).alias("difference"))
+except duckdb.CatalogException:
+    detail = pl.DataFrame()  # a copy published without the rated transactions
 if detail.is_empty():
     st.info(ui.label("no_data"))
     st.stop()
