@@ -28,8 +28,9 @@ def markdown(table: pl.DataFrame, source: str, as_of: date) -> str:
     lines = [
         "# Forecast backtest",
         "",
-        f"Written by `python -m bench.forecast_backtest` on {source} (as of {as_of}); the",
-        "method and the backtest are described in docs/RULES.md, 'Forecast'.",
+        f"Written by `python -m bench.forecast_backtest` on {source}, published as of {as_of}.",
+        "The method and the backtest: docs/RULES.md, 'Forecast'. MAPE leaves out periods whose",
+        "actual is 0; a period's forecasts are one per day of history before its end.",
         "",
         "| partner | horizon | forecasts | MAPE % | actual inside the 80% interval % |",
         "|---|---|---:|---:|---:|",

@@ -76,13 +76,65 @@ def scenario_from_file(path: Path) -> pl.DataFrame:
     return scenario_from_frame(landed.frame.drop("_row_number"))
 
 
-def _rated_rows_sql(scope: str) -> str:
-    """The published base rows up to the as-of date (and within `scope`, a predicate on
-    partner_id and customer_manager_id), with the scenario's incentive beside the actual."""
-    rating = policy_rated_sql("base_rows", SCENARIO_RELATION)
+ACTUAL_POLICIES = "staging.stg_raw__incentive_policies"
+RATING_KEY = ("settlement_partner_type", "association_type", "product_type", "transaction_date")
+
+
+def _changed_keys_sql() -> str:
+    """The rating keys (partner type, association type, product type, day) whose rate under
+    the scenario differs from the rate under the published library: every combination a
+    policy of either library names, on every day from the earliest validity to the as-of
+    date, rated by the macro with each library. Only rows with these keys can change."""
+    keys = ", ".join(RATING_KEY)
+    return f"""
+    candidate_keys as (
+        select combos.*, days.transaction_date, 0 as eligible_amount
+        from (
+            select distinct partner_type as settlement_partner_type, association_type,
+                product_type
+            from (
+                select partner_type, association_type, product_type from {SCENARIO_RELATION}
+                union all
+                select partner_type, association_type, product_type from {ACTUAL_POLICIES}
+            )
+        ) as combos
+        cross join (
+            select cast(unnest(generate_series(first_day, (select as_of_date from as_of),
+                interval 1 day)) as date) as transaction_date
+            from (
+                select least(
+                    (select min(valid_from) from {SCENARIO_RELATION}),
+                    (select min(valid_from) from {ACTUAL_POLICIES})
+                ) as first_day
+            )
+        ) as days
+    ),
+    keys_actual as ({policy_rated_sql("candidate_keys", ACTUAL_POLICIES)}),
+    keys_scenario as ({policy_rated_sql("candidate_keys", SCENARIO_RELATION)}),
+    changed_keys as (
+        select {keys} from keys_actual
+        join keys_scenario using ({keys})
+        where keys_actual.rate <> keys_scenario.rate
+    ),"""
+
+
+def _rated_rows_sql(scope: str, every_row: bool) -> str:
+    """The published rows up to the as-of date within `scope` (a predicate on the settlement
+    partner) with the scenario's incentive beside the actual. The rows whose rating key the
+    scenario rates differently are rated again by the macro; the others keep their stored
+    amount, which the macro gave them at build time (`every_row`: rate every row again,
+    which the tests use to show the stored amounts are the macro's)."""
+    keys = ", ".join(RATING_KEY)
+    changed = "" if every_row else _changed_keys_sql()
+    rows_changed = (
+        "base_rows"
+        if every_row
+        else f"(select * from base_rows semi join changed_keys using ({keys}))"
+    )
     return f"""
     with
     as_of as (select max(as_of_date) as as_of_date from marts.publication),
+    {changed}
     base_rows as (
         select
             r.settlement_partner_id as partner_id,
@@ -97,25 +149,32 @@ def _rated_rows_sql(scope: str) -> str:
         from intermediate.int_transactions_rated as r
         where r.transaction_date <= (select as_of_date from as_of) and ({scope})
     ),
-    rerated as ({rating}),
+    rows_changed as (select * from {rows_changed}),
+    rerated as ({policy_rated_sql("rows_changed", SCENARIO_RELATION)}),
     accelerated as (
         select
             a.settlement_partner_id as partner_id,
             a.billing_period,
             a.product_type,
             a.customer_manager_id,
-            a.incentive_amount as actual_incentive,
-            a.incentive_amount
+            a.incentive_amount as actual_incentive
         from intermediate.int_projects_accelerated as a
         where a.transaction_date <= (select as_of_date from as_of) and ({scope})
     )
     select partner_id, billing_period, product_type, customer_manager_id,
-        actual_incentive, incentive_amount as scenario_incentive
-    from rerated
+        sum(actual_incentive) as actual_incentive, sum(actual_incentive) as scenario_incentive
+    from base_rows
+    group by all
     union all
     select partner_id, billing_period, product_type, customer_manager_id,
-        actual_incentive, incentive_amount
+        0, sum(incentive_amount - actual_incentive)
+    from rerated
+    group by all
+    union all
+    select partner_id, billing_period, product_type, customer_manager_id,
+        sum(actual_incentive), sum(actual_incentive)
     from accelerated
+    group by all
     """
 
 
@@ -125,16 +184,18 @@ def what_if(
     by: tuple[str, ...] = (),
     *,
     partner_id: str | None = None,
+    every_row: bool = False,
 ) -> pl.DataFrame:
     """`partner_id, billing_period, *by, actual_incentive, scenario_incentive` per settlement
     partner and billing period (and each of `by`, from BREAKDOWNS), under the scenario library
-    `policies` (validated, typed). `partner_id` limits it to one settlement partner."""
+    `policies` (validated, typed). `partner_id` limits it to one settlement partner;
+    `every_row` rates every row again, not only those whose rate the scenario changes."""
     unknown = set(by) - set(BREAKDOWNS)
     if unknown:
         raise ValueError(f"no breakdown by {sorted(unknown)}")
     scope, params = ("partner_id = ?", [partner_id]) if partner_id else ("true", [])
     # The scope is used twice (base rows, acceleration rows).
-    sql = _rated_rows_sql(scope.replace("partner_id", "settlement_partner_id"))
+    sql = _rated_rows_sql(scope.replace("partner_id", "settlement_partner_id"), every_row)
     keys = ", ".join(("partner_id", "billing_period", *by))
     con.register(SCENARIO_RELATION, policies.select(POLICIES.columns).to_arrow())
     try:

@@ -68,8 +68,10 @@ def with_rate(policies: pl.DataFrame, policy_id: str, rate: str) -> pl.DataFrame
     )
 
 
-def test_the_actual_library_gives_exactly_the_actual_figures(con) -> None:
-    result = by_period(what_if(con, library(con)))
+@pytest.mark.parametrize("every_row", [False, True])
+def test_the_actual_library_gives_exactly_the_actual_figures(con, every_row: bool) -> None:
+    # every_row: the macro rates every published row again and gives the stored amounts.
+    result = by_period(what_if(con, library(con), every_row=every_row))
     assert result == {
         ("D1", "202606"): (Decimal("252.40"), Decimal("252.40")),
         ("S1", "202606"): (Decimal("20.00"), Decimal("20.00")),
@@ -121,10 +123,11 @@ def test_a_policy_removed_or_at_rate_zero_rates_its_rows_zero(con) -> None:
     removed = library(con).filter(pl.col("policy_id") != "POL-2")
     zero = with_rate(library(con), "POL-2", "0")
     for scenario in (removed, zero):
-        assert by_period(what_if(con, scenario))[("D1", "202606")] == (
-            Decimal("252.40"),
-            Decimal("52.40"),
-        )
+        for every_row in (False, True):
+            assert by_period(what_if(con, scenario, every_row=every_row))[("D1", "202606")] == (
+                Decimal("252.40"),
+                Decimal("52.40"),
+            )
 
 
 def test_breakdown_by_product_type_and_customer_manager(con) -> None:
