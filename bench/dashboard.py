@@ -2,9 +2,11 @@
 
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from bench.measure import percentile
 from dashboards.queries import (
@@ -18,6 +20,8 @@ from dashboards.queries import (
     incentive_details_page,
     incentive_details_totals,
 )
+from pipelines.forecast import published_forecast
+from pipelines.what_if import BREAKDOWNS, actual_policies, what_if
 
 PAGE_ROWS = 50
 
@@ -91,6 +95,26 @@ def board_query(viewer: Viewer, year: int) -> Callable[[duckdb.DuckDBPyConnectio
     return run
 
 
+def what_if_query(
+    con: duckdb.DuckDBPyConnection, partner_id: str
+) -> Callable[[duckdb.DuckDBPyConnection], object]:
+    """What the what-if page runs on each edit: the busiest partner's actual and scenario
+    incentive at its finest grain (period, product type, customer manager), under the actual
+    library with the first policy's rate one point higher."""
+    policies = actual_policies(con)
+    scenario = policies.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.col("rate") + Decimal("0.01"))
+        .otherwise(pl.col("rate"))
+        .alias("rate")
+    )
+
+    def run(cursor: duckdb.DuckDBPyConnection) -> object:
+        return what_if(cursor, scenario, BREAKDOWNS, partner_id=partner_id)
+
+    return run
+
+
 def dashboard_timings(published: Path, repeat: int) -> dict[str, dict[str, float]]:
     """Milliseconds per page query, each run `repeat` times on one read-only connection
     (as the dashboards keep one), after one unmeasured warm-up run."""
@@ -135,6 +159,8 @@ def dashboard_timings(published: Path, repeat: int) -> dict[str, dict[str, float
             "incentive board": board_query(viewer, year),
             "customer board (day)": lambda c: customer_board(c, viewer, "day"),
             "customer board (month)": lambda c: customer_board(c, viewer, "month"),
+            "what-if: scenario evaluation (one rate changed)": what_if_query(con, partner),
+            "forecast: open and next period": published_forecast,
         }
         timings = {}
         for name, query in queries.items():

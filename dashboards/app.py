@@ -30,6 +30,7 @@ PAGES = [
     ("incentive_details.py", "page_incentive_details", "nav_incentives", False),
     ("statements.py", "page_statements", "nav_incentives", True),
     ("indicators.py", "page_indicators", "nav_incentives", True),
+    ("what_if.py", "page_what_if", "nav_incentives", True),
     ("customer_board.py", "page_customer_board", "nav_customers", False),
     ("customer_warnings.py", "page_customer_warnings", "nav_customers", False),
     ("sub_customers.py", "page_sub_customers", "nav_customers", False),

@@ -544,3 +544,72 @@ VALUES.update(
         },
     }
 )
+
+# Policy what-if and forecast (issue 17): a block of their own.
+LABELS.update(
+    {
+        "page_what_if": ("政策模拟", "Policy what-if"),
+        "what_if_intro": (
+            "修改政策库的比例、增删政策版本，与实际激励对比。模拟只在本页计算，不写入数据仓库。",
+            "Edit the rates of the policy library, add or remove policy versions, and compare "
+            "with the actual incentive. The scenario is computed on this page only and never "
+            "written into the warehouse.",
+        ),
+        "what_if_policies": ("模拟政策库", "Scenario policy library"),
+        "what_if_policy_id": ("政策ID", "Policy ID"),
+        "what_if_policy_name": ("政策名称", "Policy name"),
+        "what_if_partner_type": ("伙伴类型", "Partner type"),
+        "what_if_association_type": ("关联类型", "Association type"),
+        "what_if_rate": ("激励比例", "Rate"),
+        "what_if_valid_from": ("生效日期", "Valid from"),
+        "what_if_valid_to": ("失效日期", "Valid to"),
+        "what_if_invalid": (
+            "模拟政策库无法使用：{reason}",
+            "The scenario cannot be used: {reason}",
+        ),
+        "what_if_actual": ("实际激励", "Actual incentive"),
+        "what_if_scenario": ("模拟激励", "Scenario incentive"),
+        "what_if_difference": ("差额", "Difference"),
+        "what_if_by_period": ("按账期", "By billing period"),
+        "what_if_by_product": ("按产品类型", "By product type"),
+        "what_if_by_manager": ("按客户经理", "By customer manager"),
+        "what_if_name": ("模拟名称", "Scenario name"),
+        "what_if_save": ("保存模拟", "Save scenario"),
+        "what_if_saved": (
+            "已保存模拟“{name}”（本次登录内有效）。",
+            "Scenario “{name}” saved (for this session).",
+        ),
+        "what_if_load": ("载入已保存的模拟", "Load a saved scenario"),
+        "what_if_actual_library": ("实际政策库", "The actual library"),
+        "what_if_export": ("导出模拟政策库 (CSV)", "Export the scenario library (CSV)"),
+        "what_if_upload": (
+            "载入模拟政策库文件（激励政策落地格式 CSV）",
+            "Load a scenario library file (incentive policy landing format, CSV)",
+        ),
+        "forecast_title": (
+            "激励预测（预测值，非实际）",
+            "Incentive forecast (forecast, not actual)",
+        ),
+        "forecast_note": (
+            "按截至 {day} 的数据预测：按需消费按星期规律的日均、包年/包月订单日均扣除历史退订率；"
+            "区间为 80% 预测区间。回测误差（MAPE）：{backtest}。预测值不计入实际金额和导出。",
+            "Forecast from the data up to {day}: on-demand spend at its weekday run-rate, "
+            "yearly/monthly orders at their daily mean less the historical refund rate; the "
+            "range is an 80% interval. Backtest error (MAPE): {backtest}. Forecasts are never "
+            "part of actual figures or exports.",
+        ),
+        "forecast_actual_to_date": ("截至目前实际", "Actual to date"),
+        "forecast_value": ("预测值", "Forecast"),
+        "forecast_low": ("预测下限", "Forecast low"),
+        "forecast_high": ("预测上限", "Forecast high"),
+        "forecast_open": ("当前账期（预测）", "Open period (forecast)"),
+        "forecast_next": ("下一账期（预测）", "Next period (forecast)"),
+    }
+)
+VALUES["forecast_horizon"] = {
+    "0-7 days left": ("剩余 0-7 天", "0-7 days left"),
+    "8-14 days left": ("剩余 8-14 天", "8-14 days left"),
+    "15-21 days left": ("剩余 15-21 天", "15-21 days left"),
+    "22-31 days left": ("剩余 22-31 天", "22-31 days left"),
+    "next period": ("下一账期", "next period"),
+}

@@ -585,6 +585,57 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return code
 
 
+def published_connection(path: str) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to the warehouse file `path` (a published copy, or a folder of
+    published copies: the one `CURRENT` names); None, said on stderr, when it cannot be read."""
+    from pipelines.published import published_warehouse
+
+    target = Path(path)
+    if target.is_dir():
+        target = published_warehouse(target) or target / "CURRENT"
+    if not target.is_file():
+        print(f"error: no warehouse file at {target}", file=sys.stderr)
+        return None
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+        con.execute("select as_of_date from marts.publication").fetchall()
+    except duckdb.Error as exc:
+        print(
+            f"error: cannot read the warehouse {target}: {excerpt(str(exc), 200)}", file=sys.stderr
+        )
+        return None
+    return con
+
+
+def cmd_what_if(args: argparse.Namespace) -> int:
+    """Actual and scenario incentive per settlement partner and billing period, as CSV."""
+    from pipelines.what_if import ScenarioError, scenario_from_file, what_if
+
+    try:
+        policies = scenario_from_file(Path(args.policies))
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    con = published_connection(args.warehouse)
+    if con is None:
+        return 2
+    with con:
+        what_if(con, policies).write_csv(sys.stdout)
+    return 0
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    """The open billing period's incentive and the next's, forecast per settlement partner."""
+    from pipelines.forecast import published_forecast
+
+    con = published_connection(args.warehouse)
+    if con is None:
+        return 2
+    with con:
+        published_forecast(con).write_csv(sys.stdout, float_precision=2)
+    return 0
+
+
 def engine_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--engine",
@@ -682,6 +733,36 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--dagster-port", type=int, default=3000)
     serve.add_argument("--no-dagster", action="store_true")
     serve.set_defaults(func=cmd_serve)
+
+    what = sub.add_parser(
+        "what-if",
+        help="incentive per settlement partner and billing period under a scenario policy "
+        "library, beside the actual figures (CSV on stdout; nothing is written)",
+    )
+    what.add_argument(
+        "--warehouse",
+        default="data/published",
+        help="a published warehouse file, or a published folder (its CURRENT copy)",
+    )
+    what.add_argument(
+        "--policies",
+        required=True,
+        help="scenario policy file in the incentive_policies landing format (CSV); it replaces "
+        "the whole library",
+    )
+    what.set_defaults(func=cmd_what_if)
+
+    fore = sub.add_parser(
+        "forecast",
+        help="the open billing period's incentive and the next's, forecast per settlement "
+        "partner with an 80%% interval (CSV on stdout; docs/RULES.md, 'Forecast')",
+    )
+    fore.add_argument(
+        "--warehouse",
+        default="data/published",
+        help="a published warehouse file, or a published folder (its CURRENT copy)",
+    )
+    fore.set_defaults(func=cmd_forecast)
 
     # Handled in `main`: listed here for --help.
     sub.add_parser(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards import fmt, ui
 from dashboards import queries as q
+from dashboards.forecast_panel import show_forecast
 from dashboards.labels import t, value_label
 
 lang, viewer = ui.lang(), ui.viewer()
@@ -121,3 +122,5 @@ ui.table(
     },
     key="board_summary",
 )
+
+show_forecast(con, viewer)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboards import drill, fmt, ui
 from dashboards import queries as q
+from dashboards.forecast_panel import show_forecast
 from dashboards.labels import value_label
 
 lang, viewer = ui.lang(), ui.viewer()
@@ -25,6 +26,7 @@ overdue = statements.filter(statements["is_overdue"])
 m1, m2 = st.columns(2)
 m1.metric(ui.label("total_incentive"), fmt.money(sum(statements["incentive_amount"].to_list())))
 m2.metric(ui.label("overdue_count"), fmt.number(overdue.height))
+show_forecast(con, viewer)
 ui.table(
     statements,
     {

@@ -38,4 +38,6 @@ def test_the_benchmark_runs_and_pipeline_floor_and_peer_agree(tmp_path: Path) ->
         "incentive board",
         "customer board (day)",
         "customer board (month)",
+        "what-if: scenario evaluation (one rate changed)",
+        "forecast: open and next period",
     }

@@ -9,9 +9,8 @@
 -- Base incentive of every order, refund and consumption row: attributed point in time
 -- (rule 1, macros/attribution.sql), with the settlement partner (a reseller's customers
 -- settle to its distributor) and the policy in force on the transaction date for
--- (settlement partner type, association type, product type) (rule 3). No policy: rate 0,
--- row kept. Several matching versions: the one that started last wins (then the smallest
--- policy_id). Rows outside any association are not kept.
+-- (settlement partner type, association type, product type) (rule 3, macros/rating.sql,
+-- the definition the what-if reuses). Rows outside any association are not kept.
 --
 -- Incremental: a run deletes the rows of the raw keys in int_transaction_changes (pre-hook)
 -- and appends those keys recomputed; everything else stays as written.
@@ -104,53 +103,15 @@ resolved as (
     left join partners on transactions.owner_partner_id = partners.partner_id
 ),
 
--- The policy is a function of (partner type, association type, product type, date): rank
--- the candidates once per distinct combination, not once per transaction.
-rating_keys as (
-    select distinct
-        settlement_partner_type,
-        association_type,
-        product_type,
-        transaction_date
-    from resolved
-),
-
-matched as (
-    select
-        rating_keys.settlement_partner_type,
-        rating_keys.association_type,
-        rating_keys.product_type,
-        rating_keys.transaction_date,
-        policies.policy_id,
-        policies.rate,
-        row_number() over (
-            partition by
-                rating_keys.settlement_partner_type,
-                rating_keys.association_type,
-                rating_keys.product_type,
-                rating_keys.transaction_date
-            order by policies.valid_from desc, policies.policy_id asc
-        ) as match_rank
-    from rating_keys
-    inner join policies on {{ policy_covers('policies', 'rating_keys') }}
+rated as (
+    {{ policy_rated('resolved', 'policies') }}
 ),
 
 final as (
     select
-        resolved.*,
-        matched.policy_id,
-        cast(coalesce(matched.rate, 0) as decimal(9, 6)) as rate,
-        {{ round_money('resolved.eligible_amount * coalesce(matched.rate, 0)') }}
-            as incentive_amount,
+        rated.*,
         '{{ invocation_id }}' as _written_by
-    from resolved
-    left join matched
-        on
-            resolved.settlement_partner_type = matched.settlement_partner_type
-            and resolved.association_type = matched.association_type
-            and resolved.product_type = matched.product_type
-            and resolved.transaction_date = matched.transaction_date
-            and matched.match_rank = 1
+    from rated
 )
 
 select * from final
