@@ -3,7 +3,7 @@
 import subprocess
 import sys
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -278,6 +278,17 @@ def test_nothing_new_builds_nothing_and_new_models_rebuild_everything(built: War
     summary = run_pipeline(built, AS_OF)
     assert summary.success and summary.unchanged, summary.error
     assert published_warehouse(built.published_root) == published  # nothing published
+    # the next day, with nothing new landed: an incremental run (seeds and staging views
+    # left as they are) that publishes the marts of the new as-of date
+    summary = run_pipeline(built, AS_OF + timedelta(days=1))
+    assert summary.success and not summary.unchanged, summary.error
+    assert summary.published == published_warehouse(built.published_root) != published
+    assert query(built, "select as_of_date from marts.publication") == [
+        (AS_OF + timedelta(days=1),)
+    ]
+    assert query(
+        built, "select full_refresh from audit.dbt_builds order by built_at desc limit 1"
+    ) == [(False,)]
     # a build recorded by another version of the models: this run rebuilds every table
     with duckdb.connect(str(built.warehouse_file)) as con:
         con.execute("update audit.dbt_builds set project_digest = 'an older project'")
