@@ -153,8 +153,10 @@ def test_admin_menus_list_every_page(app_env, user) -> None:
         *STAFF_MENU[:2],
         "statements",
         "indicators",
+        "what_if",
         *STAFF_MENU[2:],
         "data_quality",
+        "reconciliation",
     ]
 
 

@@ -43,10 +43,12 @@ PAGES = [
     "incentive_details",
     "statements",
     "indicators",
+    "what_if",
     "customer_board",
     "customer_warnings",
     "sub_customers",
     "data_quality",
+    "reconciliation",
 ]
 ORDER_NO = "ORD-20261007-005"
 
