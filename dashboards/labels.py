@@ -7,6 +7,8 @@ can never silently fall back to a raw key.
 
 from __future__ import annotations
 
+from functools import cache
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -457,11 +459,12 @@ def t(key: str, lang: str, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-# kind -> either spelling of a value (its key, its Chinese, its English) -> its pair
-_SPELLINGS: dict[str, dict[str, tuple[str, str]]] = {
-    kind: {spelling: pair for key, pair in values.items() for spelling in (key, *pair)}
-    for kind, values in VALUES.items()
-}
+@cache
+def _spellings(kind: str) -> dict[str, tuple[str, str]]:
+    """Either spelling of a value of `kind` (its key, its Chinese, its English) -> its pair.
+    Built on first use: the blocks at the end of this module add kinds to VALUES."""
+    values = VALUES.get(kind, {})
+    return {spelling: pair for key, pair in values.items() for spelling in (key, *pair)}
 
 
 def value_label(kind: str, value: object, lang: str) -> str:
@@ -469,7 +472,7 @@ def value_label(kind: str, value: object, lang: str) -> str:
     shown as it is."""
     if value is None:
         return ""
-    pair = _SPELLINGS.get(kind, {}).get(str(value))
+    pair = _spellings(kind).get(str(value))
     return pair[_index(lang)] if pair else str(value)
 
 

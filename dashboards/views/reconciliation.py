@@ -1,6 +1,7 @@
 """对账 / Reconciliation: Huawei's incentive export against the rules, line by line, with
 the statements' differences, a drill into each class and the dispute file (issue 16)."""
 
+import duckdb
 import streamlit as st
 
 from dashboards import fmt, ui
@@ -18,7 +19,11 @@ distributor = q.settlement_partner(con, viewer)
 if distributor is not None:  # a reseller: Huawei settles its customers with the distributor
     st.info(ui.label("statements_at_distributor", name=distributor.partner_name))
     st.stop()
-statements = r.reconciliation_statements(con, viewer)
+try:
+    statements = r.reconciliation_statements(con, viewer)
+except duckdb.CatalogException:  # a copy published before the reconciliation existed
+    st.info(ui.label("no_reconciliation"))
+    st.stop()
 if statements.is_empty():
     st.info(ui.label("no_reconciliation"))
     st.stop()
