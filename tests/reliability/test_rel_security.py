@@ -94,8 +94,9 @@ def test_no_user_value_is_formatted_into_sql() -> None:
     # binds every day's values; `_detail_scope` formats the table constants FACTS or DAILY;
     # `_raw_record` formats a source name and a WHERE clause from the constant `_SOURCE_OF`
     # and binds the keys; `_statement_cells` formats conditions its callers pass as
-    # literals or from `_in`, and binds the values. A new entry here is a new way for input
-    # to reach SQL text: bind it as a parameter instead.
+    # literals or from `_in`, and binds the values; `quarantined_rows` hands `sources` to
+    # `_in`, which binds them. A new entry here is a new way for input to reach SQL text:
+    # bind it as a parameter instead.
     assert sorted(set(interpolated_parameters())) == [
         "__post_init__: self",
         "_count: sql",
@@ -114,6 +115,7 @@ def test_no_user_value_is_formatted_into_sql() -> None:
         "_statement_cells: condition",
         "_with: ctes",
         "indicators: periods",
+        "quarantined_rows: sources",
     ]
     assert all(isinstance(field, q.SearchField) for field in q.SEARCH_PREDICATES.values())
     tree = ast.parse(inspect.getsource(q))
