@@ -8,7 +8,7 @@ import re
 
 import pytest
 from fixture_warehouse import CUSTOMERS, PARTNER_NAMES, STAFF
-from test_dash_pages import PAGES, frame_text, frame_values, open_page
+from test_dash_pages import ADMIN_ONLY, PAGES, frame_text, frame_values, open_page
 
 from dashboards.labels import t, value_label
 from dashboards.queries import STATEMENT_STATUSES as STATUSES
@@ -20,6 +20,7 @@ NAMES = sorted(
         *PARTNER_NAMES.values(),
         *(person[1] for person in STAFF.values()),
         *(customer[0] for customer in CUSTOMERS.values()),
+        "无名客户",  # a customer name in a quarantined row's values as landed (data-quality page)
     },
     key=len,
     reverse=True,
@@ -59,6 +60,8 @@ def page_texts(at) -> list[str]:
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize("page", PAGES)
 def test_an_english_page_has_no_chinese_but_names(app_env, page, user):
+    if page in ADMIN_ONLY and not user.startswith("admin"):
+        pytest.skip("an admin-only page is not in a staff member's menu (test_dash_data_quality)")
     at = open_page(user, page, "en")
     texts = page_texts(at)
     assert t(f"page_{page}", "en") in texts and len(texts) >= 2
@@ -92,8 +95,10 @@ MONEY = {
 @pytest.mark.parametrize("page", list(MONEY))
 @pytest.mark.parametrize("user", ["admin-d1", "cm1", "admin-r1"])
 def test_money_is_handed_to_streamlit_as_numbers(app_env, page, user):
+    if page in ADMIN_ONLY and not user.startswith("admin"):
+        pytest.skip("an admin-only page is not in a staff member's menu (test_dash_data_quality)")
     at = open_page(user, page, "en")
-    if not at.dataframe:  # staff have no statements
+    if not at.dataframe:  # a reseller's statements are its distributor's
         return
     frame = frame_values(at)
     for column in MONEY[page]:
