@@ -280,7 +280,7 @@ final as (
         methods.method_name_en as statistical_method_en,
         statistical_periods.period_name_en as statistical_period_en,
         catalog.measure,
-        coalesce(methods.unit, measures.unit) as unit
+        case when methods.unit = 'measure' then measures.unit else methods.unit end as unit
     from windows
     inner join catalog on windows.indicator_code = catalog.indicator_code
     inner join measures on catalog.measure = measures.measure
