@@ -38,13 +38,10 @@
               and previous_relation('int_applied_state') is not none) }}
 {%- endmacro %}
 
-{#- The last load of `source` ('orders', 'consumption') the previous build saw. -#}
+{#- The last load of `source` ('orders', 'consumption', 'balances') the previous build saw. -#}
 {% macro previous_watermark(source) -%}
-    {%- set relation = previous_relation('int_applied_state') -%}
-    {%- set result = run_query(
-        "select coalesce(max(cast(fingerprint as bigint)), 0) from " ~ relation.include(database=false)
-        ~ " where kind = 'watermark' and state_key = '" ~ source ~ "'") -%}
-    {{ return(result.columns[0].values()[0]) }}
+    {%- set seen = previous_state('watermark', source) -%}
+    {{ return(seen | int if seen is not none else 0) }}
 {%- endmacro %}
 
 {#- `lo` and `hi` of a date column of a relation, as literals (None when it is empty), so a

@@ -12,23 +12,14 @@ inputs as (
 ),
 
 watermarks as (
-    select
-        'watermark' as kind,
-        'orders' as state_key,
-        cast(load_id as string) as fingerprint
-    from ({{ load_watermark('orders') }}) as orders_loaded
-    union all
-    select
-        'watermark' as kind,
-        'consumption' as state_key,
-        cast(load_id as string) as fingerprint
-    from ({{ load_watermark('consumption') }}) as consumption_loaded
-    union all
-    select
-        'watermark' as kind,
-        'balances' as state_key,
-        cast(load_id as string) as fingerprint
-    from ({{ load_watermark('balances') }}) as balances_loaded
+    {% for source in ['orders', 'consumption', 'balances'] %}
+        select
+            'watermark' as kind,
+            '{{ source }}' as state_key,
+            cast(load_id as string) as fingerprint
+        from ({{ load_watermark(source) }}) as loaded
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 final as (

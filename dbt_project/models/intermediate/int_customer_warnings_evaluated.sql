@@ -136,48 +136,33 @@ all_activity_days as (
     where orders.order_status != 'cancelled'
 ),
 
--- the days from the first day evaluated on, and the latest earlier one for the rest
-activity_days as (
-    select
-        all_activity_days.customer_id,
-        all_activity_days.activity_date
-    from all_activity_days
-    inner join evaluated_customers
-        on
-            all_activity_days.customer_id = evaluated_customers.customer_id
-            and all_activity_days.activity_date >= evaluated_customers.first_day
-    union all
-    select
-        all_activity_days.customer_id,
-        max(all_activity_days.activity_date) as activity_date
-    from all_activity_days
-    inner join evaluated_customers
-        on
-            all_activity_days.customer_id = evaluated_customers.customer_id
-            and all_activity_days.activity_date < evaluated_customers.first_day
-    group by all_activity_days.customer_id
-),
-
-snapshot_days as (
-    select
-        balances.customer_id,
-        balances.snapshot_date
-    from balances
-    inner join evaluated_customers
-        on
-            balances.customer_id = evaluated_customers.customer_id
-            and balances.snapshot_date >= evaluated_customers.first_day
-    union all
-    select
-        balances.customer_id,
-        max(balances.snapshot_date) as snapshot_date
-    from balances
-    inner join evaluated_customers
-        on
-            balances.customer_id = evaluated_customers.customer_id
-            and balances.snapshot_date < evaluated_customers.first_day
-    group by balances.customer_id
-),
+-- the days from the first day evaluated on, and the latest earlier one for the rest: the
+-- activity days and the balance snapshot days alike
+{% for name, days, day in [
+    ('activity_days', 'all_activity_days', 'activity_date'),
+    ('snapshot_days', 'balances', 'snapshot_date'),
+] %}
+    {{ name }} as (
+        select
+            {{ days }}.customer_id,
+            {{ days }}.{{ day }}
+        from {{ days }}
+        inner join evaluated_customers
+            on
+                {{ days }}.customer_id = evaluated_customers.customer_id
+                and {{ days }}.{{ day }} >= evaluated_customers.first_day
+        union all
+        select
+            {{ days }}.customer_id,
+            max({{ days }}.{{ day }}) as {{ day }}
+        from {{ days }}
+        inner join evaluated_customers
+            on
+                {{ days }}.customer_id = evaluated_customers.customer_id
+                and {{ days }}.{{ day }} < evaluated_customers.first_day
+        group by {{ days }}.customer_id
+    ),
+{% endfor %}
 
 -- Spend in a window (a, b] is spend-to-date at b minus spend-to-date at a. Spend-to-date
 -- at each window edge of each warning date comes from one running sum over the customer's
