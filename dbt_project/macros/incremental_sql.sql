@@ -2,7 +2,9 @@
     and a row count, kept up to date by difference: a run adds the rows the rating wrote in
     this invocation and subtracts the rows they replaced (int_transaction_changes), only
     for the groups they touch; a group whose count drops to 0 is deleted (post-hook
-    `drop_empty_groups`). A full build groups every row. -#}
+    `drop_empty_groups`). A full build groups every row. `_written_by` names the invocation
+    that last wrote a group, so that what is built on the aggregate finds the groups a run
+    touched. -#}
 {% macro delta_aggregate(dimensions, measures) -%}
     {%- if is_incremental() -%}
         (
@@ -40,7 +42,8 @@
                 {% for m in measures %}
                     cast(coalesce(existing.{{ m }}, 0) + touched.{{ m }} as decimal(18, 2)) as {{ m }},
                 {% endfor %}
-                coalesce(existing.detail_rows, 0) + touched.detail_rows as detail_rows
+                coalesce(existing.detail_rows, 0) + touched.detail_rows as detail_rows,
+                '{{ invocation_id }}' as _written_by
             from touched
             left join {{ this }} as existing on touched.group_key = existing.group_key
         )
@@ -50,7 +53,8 @@
                 {{ group_key(dimensions) }} as group_key,
                 {% for d in dimensions %}{{ d }}, {% endfor %}
                 {% for m in measures %}cast(sum({{ m }}) as decimal(18, 2)) as {{ m }}, {% endfor %}
-                cast(count(*) as bigint) as detail_rows
+                cast(count(*) as bigint) as detail_rows,
+                '{{ invocation_id }}' as _written_by
             from {{ ref('int_transactions_rated') }}
             group by {% for d in dimensions %}{{ d }}{% if not loop.last %}, {% endif %}{% endfor %}
         )
@@ -68,12 +72,57 @@
     md5(concat_ws('|', {% for column in columns %}coalesce(cast({{ column }} as string), '~'){% if not loop.last %}, {% endif %}{% endfor %}))
 {%- endmacro %}
 
-{#- Pre-hook of int_transactions_rated: the rows of every raw key this run recomputes go;
-    the model appends the keys recomputed (a withdrawn key stays gone). -#}
-{% macro withdraw_recomputed_transactions() -%}
+{#- Pre-hooks of int_transactions_rated: the rows of every raw key this run recomputes go;
+    the model appends the keys recomputed (a withdrawn key stays gone). Orders and refunds
+    (`kind` 'orders') are few; consumption rows (`kind` 'consumption') are dated their usage
+    date, so the delete reads only the row groups of the changed days. -#}
+{% macro withdraw_recomputed_transactions(kind) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where source_key in (select changes.source_key from {{ ref('int_transaction_changes') }} as changes)
+        {%- set changes = ref('int_transaction_changes') -%}
+        {%- if kind == 'orders' -%}
+            delete from {{ this }}
+            where
+                transaction_type != 'consumption'
+                and source_key in (
+                    select changes.source_key from {{ changes }} as changes
+                    where changes.order_no is not null
+                )
+        {%- else -%}
+            {%- set bounds = date_bounds(changes, 'usage_date') -%}
+            {%- if bounds[0] is not none -%}
+                delete from {{ this }}
+                where
+                    transaction_type = 'consumption'
+                    and transaction_date between date '{{ bounds[0] }}' and date '{{ bounds[1] }}'
+                    and source_key in (
+                        select changes.source_key from {{ changes }} as changes
+                        where changes.usage_date is not null
+                    )
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The days whose customer-board revenue a run recomputes (int_board_revenue_daily): the
+    days of the customer-day groups it wrote or emptied, and every day of the customers
+    whose industry, region or new/existing flag changed (they move between dimension
+    values). -#}
+{% macro board_revenue_days() -%}
+    select daily.transaction_date from {{ ref('int_customer_daily') }} as daily
+    where daily._written_by = '{{ invocation_id }}'
+    union
+    select changes.transaction_date from {{ ref('int_transaction_changes') }} as changes
+    where changes.transaction_id is not null
+    union
+    select daily.transaction_date from {{ ref('int_customer_daily') }} as daily
+    inner join {{ ref('int_changed_inputs') }} as changed
+        on changed.kind = 'customer_profile' and daily.customer_id = changed.state_key
+{%- endmacro %}
+
+{#- Pre-hook of int_board_revenue_daily: the days this run recomputes go. -#}
+{% macro withdraw_board_revenue_days() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where transaction_date in ({{ board_revenue_days() }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -135,12 +184,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The policy columns of a fingerprint row (int_rating_inputs) for a row that is not a
-    policy's. -#}
-{% macro no_policy_columns() -%}
+{#- The detail columns of a fingerprint row (int_rating_inputs) for a row that has none: a
+    policy's covered cells and dates, an association's customer and dates. -#}
+{% macro no_state_detail_columns() -%}
     cast(null as string) as partner_type,
     cast(null as string) as association_type,
     cast(null as string) as product_type,
     cast(null as date) as valid_from,
-    cast(null as date) as valid_to
+    cast(null as date) as valid_to,
+    cast(null as string) as customer_id
 {%- endmacro %}

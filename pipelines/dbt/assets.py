@@ -128,6 +128,23 @@ def kept_partial_parse(invocation_target: Path) -> None:
         shutil.copyfile(parsed, dbt_project.project_dir / dbt_project.target_path / parsed.name)
 
 
+# Invocation folders (`target/dbt_models-*`, about 8 MB each: compiled SQL, manifest, logs)
+# kept for a look after the run; older ones are deleted, a daily run would otherwise add
+# 3 GB a year.
+INVOCATIONS_KEPT = 3
+
+
+def pruned_invocation_targets(current: Path) -> None:
+    """Delete the oldest invocation folders beside `current`, keeping it and the newest."""
+    folders = sorted(
+        (p for p in current.parent.glob("dbt_models-*") if p.is_dir() and p != current),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in folders[INVOCATIONS_KEPT - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 # The tables an incremental run builds on; a working file without one of them (a new
 # warehouse, or one written by a version of the project without it) is rebuilt whole.
 INCREMENTAL_STATE = ("int_applied_state", "int_customer_spend_daily")
@@ -200,6 +217,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         invocation = dbt.cli(args, context=context)
         yield from invocation.stream()
     kept_partial_parse(invocation.target_path)
+    pruned_invocation_targets(invocation.target_path)
     if engine == "spark":
         # Reached only when the build succeeded (a failed build raises from the stream).
         with duckdb.connect(str(working)) as con:

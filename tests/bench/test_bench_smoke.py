@@ -1,4 +1,8 @@
-"""The benchmark end to end at a tiny scale: correctness only, no timing is asserted."""
+"""The benchmark end to end at a tiny scale: correctness only, no timing is asserted.
+
+The shape figure (`--no-shape` here) is four more pipeline runs of the same functions
+(generate, hold back a day, run, return it, run): about a minute of the suite's budget for
+no path the other runs do not take."""
 
 import json
 from pathlib import Path
@@ -8,7 +12,18 @@ from bench.__main__ import main
 
 def test_the_benchmark_runs_and_pipeline_floor_and_peer_agree(tmp_path: Path) -> None:
     code = main(
-        ["--rows", "2000", "--days", "28", "--repeat", "2", "--work", str(tmp_path), "--no-save"]
+        [
+            "--rows",
+            "2000",
+            "--days",
+            "28",
+            "--repeat",
+            "2",
+            "--work",
+            str(tmp_path),
+            "--no-save",
+            "--no-shape",
+        ]
     )
     result = json.loads((tmp_path / "2000" / "result.json").read_text())
     assert code == 0
@@ -22,9 +37,7 @@ def test_the_benchmark_runs_and_pipeline_floor_and_peer_agree(tmp_path: Path) ->
     assert result["incremental"]["stages"]["ingest"] >= 0
     # nothing new after the incremental day: nothing is built, nothing published
     assert "publish" not in result["nothing_new"]["stages"]
-    # the shape figure: the same daily volume after 30 and after 120 days of history
-    assert [run["history_days"] for run in result["shape"]] == [30, 120]
-    assert result["shape"][0]["consumption_rows"] < result["shape"][1]["consumption_rows"]
+    assert result["shape"] == []
     assert set(result["dashboard"]) == {
         "details: order number",
         "details: customer name fragment",

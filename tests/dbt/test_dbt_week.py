@@ -37,6 +37,7 @@ import pytest
 from dbt_fixtures import query, run_dbt
 from test_dbt_landing_sequence import loaded, write_rows
 
+from pipelines.dbt.project import dbt_project
 from pipelines.generate import generate_landing
 
 pytestmark = pytest.mark.slow
@@ -56,8 +57,9 @@ FRESH = ["build", *UNIT_TESTS_OUT, "--exclude-resource-type", "test"]
 # The tables incremental runs keep, without the column that names the run that wrote a row.
 KEPT_TABLES = {
     "intermediate.int_transactions_rated": "* exclude (_written_by)",
-    "intermediate.int_incentive_daily": "*",
-    "intermediate.int_customer_daily": "*",
+    "intermediate.int_incentive_daily": "* exclude (_written_by)",
+    "intermediate.int_customer_daily": "* exclude (_written_by)",
+    "intermediate.int_board_revenue_daily": "*",
     "intermediate.int_customer_spend_daily": "*",
     "intermediate.int_customer_warnings_evaluated": "*",
 }
@@ -272,6 +274,7 @@ def test_the_comparison_covers_every_mart_and_kept_table(week: dict[date, Day]) 
     last = week[WEEK[-1]].db
     tables = compared_tables(last)
     assert set(KEPT_TABLES) <= set(tables)
+    assert incremental_models() <= set(KEPT_TABLES)
     for mart in (
         "incentive_details",
         "incentive_statements",
@@ -285,6 +288,16 @@ def test_the_comparison_covers_every_mart_and_kept_table(week: dict[date, Day]) 
     ):
         assert f"marts.{mart}" in tables
         assert query(last, f"select count(*) from marts.{mart}")[0][0] > 0, mart
+
+
+def incremental_models() -> set[str]:
+    """`schema.name` of every model the project materializes incrementally."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return {
+        f"{node['schema']}.{node['name']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+    }
 
 
 def statement(db: Path, statement_id: str) -> D:

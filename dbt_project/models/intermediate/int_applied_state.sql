@@ -29,7 +29,7 @@ final as (
         kind,
         state_key,
         fingerprint,
-        {{ no_policy_columns() }}
+        {{ no_state_detail_columns() }}
     from watermarks
 )
 

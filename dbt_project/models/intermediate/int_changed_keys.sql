@@ -1,4 +1,5 @@
 -- depends_on: {{ ref('int_changed_inputs') }}
+-- depends_on: {{ ref('int_changed_customers') }}
 -- depends_on: {{ ref('stg_raw__orders') }}
 -- depends_on: {{ ref('stg_raw__consumption') }}
 -- The raw keys this run recomputes (macros/incremental_state.sql): one row per source_key
@@ -12,6 +13,10 @@ with
     {% set rated = previous_relation('int_transactions_rated').include(database=false) %}
     {% set orders_seen = previous_watermark('orders') %}
     {% set consumption_seen = previous_watermark('consumption') %}
+    {#- the earliest day a changed association reaches back to, as a literal: the scans of
+        the raw consumption and of the rated rows skip the row groups of earlier days -#}
+    {% set changed_since = date_bounds(ref('int_changed_customers'), 'changed_from')[0] %}
+    {% set since = "cast('" ~ (changed_since or '9999-12-31') ~ "' as date)" %}
 
     -- new, changed or removed fingerprints: both versions of a changed one
     changed_inputs as (
@@ -19,7 +24,7 @@ with
     ),
 
     changed_customers as (
-        select state_key as customer_id from changed_inputs where kind = 'customer'
+        select * from {{ ref('int_changed_customers') }}
     ),
 
     changed_partners as (
@@ -62,14 +67,20 @@ with
             consumption.resource_id,
             consumption.usage_date
         from {{ ref('stg_raw__consumption') }} as consumption
-        inner join changed_customers on consumption.customer_id = changed_customers.customer_id
+        inner join changed_customers
+            on
+                consumption.customer_id = changed_customers.customer_id
+                and consumption.usage_date >= changed_customers.changed_from
+        where consumption.usage_date >= {{ since }}
     ),
 
-    -- rated rows whose customer moved away, whose owner's settlement changed, or that a
-    -- changed policy version covers (its old or its new dates)
+    -- rated rows whose customer moved away (from the day it changed on), whose owner's
+    -- settlement changed, or that a changed policy version covers (its old or its new dates)
     rated_keys as (
         {% for condition in [
-            "inner join changed_customers on previous_rows.customer_id = changed_customers.customer_id",
+            "inner join changed_customers on previous_rows.customer_id = changed_customers.customer_id
+            and previous_rows.transaction_date >= changed_customers.changed_from
+            where previous_rows.transaction_date >= " ~ since,
             "inner join changed_partners on previous_rows.owner_partner_id = changed_partners.partner_id",
             "inner join changed_policies on " ~ policy_covers('changed_policies', 'previous_rows'),
         ] %}

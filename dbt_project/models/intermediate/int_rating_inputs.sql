@@ -1,7 +1,11 @@
 {{ config(materialized='view') }}
 -- What a rated transaction depends on besides its own raw row, one fingerprint per thing:
--- each customer's association periods, each partner's settlement, each policy version.
+-- each association period, each partner's settlement, each policy version.
 -- int_applied_state keeps the fingerprints a build used; the next build compares.
+-- An association's fingerprint covers its customer, partner, type, manager and start; its
+-- end is a column of its own (valid_to), so that a period that only ended (a
+-- disassociation) re-rates the days from its end on, not its whole history
+-- (int_changed_customers).
 with
 
 periods as (
@@ -16,20 +20,23 @@ policies as (
     select * from {{ ref('stg_raw__incentive_policies') }}
 ),
 
-customer_fingerprints as (
+association_fingerprints as (
     select
-        'customer' as kind,
-        customer_id as state_key,
-        md5({{ ordered_string_agg(
-            "association_id || '|' || " ~ format_time('associated_at', '%Y-%m-%d %H:%M:%S.%f') ~ " || '|'
-            || coalesce(" ~ format_time('disassociated_at', '%Y-%m-%d %H:%M:%S.%f') ~ ", 'open') || '|'
-            || partner_id || '|' || coalesce(association_type, '') || '|'
-            || coalesce(customer_manager_id, '')",
-            "','",
-            'associated_at, association_id'
-        ) }}) as fingerprint
+        'association' as kind,
+        association_id as state_key,
+        md5(concat_ws(
+            '|',
+            customer_id,
+            partner_id,
+            coalesce(association_type, '~'),
+            coalesce(customer_manager_id, '~'),
+            {{ format_time('associated_at', '%Y-%m-%d %H:%M:%S.%f') }}
+        )) as fingerprint,
+        customer_id,
+        started_on as valid_from,
+        -- the day it ended (or was ended later): rows of that day may change owner
+        ended_on as valid_to
     from periods
-    group by customer_id
 ),
 
 partner_fingerprints as (
@@ -41,7 +48,10 @@ partner_fingerprints as (
             coalesce(settlement_partner_id, '~'),
             coalesce(settlement_partner_type, '~'),
             coalesce(reseller_id, '~')
-        )) as fingerprint
+        )) as fingerprint,
+        cast(null as string) as customer_id,
+        cast(null as date) as valid_from,
+        cast(null as date) as valid_to
     from partners
 ),
 
@@ -57,19 +67,23 @@ policy_fingerprints as (
             coalesce(cast(rate as string), '~'),
             coalesce(cast(valid_from as string), '~'),
             coalesce(cast(valid_to as string), '~')
-        )) as fingerprint
+        )) as fingerprint,
+        cast(null as string) as customer_id,
+        cast(null as date) as valid_from,
+        cast(null as date) as valid_to
     from policies
 ),
 
 fingerprints as (
-    select * from customer_fingerprints
+    select * from association_fingerprints
     union all
     select * from partner_fingerprints
     union all
     select * from policy_fingerprints
 ),
 
--- a policy's row also carries what it covers, so a changed version's dates can be found
+-- a policy's row also carries what it covers, so a changed version's dates can be found;
+-- an association's row its customer and days
 final as (
     select
         fingerprints.kind,
@@ -78,8 +92,9 @@ final as (
         policies.partner_type,
         policies.association_type,
         policies.product_type,
-        policies.valid_from,
-        policies.valid_to
+        coalesce(policies.valid_from, fingerprints.valid_from) as valid_from,
+        coalesce(policies.valid_to, fingerprints.valid_to) as valid_to,
+        fingerprints.customer_id
     from fingerprints
     left join policies
         on

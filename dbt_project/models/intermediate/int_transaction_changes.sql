@@ -15,12 +15,28 @@ changed_keys as (
 ),
 
 {% if incremental %}
+    {% set rated = previous_relation('int_transactions_rated').include(database=false) %}
+    {% set bounds = date_bounds(ref('int_changed_keys'), 'usage_date') %}
     -- the rows they replace: the few changed keys probe the rated table, which is never
-    -- hashed whole
+    -- hashed whole. A consumption key's rows are dated its usage date, so only the row
+    -- groups of the changed days are read; orders and refunds are few.
     replaced_rows as (
         select previous_rows.*
-        from {{ previous_relation('int_transactions_rated').include(database=false) }} as previous_rows
+        from {{ rated }} as previous_rows
         inner join changed_keys on previous_rows.source_key = changed_keys.source_key
+        where previous_rows.transaction_type != 'consumption'
+        {% if bounds[0] is not none %}
+            union all
+            select previous_rows.*
+            from {{ rated }} as previous_rows
+            inner join changed_keys
+                on
+                    previous_rows.source_key = changed_keys.source_key
+                    and previous_rows.transaction_date = changed_keys.usage_date
+            where
+                previous_rows.transaction_type = 'consumption'
+                and previous_rows.transaction_date between date '{{ bounds[0] }}' and date '{{ bounds[1] }}'
+        {% endif %}
     ),
 {% else %}
     replaced_rows as (

@@ -3,7 +3,10 @@
     config(
         materialized=incremental_materialization(),
         incremental_strategy='append',
-        pre_hook="{{ withdraw_recomputed_transactions() }}"
+        pre_hook=[
+            "{{ withdraw_recomputed_transactions('orders') }}",
+            "{{ withdraw_recomputed_transactions('consumption') }}",
+        ]
     )
 }}
 -- Base incentive of every order, refund and consumption row: attributed point in time

@@ -61,10 +61,10 @@ params as (
         union all
         select distinct
             'customer' as scope,
-            state_key as customer_id,
+            case when kind = 'association' then customer_id else state_key end as customer_id,
             cast(null as date) as from_date
         from changed_inputs
-        where kind in ('customer', 'resources', 'order_days')
+        where kind in ('association', 'resources', 'order_days')
     )
 {% else %}
     final as (

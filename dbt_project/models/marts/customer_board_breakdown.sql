@@ -6,14 +6,15 @@
 -- name is only the label `dimension_value`, and readers select and join by the key.
 -- Computed from daily deltas on the board's day spine (equality joins only): customers at
 -- the end of day d = associations started on or before d - those ended on or before d.
+-- The revenue per day and value comes from int_board_revenue_daily, kept by day.
 with
 
 periods as (
     select * from {{ ref('int_association_periods') }}
 ),
 
-incentives as (
-    select * from {{ ref('int_customer_daily') }}
+revenue_days as (
+    select * from {{ ref('int_board_revenue_daily') }}
     where transaction_date <= {{ as_of() }}
 ),
 
@@ -59,24 +60,6 @@ period_values as (
     left join customers on periods.customer_id = customers.customer_id
 ),
 
-transaction_values as (
-    select
-        incentives.owner_partner_id as partner_id,
-        incentives.transaction_date,
-        incentives.eligible_amount,
-        dimensions.dimension,
-        coalesce(case dimensions.dimension
-            when 'industry' then customers.industry
-            when 'region' then customers.region
-            when 'association_type' then incentives.association_type
-            when 'customer_kind' then case when customers.is_new_customer then 'new' else 'existing' end
-            when 'customer_manager' then incentives.customer_manager_id
-        end, 'unknown') as dimension_key
-    from incentives
-    cross join dimensions
-    left join customers on incentives.customer_id = customers.customer_id
-),
-
 value_keys as (
     select distinct
         partner_id,
@@ -88,7 +71,7 @@ value_keys as (
         partner_id,
         dimension,
         dimension_key
-    from transaction_values
+    from revenue_days
 ),
 
 started as (
@@ -120,9 +103,8 @@ revenue as (
         dimension,
         dimension_key,
         transaction_date as period,
-        sum(eligible_amount) as contributed_revenue
-    from transaction_values
-    group by partner_id, dimension, dimension_key, transaction_date
+        contributed_revenue
+    from revenue_days
 ),
 
 day_deltas as (
