@@ -2,7 +2,9 @@
     and a row count, kept up to date by difference: a run adds the rows the rating wrote in
     this invocation and subtracts the rows they replaced (int_transaction_changes), only
     for the groups they touch; a group whose count drops to 0 is deleted (post-hook
-    `drop_empty_groups`). A full build groups every row. `_written_by` names the invocation
+    `drop_empty_groups`). A full build groups every row. `dimensions` include
+    transaction_date: the groups are found by (transaction_date, group_key), so a run reads
+    the row groups of the days it touched. `_written_by` names the invocation
     that last wrote a group, so that what is built on the aggregate finds the groups a run
     touched. -#}
 {% macro delta_aggregate(dimensions, measures) -%}
@@ -45,7 +47,10 @@
                 coalesce(existing.detail_rows, 0) + touched.detail_rows as detail_rows,
                 '{{ invocation_id }}' as _written_by
             from touched
-            left join {{ this }} as existing on touched.group_key = existing.group_key
+            left join {{ this }} as existing
+                on
+                    touched.transaction_date = existing.transaction_date
+                    and touched.group_key = existing.group_key
         )
     {%- else -%}
         (
@@ -58,6 +63,16 @@
             from {{ ref('int_transactions_rated') }}
             group by {% for d in dimensions %}{{ d }}{% if not loop.last %}, {% endif %}{% endfor %}
         )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The end of a full build's select of a date-keyed incremental table: rows written in date
+    order, so that every later run's reads and deletes of a few days (date bounds, and the
+    date range DuckDB passes from a join's small side to the scan) skip the row groups of
+    other days. An incremental run appends its days at the end, which keeps the order. -#}
+{% macro written_in_date_order(column) -%}
+    {%- if incremental_materialization() == 'incremental' and not is_incremental() -%}
+        order by {{ column }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -103,26 +118,36 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The days whose customer-board revenue a run recomputes (int_board_revenue_daily): the
-    days of the customer-day groups it wrote or emptied, and every day of the customers
-    whose industry, region or new/existing flag changed (they move between dimension
-    values). -#}
+{#- The days whose customer-board revenue a run recomputes whole (int_board_revenue_daily):
+    the days of the customer-day groups the rating wrote or emptied. -#}
 {% macro board_revenue_days() -%}
     select daily.transaction_date from {{ ref('int_customer_daily') }} as daily
     where daily._written_by = '{{ invocation_id }}'
     union
     select changes.transaction_date from {{ ref('int_transaction_changes') }} as changes
     where changes.transaction_id is not null
-    union
-    select daily.transaction_date from {{ ref('int_customer_daily') }} as daily
-    inner join {{ ref('int_changed_inputs') }} as changed
-        on changed.kind = 'customer_profile' and daily.customer_id = changed.state_key
 {%- endmacro %}
 
-{#- Pre-hook of int_board_revenue_daily: the days this run recomputes go. -#}
+{#- Whether int_board_revenue_daily builds on its previous build: it and the profiles it was
+    built with exist. -#}
+{% macro board_revenue_builds_on_previous() -%}
+    {{ return(is_incremental() and previous_relation('int_board_applied_profiles') is not none) }}
+{%- endmacro %}
+
+{#- Pre-hook of int_board_revenue_daily: the days it recomputes whole go (all of them when
+    the profiles of its previous build are missing: then it is built whole). -#}
 {% macro withdraw_board_revenue_days() -%}
-    {%- if is_incremental() -%}
+    {%- if board_revenue_builds_on_previous() -%}
         delete from {{ this }} where transaction_date in ({{ board_revenue_days() }})
+    {%- elif is_incremental() -%}
+        delete from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of int_board_revenue_daily: a value no customer-day contributes to any more. -#}
+{% macro drop_empty_board_groups() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where contributing_rows = 0
     {%- endif -%}
 {%- endmacro %}
 

@@ -12,7 +12,9 @@ gets what real exports do late:
 - 07-08: a refund of an old order: CS2606070000004 (06-07) refunds 1,000.00 on 07-09, so the
   refund waits for the next day's as-of;
 - 07-09: a corrected re-landed file: consumption of 07-04 exported again at the same path,
-  C000044's usage of one ECS 100.00 higher.
+  C000044's usage of one ECS 100.00 higher;
+- 07-10: a changed customer profile: C000044 exported again with another industry, so the
+  customer board moves its whole history to the new industry.
 
 After every day, each mart and each table the incremental runs keep is compared, sorted, with
 a build of a new database loaded from the same landing folder: they must be equal to the
@@ -39,6 +41,7 @@ from test_dbt_landing_sequence import loaded, write_rows
 
 from pipelines.dbt.project import dbt_project
 from pipelines.generate import generate_landing
+from pipelines.sources import SOURCES
 
 pytestmark = pytest.mark.slow
 
@@ -70,6 +73,7 @@ LEAVING_CUSTOMER, LEFT_AT = "C000021", "2026-06-29 10:00:00"
 REFUNDED_ORDER, REFUND_AT, REFUND = "CS2606070000004", "2026-07-09 09:00:00", D("1000.00")
 CORRECTED_FILE = "consumption/2026-07-04/consumption.parquet"
 CORRECTED_RESOURCE, CORRECTION = "ecs-00000160", D("100.00")  # C000044's
+PROFILE_CUSTOMER, PROFILE_DAY = "C000044", date(2026, 7, 1)
 # The policy file shipped with the generator: distributor / reseller rates.
 OBS_RATE, NEW_OBS_RATE, ECS_RATE = D("0.04"), D("0.07"), D("0.06")
 NEW_OBS_FROM = date(2026, 6, 20)
@@ -138,12 +142,29 @@ def corrected_re_export(landing: Path, db: Path, drop: str) -> None:
     frame.write_parquet(path)
 
 
+def changed_profile(landing: Path, db: Path, drop: str) -> None:
+    columns = ", ".join(SOURCES["customers"].columns)
+    (row,) = query(
+        db, f"select {columns} from raw.customers where customer_id = ?", [PROFILE_CUSTOMER]
+    )
+    (other,) = query(
+        db,
+        "select min(industry) from raw.customers where industry != ?",
+        [row[SOURCES["customers"].columns.index("industry")]],
+    )[0:1]
+    text = ["" if v is None else str(v) for v in row]
+    text[SOURCES["customers"].columns.index("industry")] = other[0]
+    text = ["true" if v == "True" else "false" if v == "False" else v for v in text]
+    write_rows(landing, "customers", drop, "profile.csv", [text])
+
+
 PERTURBATIONS = {
     date(2026, 7, 5): late_consumption,
     date(2026, 7, 6): late_disassociation,
     date(2026, 7, 7): late_policy_version,
     date(2026, 7, 8): old_order_refund,
     date(2026, 7, 9): corrected_re_export,
+    date(2026, 7, 10): changed_profile,
 }
 
 
@@ -419,3 +440,38 @@ def test_the_moving_as_of_date_confirms_a_statement(week: dict[date, Day]) -> No
     status = "select status from marts.incentive_statements where statement_id = 'P1001-202606'"
     assert query(week[date(2026, 7, 9)].db, status) == [("pending_confirmation",)]
     assert query(week[date(2026, 7, 10)].db, status) == [("issuing",)]
+
+
+def test_a_changed_profile_moves_the_customers_board_history(week: dict[date, Day]) -> None:
+    """07-01 is not a day the 07-10 run recomputes: C000044's revenue of that day moved
+    from its old industry to its new one, and no other value changed."""
+    before, after = week[WEEK[-2]].db, week[WEEK[-1]].db
+    ((owner, revenue),) = query(
+        before,
+        "select owner_partner_id, sum(eligible_amount) from intermediate.int_customer_daily "
+        "where customer_id = ? and transaction_date = ? group by 1",
+        [PROFILE_CUSTOMER, PROFILE_DAY],
+    )
+    assert revenue > 0
+    (old_industry,), (new_industry,) = (
+        query(db, "select industry from raw.customers where customer_id = ?", [PROFILE_CUSTOMER])[0]
+        for db in (before, after)
+    )
+    assert old_industry != new_industry
+
+    def industries(db: Path) -> dict[str, D]:
+        return dict(
+            query(
+                db,
+                "select dimension_key, contributed_revenue from intermediate.int_board_revenue_daily "
+                "where partner_id = ? and dimension = 'industry' and transaction_date = ?",
+                [owner, PROFILE_DAY],
+            )
+        )
+
+    was, now = industries(before), industries(after)
+    assert now.get(new_industry, D(0)) - was.get(new_industry, D(0)) == revenue
+    assert was[old_industry] - now.get(old_industry, D(0)) == revenue
+    assert {k: v for k, v in now.items() if k not in (old_industry, new_industry)} == {
+        k: v for k, v in was.items() if k not in (old_industry, new_industry)
+    }

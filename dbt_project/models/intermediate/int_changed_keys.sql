@@ -45,9 +45,15 @@ with
         select order_no from {{ source('raw_withdrawn', 'orders') }}
         where _load_id > {{ orders_seen }}
         union
+        -- an order and its refund are attributed at their own instants: only those from
+        -- the changed day on may change owner
         select orders.order_no
         from {{ ref('stg_raw__orders') }} as orders
-        inner join changed_customers on orders.customer_id = changed_customers.customer_id
+        inner join changed_customers
+            on
+                orders.customer_id = changed_customers.customer_id
+                and cast(greatest(orders.order_time, coalesce(orders.refund_time, orders.order_time)) as date)
+                >= changed_customers.changed_from
     ),
 
     consumption_keys as (

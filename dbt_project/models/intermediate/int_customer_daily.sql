@@ -3,7 +3,7 @@
     config(
         materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
-        unique_key='group_key',
+        unique_key=['transaction_date', 'group_key'],
         post_hook="{{ drop_empty_groups() }}"
     )
 }}
@@ -22,3 +22,4 @@ final as (
 )
 
 select * from final
+{{ written_in_date_order('transaction_date') }}

@@ -118,3 +118,4 @@ final as (
 )
 
 select * from final
+{{ written_in_date_order('transaction_date') }}

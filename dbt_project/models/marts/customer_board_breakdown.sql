@@ -212,10 +212,9 @@ final as (
         cast(both_grains.contributed_revenue as decimal(18, 2)) as contributed_revenue,
         both_grains.dimension_key
     from both_grains
-    left join staff
-        on
-            both_grains.dimension = 'customer_manager'
-            and both_grains.dimension_key = staff.staff_id
+    -- an equality join only (the name is used for customer_manager rows alone, above): with
+    -- the dimension in the condition DuckDB ran a nested-loop join over every row
+    left join staff on both_grains.dimension_key = staff.staff_id
     where
         both_grains.customers_at_end != 0
         or both_grains.new_associated != 0
