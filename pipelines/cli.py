@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from contract.settings import ENGINES, Settings
 from pipelines.ingest.read import excerpt
 from pipelines.instance import instance_home, prepared_home, record_run
 from pipelines.warehouse import (
@@ -636,33 +637,35 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     return 0
 
 
-def engine_arguments(command: argparse.ArgumentParser) -> None:
+def engine_arguments(command: argparse.ArgumentParser, settings: Settings) -> None:
     command.add_argument(
         "--engine",
-        choices=["duckdb", "spark"],
-        default=os.environ.get("PARTNER_WAREHOUSE_ENGINE", "duckdb"),
+        choices=ENGINES,
+        default=settings.engine,
         help="engine of the dbt models (spark: needs the `spark` extra and Java 17)",
     )
     command.add_argument(
         "--spark-dir",
-        default=None,
+        default=settings.spark_dir or None,
         help="Spark's tables and lake (default: spark/ beside the warehouse)",
     )
     command.add_argument(
         "--publish",
         choices=PUBLISH_MODES,
-        default=os.environ.get("PARTNER_WAREHOUSE_PUBLISH", "copy"),
+        default=settings.publish_mode,
         help="copy: readers get a file of their own (default); link: a hard link to the "
         "warehouse file, no extra disk space or copy time (README, 'Runs, crashes and readers')",
     )
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(settings: Settings) -> argparse.ArgumentParser:
+    """The commands; the defaults of their options are the environment's (contract.settings),
+    as for the Dagster UI."""
     top = argparse.ArgumentParser(prog="partner-warehouse", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
 
     gen = sub.add_parser("generate", help="write deterministic sample landing files")
-    gen.add_argument("--out", default="data/landing")
+    gen.add_argument("--out", default=settings.landing_dir)
     gen.add_argument("--seed", type=int, default=7)
     gen.add_argument("--scale", type=float, default=1.0)
     gen.add_argument("--start", default="2026-06-01")
@@ -683,9 +686,13 @@ def parser() -> argparse.ArgumentParser:
     prep.set_defaults(func=cmd_prepare)
 
     run = sub.add_parser("run", help="materialize every asset into the warehouse and publish it")
-    run.add_argument("--landing", default="data/landing")
-    run.add_argument("--warehouse", default="data/warehouse.duckdb")
-    run.add_argument("--published", default=None, help="default: published/ beside the warehouse")
+    run.add_argument("--landing", default=settings.landing_dir)
+    run.add_argument("--warehouse", default=settings.warehouse_file)
+    run.add_argument(
+        "--published",
+        default=settings.published_dir or None,
+        help="default: published/ beside the warehouse",
+    )
     run.add_argument(
         "--as-of", default=None, help="business date YYYY-MM-DD (default: today, Asia/Shanghai)"
     )
@@ -697,18 +704,18 @@ def parser() -> argparse.ArgumentParser:
         "are (by default such a run refuses: an unmounted or emptied folder looks the same)",
     )
     run.add_argument("--json", default=None, help="also write the run's summary to this file")
-    engine_arguments(run)
+    engine_arguments(run, settings)
     run.set_defaults(func=cmd_run)
 
     rebuild = sub.add_parser(
         "rebuild",
         help="move the warehouse file aside and rebuild it from the landing files (full refresh)",
     )
-    rebuild.add_argument("--landing", default="data/landing")
-    rebuild.add_argument("--warehouse", default="data/warehouse.duckdb")
-    rebuild.add_argument("--published", default=None)
+    rebuild.add_argument("--landing", default=settings.landing_dir)
+    rebuild.add_argument("--warehouse", default=settings.warehouse_file)
+    rebuild.add_argument("--published", default=settings.published_dir or None)
     rebuild.add_argument("--as-of", default=None, help="business date YYYY-MM-DD")
-    engine_arguments(rebuild)
+    engine_arguments(rebuild, settings)
     rebuild.set_defaults(func=cmd_rebuild)
 
     reliability = sub.add_parser(
@@ -722,13 +729,18 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve", help="serve the dashboards, the Dagster UI and the daemon (daily schedule)"
     )
-    serve.add_argument("--published", default="data/published")
+    serve.add_argument(
+        "--published",
+        default=str(settings.published_root),
+        help="default: $PARTNER_WAREHOUSE_PUBLISHED, else published/ beside "
+        "$PARTNER_WAREHOUSE_FILE",
+    )
     serve.add_argument(
         "--warehouse",
-        default="data/warehouse.duckdb",
+        default=settings.warehouse_file,
         help="the warehouse the schedule runs (its Dagster instance: dagster/ beside it)",
     )
-    serve.add_argument("--landing", default="data/landing")
+    serve.add_argument("--landing", default=settings.landing_dir)
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--dagster-port", type=int, default=3000)
     serve.add_argument("--no-dagster", action="store_true")
@@ -741,7 +753,7 @@ def parser() -> argparse.ArgumentParser:
     )
     what.add_argument(
         "--warehouse",
-        default="data/published",
+        default=str(settings.published_root),
         help="a published warehouse file, or a published folder (its CURRENT copy)",
     )
     what.add_argument(
@@ -759,7 +771,7 @@ def parser() -> argparse.ArgumentParser:
     )
     fore.add_argument(
         "--warehouse",
-        default="data/published",
+        default=str(settings.published_root),
         help="a published warehouse file, or a published folder (its CURRENT copy)",
     )
     fore.set_defaults(func=cmd_forecast)
@@ -778,7 +790,7 @@ def main(argv: list[str] | None = None) -> int:
         from dashboards.users import main as users_main
 
         return users_main(argv[1:])
-    args = parser().parse_args(argv)
+    args = parser(Settings.from_env()).parse_args(argv)
     return args.func(args)
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 
+from contract.settings import Settings
 from pipelines.dbt.assets import WarehouseDbt, dbt_models
 from pipelines.dbt.project import dbt_project
 from pipelines.ingest.assets import INGEST_ASSETS, INGEST_CHECKS
@@ -15,13 +14,14 @@ from pipelines.warehouse import Warehouse
 
 
 def warehouse_from_env() -> Warehouse:
+    settings = Settings.from_env()
     return Warehouse(
-        path=os.environ.get("PARTNER_WAREHOUSE_FILE", "data/warehouse.duckdb"),
-        landing_dir=os.environ.get("PARTNER_WAREHOUSE_LANDING", "data/landing"),
-        published_dir=os.environ.get("PARTNER_WAREHOUSE_PUBLISHED", ""),
-        engine=os.environ.get("PARTNER_WAREHOUSE_ENGINE", "duckdb"),
-        spark_dir=os.environ.get("PARTNER_WAREHOUSE_SPARK_DIR", ""),
-        publish_mode=os.environ.get("PARTNER_WAREHOUSE_PUBLISH", "copy"),
+        path=settings.warehouse_file,
+        landing_dir=settings.landing_dir,
+        published_dir=settings.published_dir,
+        engine=settings.engine,
+        spark_dir=settings.spark_dir,
+        publish_mode=settings.publish_mode,
     )
 
 
