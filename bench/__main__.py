@@ -149,7 +149,7 @@ def pipeline_run(
 def publication(warehouse: Path) -> Path:
     """What readers of `warehouse` open now (a run with nothing new publishes nothing, so
     the run's own summary may name no file)."""
-    from pipelines.published import published_warehouse
+    from contract.published import published_warehouse
 
     published = published_warehouse(warehouse.parent / "published")
     if published is None:

@@ -42,11 +42,11 @@ from pathlib import Path
 
 import bcrypt
 
+from contract.roles import ROLES
 from contract.settings import BY_NAME, Settings
 
 USERS_VARIABLE = BY_NAME["PARTNER_WAREHOUSE_USERS"]
 
-ROLES = ("partner_admin", "supervisor", "customer_manager")
 _USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 _ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")

@@ -29,13 +29,13 @@ from pathlib import Path
 
 import duckdb
 
-from contract.settings import Settings
-from pipelines.published import (
+from contract.published import (
     PUBLIC_MARTS,
     current_version,
     published_name,
     published_versions,
 )
+from contract.settings import Settings
 
 # A connection to a file that is no longer the newest stays open this many seconds, so a
 # page run that resolved it just before a publication finishes on it (closing a DuckDB

@@ -1,4 +1,5 @@
-"""`partner-warehouse`: generate sample data, run the pipeline, serve the dashboards."""
+"""The pipeline's commands of `partner-warehouse`: run, rebuild, prepare, serve, what-if,
+forecast (and, for now, generate and reliability)."""
 
 from __future__ import annotations
 
@@ -589,7 +590,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def published_connection(path: str) -> duckdb.DuckDBPyConnection | None:
     """A read-only connection to the warehouse file `path` (a published copy, or a folder of
     published copies: the one `CURRENT` names); None, said on stderr, when it cannot be read."""
-    from pipelines.published import published_warehouse
+    from contract.published import published_warehouse
 
     target = Path(path)
     if target.is_dir():
@@ -658,12 +659,9 @@ def engine_arguments(command: argparse.ArgumentParser, settings: Settings) -> No
     )
 
 
-def parser(settings: Settings) -> argparse.ArgumentParser:
-    """The commands; the defaults of their options are the environment's (contract.settings),
-    as for the Dagster UI."""
-    top = argparse.ArgumentParser(prog="partner-warehouse", description=__doc__)
-    sub = top.add_subparsers(dest="command", required=True)
-
+def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
+    """The pipeline's commands; the defaults of their options are the environment's
+    (contract.settings), as for the Dagster UI."""
     gen = sub.add_parser("generate", help="write deterministic sample landing files")
     gen.add_argument("--out", default=settings.landing_dir)
     gen.add_argument("--seed", type=int, default=7)
@@ -776,21 +774,17 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     )
     fore.set_defaults(func=cmd_forecast)
 
-    # Handled in `main`: listed here for --help.
-    sub.add_parser(
-        "users", help="manage dashboard users: users [--file F] add|remove|list|demo ..."
-    )
+
+def parser(settings: Settings) -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="partner-warehouse", description=__doc__)
+    add_commands(top.add_subparsers(dest="command", required=True), settings)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["users"]:
-        # Everything after `users` belongs to its own parser (options included).
-        from dashboards.users import main as users_main
-
-        return users_main(argv[1:])
-    args = parser(Settings.from_env()).parse_args(argv)
+    """The pipeline's commands alone (`python -m pipelines.cli`); the installed command
+    `partner-warehouse` adds the others (partner_warehouse/cli.py)."""
+    args = parser(Settings.from_env()).parse_args(sys.argv[1:] if argv is None else argv)
     return args.func(args)
 
 

@@ -31,13 +31,13 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 
-from pipelines.ingest.discover import Inventory, landing_inventory
-from pipelines.ingest.tables import ensure_tables
-from pipelines.published import (
+from contract.published import (
     CURRENT_FILE,
     published_name,
     published_versions,
 )
+from pipelines.ingest.discover import Inventory, landing_inventory
+from pipelines.ingest.tables import ensure_tables
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF_TAG = "partner_warehouse/as_of"

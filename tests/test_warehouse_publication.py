@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 import pipelines.warehouse as warehouse_module
+from contract.published import published_warehouse
 from pipelines.cli import SPACE_MARGIN_BYTES, warehouse_problem
-from pipelines.published import published_warehouse
 from pipelines.warehouse import Warehouse, WarehouseUnwritable
 
 

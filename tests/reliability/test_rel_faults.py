@@ -34,9 +34,9 @@ from figures import record
 from handmade_landing import write_landing
 
 import pipelines.warehouse as warehouse_module
+from contract.published import published_warehouse
+from contract.sources import SOURCES
 from pipelines.cli import main, run_pipeline
-from pipelines.published import published_warehouse
-from pipelines.sources import SOURCES
 from pipelines.warehouse import Warehouse, WarehouseCorrupt, WarehouseUnwritable
 
 pytestmark = pytest.mark.slow
@@ -355,7 +355,7 @@ READER = textwrap.dedent(
     import json, sys, time
     from pathlib import Path
     import duckdb
-    from pipelines.published import published_warehouse
+    from contract.published import published_warehouse
 
     folder, stop = Path(sys.argv[1]), Path(sys.argv[2])
     while not stop.exists():

@@ -17,9 +17,9 @@ import polars as pl
 import pytest
 from handmade_landing import write_landing
 
+from contract.published import PUBLIC_MARTS, published_warehouse
+from contract.sources import SOURCES
 from pipelines.cli import RunSummary, run_pipeline
-from pipelines.published import PUBLIC_MARTS, published_warehouse
-from pipelines.sources import SOURCES
 from pipelines.warehouse import Warehouse
 
 AS_OF = date(2026, 7, 20)
