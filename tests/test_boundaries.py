@@ -45,3 +45,9 @@ def test_the_pipeline_does_not_import_the_dashboards() -> None:
 
 def test_the_dashboards_import_only_the_shared_analyses_of_the_pipeline() -> None:
     assert crossings("dashboards", "pipelines", SHARED_ANALYSES) == {}
+
+
+def test_the_shipped_packages_do_not_import_the_tools() -> None:
+    # The wheel has no `tools` (pyproject.toml); `partner-warehouse` reaches it by name only.
+    for package in ("contract", "pipelines", "dashboards", "partner_warehouse"):
+        assert crossings(package, "tools") == {}, package

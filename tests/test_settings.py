@@ -10,6 +10,7 @@ from pathlib import Path
 from contract.settings import BY_NAME, Settings, variables_table
 from pipelines.cli import parser
 from pipelines.definitions import warehouse_from_env
+from pipelines.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMED = re.compile(r"PARTNER_WAREHOUSE_[A-Z_]*[A-Z]")
@@ -83,13 +84,14 @@ def test_run_works_on_the_files_the_dagster_definitions_do(monkeypatch) -> None:
         monkeypatch.setenv(name, value)
     args = parser(Settings.from_env()).parse_args(["run"])
     dagster = warehouse_from_env()
-    assert (args.warehouse, args.landing, args.published, args.spark_dir, args.publish) == (
+    engine = Engine.from_settings(Settings.from_env())
+    assert (args.warehouse, args.landing, args.published, args.publish) == (
         dagster.path,
         dagster.landing_dir,
         dagster.published_dir,
-        dagster.spark_dir,
         dagster.publish_mode,
     )
+    assert (args.engine, args.spark_dir) == (engine.name, engine.spark_dir)
     assert args.warehouse == "/srv/wh/warehouse.duckdb"
     serve = parser(Settings.from_env()).parse_args(["serve"])
     assert (serve.published, serve.landing) == ("/srv/readers", "/srv/landing")

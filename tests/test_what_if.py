@@ -18,7 +18,8 @@ import pytest
 from handmade_landing import write_landing
 
 from contract.published import published_warehouse
-from pipelines.cli import main, run_pipeline
+from pipelines.cli import main
+from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse
 from pipelines.what_if import ScenarioError, actual_policies, scenario_from_frame, what_if
 

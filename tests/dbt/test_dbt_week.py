@@ -37,7 +37,7 @@ import pytest
 from dbt_fixtures import query, run_dbt
 from test_dbt_landing_sequence import loaded, write_rows
 
-from pipelines.generate import generate_landing
+from tools.generate import generate_landing
 
 pytestmark = pytest.mark.slow
 

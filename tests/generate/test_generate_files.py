@@ -8,8 +8,8 @@ import pytest
 from landing_reader import BOM, headers, landing_files
 
 from contract.sources import SOURCES
-from pipelines.generate import POLICY_LIBRARY
-from pipelines.generate.formats import FORMATS, file_format
+from tools.generate import POLICY_LIBRARY
+from tools.generate.formats import FORMATS, file_format
 
 
 def test_every_source_gets_a_file(landing: Path) -> None:

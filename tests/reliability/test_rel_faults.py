@@ -36,7 +36,8 @@ from handmade_landing import write_landing
 import pipelines.warehouse as warehouse_module
 from contract.published import published_warehouse
 from contract.sources import SOURCES
-from pipelines.cli import main, run_pipeline
+from pipelines.cli import main
+from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse, WarehouseCorrupt, WarehouseUnwritable
 
 pytestmark = pytest.mark.slow
@@ -221,7 +222,7 @@ def test_an_unwritable_warehouse_path_is_a_clear_error(site: Warehouse, tmp_path
 def test_too_little_free_space_refuses_before_starting(site, monkeypatch, capsys):
     state = State(site)
     nearly_full = shutil._ntuple_diskusage(total=1 << 30, used=(1 << 30) - (5 << 20), free=5 << 20)
-    monkeypatch.setattr("pipelines.cli.shutil.disk_usage", lambda _: nearly_full)
+    monkeypatch.setattr("pipelines.preflight.shutil.disk_usage", lambda _: nearly_full)
     assert main(cli_args(site)) == 2
     err = capsys.readouterr().err
     assert err.startswith(
