@@ -72,8 +72,12 @@ def print_not_loaded(not_loaded: list[tuple[str, str]]) -> None:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
+    """dbt's raw sources from the landing schemas, then the manifest from the project."""
     from pipelines.dbt.prepare import prepare_manifest
+    from pipelines.raw_sources import SOURCES_YML, refresh_sources_yml
 
+    if refresh_sources_yml():
+        print(f"dbt raw sources rewritten from the landing schemas: {SOURCES_YML}")
     print(f"dbt manifest: {prepare_manifest(force=args.force)}")
     return 0
 
@@ -223,7 +227,11 @@ def engine_arguments(command: argparse.ArgumentParser, settings: Settings) -> No
 def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
     """The pipeline's commands; the defaults of their options are the environment's
     (contract.settings), as for the Dagster UI."""
-    prep = sub.add_parser("prepare", help="parse the dbt project into its manifest")
+    prep = sub.add_parser(
+        "prepare",
+        help="write dbt's raw sources from the landing schemas and parse the dbt project into "
+        "its manifest",
+    )
     prep.add_argument("--force", action="store_true")
     prep.set_defaults(func=cmd_prepare)
 
