@@ -4,7 +4,8 @@ A run never writes the warehouse in place. Its first step copies the warehouse t
 working file, every step writes there, and `publish` swaps the working file into place
 with one `os.replace` and publishes it to `published/` for readers. A run that fails or is
 killed leaves the warehouse and the published copy exactly as they were; its working
-file is removed by the next run. One run at a time holds the writer lock.
+file is removed when the run ends (the resource's teardown), or by the next run when the
+process died. One run at a time holds the writer lock.
 
 With `publish_mode="link"` the published copy is a hard link to the committed file (a
 copy across file systems): nothing the pipeline runs opens a committed file for writing (the
