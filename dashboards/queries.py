@@ -34,7 +34,8 @@ from decimal import Decimal
 import duckdb
 import polars as pl
 
-ROLES = ("partner_admin", "supervisor", "customer_manager")
+from contract.roles import ROLES
+
 STATEMENT_STATUSES = ("estimated", "pending_confirmation", "issuing", "issued")  # S1, in order
 
 # The distributor's own incentive on a basic-access (reseller's) customer row is shown:

@@ -18,9 +18,9 @@ import duckdb
 import jinja2
 import polars as pl
 
+from contract.sources import SOURCES
 from pipelines.ingest.read import UnreadableFile, read_csv
 from pipelines.ingest.validate import ROW_ID, validated
-from pipelines.sources import SOURCES
 
 MACROS = Path(__file__).resolve().parents[1] / "dbt_project" / "macros"
 # The macro's own file and the rule macros it calls (policy_covers, round_money, open_ended).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.sources import Source
+from contract.sources import Source
 
 SHANGHAI_OFFSET_MINUTES = 8 * 60
 TRUE_WORDS = ["true", "t", "yes", "y", "1", "是", "新", "新客户"]

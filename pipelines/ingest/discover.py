@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from contract.sources import SOURCES, Source
 from pipelines.ingest.read import SUPPORTED_SUFFIXES, excerpt
 from pipelines.ingest.tables import transaction
-from pipelines.sources import SOURCES, Source
 
 LAYOUT = "<source>/<YYYY-MM-DD>/<file>"
 # Office writes `~$name.xlsx` beside a workbook open in Excel: a lock file, not data.

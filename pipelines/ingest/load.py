@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from contract.sources import Source
+
 # Discovery lives in `discover`; its names stay importable from here for existing callers.
 from pipelines.ingest.discover import Inventory
 from pipelines.ingest.discover import LandingFile as LandingFile
@@ -23,7 +25,6 @@ from pipelines.ingest.tables import (
     transaction,
 )
 from pipelines.ingest.validate import ROW_ID, validated
-from pipelines.sources import Source
 
 # A run refuses to withdraw more than this share of the files loaded before unless told to:
 # a landing folder that is unmounted, emptied or pointed elsewhere looks like every file

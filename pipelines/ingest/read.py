@@ -14,7 +14,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from pipelines.sources import Source
+from contract.sources import Source
 
 SUPPORTED_SUFFIXES = (".csv", ".parquet", ".xlsx")
 SEPARATORS = (",", ";", "\t", "|")

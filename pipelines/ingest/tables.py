@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import duckdb
 import polars as pl
 
-from pipelines.sources import SOURCES, Source
+from contract.sources import SOURCES, Source
 
 LINEAGE_COLUMNS = {"_file": "VARCHAR", "_row_number": "INTEGER", "_partition_date": "DATE"}
 # The load that last changed a key's current row: dbt reprocesses what is newer than the

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
+from contract.sources import Source
 from pipelines.ingest.coerce import typed_frame
-from pipelines.sources import Source
 
 # Identifies a row among every file validated together (`_row_number` repeats across files).
 ROW_ID = "_row_id"

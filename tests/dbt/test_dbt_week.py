@@ -38,7 +38,7 @@ from dbt_fixtures import query, run_dbt
 from test_dbt_landing_sequence import loaded, write_rows
 
 from pipelines.dbt.project import dbt_project
-from pipelines.generate import generate_landing
+from tools.generate import generate_landing
 
 pytestmark = pytest.mark.slow
 

@@ -340,7 +340,7 @@ def test_neutralize_covers_every_formula_prefix() -> None:
 
 def test_users_command_never_prints_or_stores_the_password(tmp_path) -> None:
     users = tmp_path / "users.toml"
-    command = [sys.executable, "-m", "pipelines.cli", "users", "--file", str(users)]
+    command = [sys.executable, "-m", "partner_warehouse", "users", "--file", str(users)]
     added = subprocess.run(
         [*command, "add", "li.na", *ADMIN_OPTIONS, "--password-stdin"],
         input=PASSWORD + "\n",
