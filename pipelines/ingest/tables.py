@@ -29,7 +29,9 @@ AUDIT_DDL = (
         column_name varchar,
         reason varchar not null,
         raw_record varchar,
-        partition_date date
+        partition_date date,
+        reason_code varchar,
+        reason_details varchar
     )
     """,
     """
@@ -91,6 +93,10 @@ AUDIT_MIGRATIONS = (
     # the file's size and modification time at its load (pipelines.ingest.load.FileStat)
     "alter table audit.load_log add column if not exists file_size bigint",
     "alter table audit.load_log add column if not exists file_mtime_ns bigint",
+    # the reasons coded, for readers who word them in their language (ingest/reasons.py);
+    # rows quarantined before keep their English `reason` only
+    "alter table audit.quarantine add column if not exists reason_code varchar",
+    "alter table audit.quarantine add column if not exists reason_details varchar",
 )
 
 
