@@ -1,0 +1,138 @@
+"""Quarantine reasons and association rejections in the reader's language, worded from their
+codes and the values they name (pipelines/ingest/reasons.py; int_association_events_validated),
+with the tables' number and date formats. A row stored before reasons had codes shows its
+stored English text."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from dashboards import fmt
+from dashboards.labels import LABELS, t, value_label
+from pipelines.sources import SOURCES
+
+NUMBERS = ("row", "line", "count", "hidden", "scale")
+
+
+def column_label(source: str, column: str, lang: str) -> str:
+    """A source column as the reader's export names it: its Chinese header on the Chinese
+    page (the partner center's own), its English name otherwise."""
+    if lang != "zh" or source not in SOURCES:
+        return column
+    return SOURCES[source].chinese_headers().get(column, column)
+
+
+def columns_text(source: str, columns: str | None, lang: str) -> str | None:
+    """A quarantine row's `column_name` (one column, or several separated by ", ") as the
+    reader's export names them."""
+    if columns is None:
+        return None
+    return listed([column_label(source, c, lang) for c in columns.split(", ")], lang)
+
+
+def listed(items: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def quoted(name: object, lang: str) -> str:
+    return f"“{name}”" if lang == "zh" else f"'{name}'"
+
+
+def bound_text(bound: object) -> str:
+    """A schema bound (`0`, `1000000000`) as the tables write numbers."""
+    try:
+        return fmt.number(Decimal(str(bound)), 0 if Decimal(str(bound)) % 1 == 0 else 2)
+    except InvalidOperation:
+        return str(bound)
+
+
+def worded_value(name: str, value: object, source: str, lang: str) -> str:
+    """One value of a reason as the sentence shows it."""
+    if value is None:
+        return ""
+    if name == "problems":
+        return ("；" if lang == "zh" else "; ").join(
+            reason_text(p, source, lang)
+            for p in value  # type: ignore[attr-defined]
+        )
+    if name == "column":
+        return column_label(source, str(value), lang)
+    if name == "columns":
+        return listed([column_label(source, c, lang) for c in value], lang)  # type: ignore[attr-defined]
+    if name == "required":
+        pairs = [
+            f"{zh}（{column}）" if lang == "zh" else f"{column} ({zh})"
+            for column, zh in value  # type: ignore[attr-defined]
+        ]
+        return listed(pairs, lang)
+    if name == "sheets":
+        return listed([quoted(s, lang) for s in value], lang)  # type: ignore[attr-defined]
+    if name == "source":  # mid-sentence: "hold the orders data"
+        worded = value_label("source", value, lang)
+        return worded if lang == "zh" else worded.lower()
+    if name in NUMBERS and isinstance(value, int):
+        return fmt.number(value)
+    if name == "bound":
+        return bound_text(value)
+    if isinstance(value, list):
+        return listed([str(v) for v in value], lang)
+    return str(value)
+
+
+def reason_text(details: dict[str, object], source: str, lang: str) -> str:
+    """One stored reason (`{"code": ..., <values>}`) in `lang`."""
+    code = str(details.get("code"))
+    key = f"reason_{code}"
+    if key not in LABELS:
+        return code  # a code newer than this page: at least name it
+    template = LABELS[key][0 if lang == "zh" else 1]
+    values = {
+        name: worded_value(name, value, source, lang)
+        for name, value in details.items()
+        if name != "code"
+    }
+    text = template.format_map(_Blank(values))
+    if details.get("sheet") is not None and "{sheet}" not in template:
+        return t("reason_in_sheet", lang, sheet=details["sheet"], text=text)
+    return text
+
+
+class _Blank(dict):
+    """Values for a template: a value the stored reason lacks is left blank, not an error."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def quarantine_reason(row: dict[str, object], lang: str) -> str:
+    """A quarantined row's or file's reasons in `lang`; the stored text when it has no codes
+    (quarantined before reasons had them) or its details cannot be read."""
+    stored = str(row.get("reason") or "")
+    try:
+        details = json.loads(str(row["reason_details"])) if row.get("reason_details") else None
+    except ValueError:
+        details = None
+    if not isinstance(details, list) or not details:
+        return stored
+    source = str(row.get("source") or "")
+    text = ("；" if lang == "zh" else "; ").join(reason_text(d, source, lang) for d in details)
+    if row.get("row_number") is None and row.get("column_name") is None:
+        return t("reason_file_not_loaded", lang, reasons=text)
+    return text
+
+
+def rejection_reason(row: dict[str, object], lang: str) -> str:
+    """An association event's rejection in `lang`; the stored text without a code."""
+    code = row.get("rejection_code")
+    key = f"rejection_{code}"
+    if code is None or key not in LABELS:
+        return str(row.get("rejection_reason") or "")
+    limit = row.get("rejection_limit")
+    return t(
+        key,
+        lang,
+        partner=row.get("rejection_partner_id") or "",
+        since=fmt.day(row.get("rejection_since"), lang),  # type: ignore[arg-type]
+        limit=fmt.number(limit) if limit is not None else "",  # type: ignore[arg-type]
+    )
