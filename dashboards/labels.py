@@ -299,11 +299,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "nav_admin": ("管理", "Administration"),
     "page_data_quality": ("数据质量", "Data quality"),
     "data_quality_intro": (
-        "落地文件的加载、隔离与撤回情况，以及被规则拒绝的关联事件。原因与原始值原样显示，"
+        "落地文件的加载、隔离与撤回情况，以及被规则拒绝的关联事件。原始值原样显示，"
         "便于修正源文件后重新投递。",
         "How the landing files were loaded, quarantined and withdrawn, and the association "
-        "events the rules rejected. Reasons and raw values are shown as landed, so the source "
-        "file can be corrected and dropped again.",
+        "events the rules rejected. Raw values are shown as landed, so the source file can "
+        "be corrected and dropped again.",
     ),
     "dq_files_by_day": ("按来源与投递日期统计", "Per source and drop date"),
     "dq_quarantined_rows": ("隔离的行与文件", "Quarantined rows and files"),
@@ -779,6 +779,52 @@ LABELS.update(
         "reason_unsupported_type": (
             "不支持的文件类型“{suffix}”（应为 {expected} 之一）",
             "unsupported file type '{suffix}' (expected one of {expected})",
+        ),
+        "reason_link_outside": (
+            "链接指向落地目录之外（不跟随）",
+            "a link pointing outside the landing folder (not followed)",
+        ),
+        "reason_link_dangling": (
+            "链接指向不存在的目标",
+            "a link to nothing (its target does not exist)",
+        ),
+        "reason_link_not_a_file": (
+            "链接指向文件夹或特殊文件（不跟随）",
+            "a link to a folder or a special file (not followed)",
+        ),
+        "reason_named_pipe": ("不是普通文件（命名管道）", "not a regular file (a named pipe)"),
+        "reason_socket": ("不是普通文件（套接字）", "not a regular file (a socket)"),
+        "reason_special_file": (
+            "不是普通文件（设备或特殊文件）",
+            "not a regular file (a device or special file)",
+        ),
+        "reason_hidden_file": (
+            "隐藏或临时文件（以“.”或“~$”开头的文件不读取）",
+            "hidden or temporary file (names starting with '.' or '~$' are not read)",
+        ),
+        "reason_hidden_folder": (
+            "隐藏或临时文件夹“{folder}”（以“.”或“~$”开头的名称不读取）",
+            "hidden or temporary folder '{folder}' (names starting with '.' or '~$' are not read)",
+        ),
+        "reason_wrong_layout": (
+            "目录结构不对：只读取 {layout} 下的文件",
+            "wrong folder layout: files are read only at {layout}",
+        ),
+        "reason_unknown_source": (
+            "未知的数据来源文件夹“{folder}”（已知：{known}）",
+            "unknown source folder '{folder}' (known: {known})",
+        ),
+        "reason_not_a_drop_date": (
+            "文件夹“{folder}”不是投递日期（YYYY-MM-DD，如 2026-04-21）",
+            "folder '{folder}' is not a drop date (YYYY-MM-DD, e.g. 2026-04-21)",
+        ),
+        "reason_nested_folder": (
+            "嵌套的子文件夹：只读取直接位于 {folder} 下的文件",
+            "nested sub-folder: files are read only directly in {folder}",
+        ),
+        "reason_no_suffix": (
+            "文件没有扩展名（应为 {expected} 之一）",
+            "unsupported file type 'without suffix' (expected one of {expected})",
         ),
         "rejection_still_associated": (
             "客户仍与伙伴 {partner} 关联",

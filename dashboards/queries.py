@@ -1159,7 +1159,9 @@ def files_not_loaded(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataF
     """Files under the landing folder that the last run did not load, and why."""
     params: list[object] = []
     admin = _admin_only(viewer, params)
-    sql = f"""SELECT file, reason FROM audit.files_not_loaded WHERE {admin} ORDER BY file"""
+    codes = _optional_columns(con, "audit.files_not_loaded", "f", QUARANTINE_CODES)
+    sql = f"""SELECT f.file, f.reason, {codes} FROM audit.files_not_loaded f WHERE {admin}
+        ORDER BY f.file"""
     return _frame(con, sql, params)
 
 

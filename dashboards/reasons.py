@@ -71,6 +71,8 @@ def worded_value(name: str, value: object, source: str, lang: str) -> str:
     if name == "source":  # mid-sentence: "hold the orders data"
         worded = value_label("source", value, lang)
         return worded if lang == "zh" else worded.lower()
+    if name == "known":  # source folders: the names on disk, which the reader must type
+        return ", ".join(value)  # type: ignore[arg-type]
     if name in NUMBERS and isinstance(value, int):
         return fmt.number(value)
     if name == "bound":
@@ -105,21 +107,33 @@ class _Blank(dict):
         return ""
 
 
-def quarantine_reason(row: dict[str, object], lang: str) -> str:
-    """A quarantined row's or file's reasons in `lang`; the stored text when it has no codes
-    (quarantined before reasons had them) or its details cannot be read."""
-    stored = str(row.get("reason") or "")
+def worded_reasons(row: dict[str, object], lang: str) -> str | None:
+    """A row's stored reasons (`reason_details`) in `lang`; None without readable codes."""
     try:
         details = json.loads(str(row["reason_details"])) if row.get("reason_details") else None
     except ValueError:
         details = None
     if not isinstance(details, list) or not details:
-        return stored
+        return None
     source = str(row.get("source") or "")
-    text = ("；" if lang == "zh" else "; ").join(reason_text(d, source, lang) for d in details)
+    return ("；" if lang == "zh" else "; ").join(reason_text(d, source, lang) for d in details)
+
+
+def quarantine_reason(row: dict[str, object], lang: str) -> str:
+    """A quarantined row's or file's reasons in `lang`; the stored text when it has no codes
+    (quarantined before reasons had them) or its details cannot be read."""
+    text = worded_reasons(row, lang)
+    if text is None:
+        return str(row.get("reason") or "")
     if row.get("row_number") is None and row.get("column_name") is None:
         return t("reason_file_not_loaded", lang, reasons=text)
     return text
+
+
+def not_loaded_reason(row: dict[str, object], lang: str) -> str:
+    """Why a file under the landing folder is not read, in `lang` (else the stored text)."""
+    text = worded_reasons(row, lang)
+    return str(row.get("reason") or "") if text is None else text
 
 
 def rejection_reason(row: dict[str, object], lang: str) -> str:

@@ -9,7 +9,12 @@ import streamlit as st
 from dashboards import fmt, ui
 from dashboards import queries as q
 from dashboards.labels import value_label
-from dashboards.reasons import columns_text, quarantine_reason, rejection_reason
+from dashboards.reasons import (
+    columns_text,
+    not_loaded_reason,
+    quarantine_reason,
+    rejection_reason,
+)
 
 # A broken export can quarantine every row of a big file: the page shows the newest rows,
 # the export holds them all.
@@ -136,9 +141,10 @@ not_loaded = q.files_not_loaded(con, viewer)
 if not_loaded.is_empty():
     st.caption(ui.label("dq_nothing"))
 else:
+    worded = [not_loaded_reason(row, lang) for row in not_loaded.iter_rows(named=True)]
     ui.table(
-        not_loaded,
-        {"file": ("file", "text"), "reason": ("reason", "text")},
+        not_loaded.with_columns(pl.Series("reason_text", worded, dtype=pl.String)),
+        {"file": ("file", "text"), "reason_text": ("reason", "text")},
         key="dq_not_loaded_table",
     )
 

@@ -1,7 +1,8 @@
 """Why a row or a file is quarantined: one stable code per kind of reason, with the values
 it names (the column, the value as landed, a bound, a row, a sheet...).
 
-`audit.quarantine` keeps three views of the same reasons: `reason` (the English sentence a
+`audit.quarantine` (and `audit.files_not_loaded`, for the files a run does not read) keeps
+three views of the same reasons: `reason` (the English sentence a
 terminal, a log and a SQL user read), `reason_code` (the codes, in the same order) and
 `reason_details` (a JSON array, one object per reason: `{"code": ..., <its values>}`), from
 which the dashboards word the reason in the reader's language (`dashboards/labels.py`).
@@ -72,6 +73,20 @@ class ReasonCode(StrEnum):
     DATA_SHEETS_WITH_PROBLEMS = "data_sheets_with_problems"
     SHEETS_DIFFER = "sheets_differ"
     UNSUPPORTED_TYPE = "unsupported_type"
+    # a file under the landing folder that is not read (audit.files_not_loaded)
+    LINK_OUTSIDE = "link_outside"
+    LINK_DANGLING = "link_dangling"
+    LINK_NOT_A_FILE = "link_not_a_file"
+    NAMED_PIPE = "named_pipe"
+    SOCKET = "socket"
+    SPECIAL_FILE = "special_file"
+    HIDDEN_FILE = "hidden_file"
+    HIDDEN_FOLDER = "hidden_folder"
+    WRONG_LAYOUT = "wrong_layout"
+    UNKNOWN_SOURCE = "unknown_source"
+    NOT_A_DROP_DATE = "not_a_drop_date"
+    NESTED_FOLDER = "nested_folder"
+    NO_SUFFIX = "no_suffix"
 
 
 def check_errors() -> dict[str, str]:
@@ -128,6 +143,22 @@ ENGLISH: dict[str, str] = {
     ReasonCode.SHEETS_DIFFER: "the data sheets have different columns: {columns} in only one"
     " of sheets '{first_sheet}' and '{second_sheet}'",
     ReasonCode.UNSUPPORTED_TYPE: "unsupported file type '{suffix}' (expected one of {expected})",
+    ReasonCode.LINK_OUTSIDE: "a link pointing outside the landing folder (not followed)",
+    ReasonCode.LINK_DANGLING: "a link to nothing (its target does not exist)",
+    ReasonCode.LINK_NOT_A_FILE: "a link to a folder or a special file (not followed)",
+    ReasonCode.NAMED_PIPE: "not a regular file (a named pipe)",
+    ReasonCode.SOCKET: "not a regular file (a socket)",
+    ReasonCode.SPECIAL_FILE: "not a regular file (a device or special file)",
+    ReasonCode.HIDDEN_FILE: "hidden or temporary file (names starting with '.' or '~$' are not"
+    " read)",
+    ReasonCode.HIDDEN_FOLDER: "hidden or temporary folder '{folder}' (names starting with '.'"
+    " or '~$' are not read)",
+    ReasonCode.WRONG_LAYOUT: "wrong folder layout: files are read only at {layout}",
+    ReasonCode.UNKNOWN_SOURCE: "unknown source folder '{folder}' (known: {known})",
+    ReasonCode.NOT_A_DROP_DATE: "folder '{folder}' is not a drop date (YYYY-MM-DD, e.g."
+    " 2026-04-21)",
+    ReasonCode.NESTED_FOLDER: "nested sub-folder: files are read only directly in {folder}",
+    ReasonCode.NO_SUFFIX: "unsupported file type 'without suffix' (expected one of {expected})",
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

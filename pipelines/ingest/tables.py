@@ -69,7 +69,9 @@ AUDIT_DDL = (
     create table if not exists audit.files_not_loaded (
         file varchar not null,
         reason varchar not null,
-        seen_at timestamp not null
+        seen_at timestamp not null,
+        reason_code varchar,
+        reason_details varchar
     )
     """,
     "create sequence if not exists audit.load_ids start 1",
@@ -97,6 +99,8 @@ AUDIT_MIGRATIONS = (
     # rows quarantined before keep their English `reason` only
     "alter table audit.quarantine add column if not exists reason_code varchar",
     "alter table audit.quarantine add column if not exists reason_details varchar",
+    "alter table audit.files_not_loaded add column if not exists reason_code varchar",
+    "alter table audit.files_not_loaded add column if not exists reason_details varchar",
 )
 
 

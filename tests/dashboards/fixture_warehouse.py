@@ -1186,7 +1186,9 @@ def _audit(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         """INSERT INTO audit.files_not_loaded VALUES ('orders/latest/orders.csv',
-        'not at <source>/<YYYY-MM-DD>/<file>', TIMESTAMP '2026-11-23 06:05:00')"""
+        'folder ''latest'' is not a drop date (YYYY-MM-DD, e.g. 2026-04-21)',
+        TIMESTAMP '2026-11-23 06:05:00', 'not_a_drop_date',
+        '[{"code":"not_a_drop_date","folder":"latest"}]')"""
     )
     con.executemany(
         "INSERT INTO marts.association_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

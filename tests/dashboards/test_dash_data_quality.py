@@ -210,7 +210,10 @@ def test_reasons_are_worded_in_the_page_language(app_env) -> None:
         "paid_amount '1,2O0.00' is not an amount with at most 2 decimals (a comma may only "
         "separate thousands, as in 1,234.50)",
     ]
-    rejected_zh = frame_values(open_page("admin-d1", "data_quality", "zh"), 2)
+    zh_page = open_page("admin-d1", "data_quality", "zh")
+    not_loaded = frame_values(zh_page, 3)
+    assert list(not_loaded["原因"]) == ["文件夹“latest”不是投递日期（YYYY-MM-DD，如 2026-04-21）"]
+    rejected_zh = frame_values(zh_page, 2)
     assert list(rejected_zh["拒绝原因"]) == [
         "客户仍与伙伴 R1 关联",
         "线下邀请：客户账号创建于关联前超过 7 天",

@@ -4,6 +4,7 @@ the values stored in `audit.quarantine` (reason_code, reason_details) beside the
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import duckdb
 import pytest
 from test_ingest_read import workbook
 
+from pipelines.ingest.discover import landing_inventory, replace_files_not_loaded
 from pipelines.ingest.load import load_file
 from pipelines.ingest.reasons import ENGLISH, ReasonCode, check_errors, english_text
 from pipelines.ingest.tables import ensure_tables
@@ -312,3 +314,54 @@ def test_other_unreadable_formats_are_coded(tmp_path: Path, name, content, code)
 def test_every_code_has_an_english_sentence_and_every_check_a_code() -> None:
     assert set(ENGLISH) == set(ReasonCode)
     assert set(check_errors()) <= set(ReasonCode)
+
+
+def test_every_file_not_loaded_has_its_code(tmp_path: Path) -> None:
+    root = tmp_path / "landing"
+    entries = {
+        "orders/2026-04-21/.hidden.csv": ReasonCode.HIDDEN_FILE,
+        "orders/.tmp/x/o.csv": ReasonCode.HIDDEN_FOLDER,
+        "orders/o.csv": ReasonCode.WRONG_LAYOUT,
+        "orderz/2026-04-21/o.csv": ReasonCode.UNKNOWN_SOURCE,
+        "orders/latest/o.csv": ReasonCode.NOT_A_DROP_DATE,
+        "orders/2026-04-21/old/o.csv": ReasonCode.NESTED_FOLDER,
+        "orders/2026-04-21/notes.txt": ReasonCode.UNSUPPORTED_TYPE,
+        "orders/2026-04-21/README": ReasonCode.NO_SUFFIX,
+    }
+    for relative in entries:
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("order_no\n")
+    links = {
+        "orders/2026-04-21/out.csv": (tmp_path / "secret.csv", ReasonCode.LINK_OUTSIDE),
+        "orders/2026-04-21/gone.csv": (root / "missing.csv", ReasonCode.LINK_DANGLING),
+        "orders/2026-04-21/dir.csv": (root / "orders", ReasonCode.LINK_NOT_A_FILE),
+    }
+    (tmp_path / "secret.csv").write_text("x\n")
+    for relative, (target, code) in links.items():
+        os.symlink(target, root / relative)
+        entries[relative] = code
+    os.mkfifo(root / "orders/2026-04-21/pipe.csv")
+    entries["orders/2026-04-21/pipe.csv"] = ReasonCode.NAMED_PIPE
+
+    not_loaded = {n.file: n for n in landing_inventory(root).not_loaded}
+
+    assert {file: n.why.code for file, n in not_loaded.items()} == entries
+    for n in not_loaded.values():
+        assert n.reason == english_text(n.why.details())
+    assert not_loaded["orders/latest/o.csv"].why.details() == {
+        "code": "not_a_drop_date",
+        "folder": "latest",
+    }
+    con = duckdb.connect()
+    ensure_tables(con)
+    replace_files_not_loaded(con, list(not_loaded.values()))
+    stored_row = con.execute(
+        "select reason, reason_code, reason_details from audit.files_not_loaded "
+        "where file = 'orders/2026-04-21/notes.txt'"
+    ).fetchone()
+    assert stored_row == (
+        "unsupported file type '.txt' (expected one of .csv, .parquet, .xlsx)",
+        "unsupported_type",
+        '[{"code":"unsupported_type","suffix":".txt","expected":[".csv",".parquet",".xlsx"]}]',
+    )
