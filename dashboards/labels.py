@@ -250,6 +250,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "tab_own_warnings": ("我的客户", "My customers"),
     "tab_reseller_warnings": ("二级经销商客户", "Resellers' customers"),
     "warnings_by_type": ("按类型统计", "By type"),
+    "warning_date_on": ("预警日期：{day}", "Warning date: {day}"),
+    "sub_customers_basic_note": (
+        "二级经销商的客户仅显示基本信息：信用额度、折扣率与可用余额不显示（—）（规则 7）。",
+        "Second-tier resellers' customers show basic info only: their credit limit, discount "
+        "rate and available balance are hidden (—) (rule 7).",
+    ),
     "reseller_warnings_note": (
         "二级经销商的客户仅显示基本信息：预警详情含余额与消费金额，不显示（—）（规则 7）。",
         "Second-tier resellers' customers show basic info only: warning details carry "

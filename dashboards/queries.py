@@ -952,11 +952,15 @@ def _sub_customers_sql(viewer: Viewer) -> tuple[str, list[object]]:
     cte, params = _access_cte(viewer)
     sql = f"""WITH {cte}
         SELECT s.customer_id, s.customer_name, s.account_name, s.association_type,
-            s.owner_partner_id, s.associated_at, s.is_own_customer, s.industry, s.region,
+            s.owner_partner_id, coalesce(p.partner_name, s.owner_partner_id)
+                AS owner_partner_name,
+            s.associated_at, s.is_own_customer, s.industry, s.region,
+            a.is_full AS is_full_access,
             CASE WHEN a.is_full THEN s.credit_limit END AS credit_limit,
             CASE WHEN a.is_full THEN s.discount_rate END AS discount_rate,
             CASE WHEN a.is_full THEN s.available_balance END AS available_balance
         FROM marts.sub_customers s JOIN access a ON a.customer_id = s.customer_id
+        LEFT JOIN marts.partner_directory p ON p.partner_id = s.owner_partner_id
         WHERE s.viewer_partner_id = ?"""
     return sql, [*params, viewer.partner_id]
 

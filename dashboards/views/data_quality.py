@@ -62,8 +62,8 @@ QUARANTINE_COLUMNS = {
     "file": ("file", "text"),
     "row_number": ("row_number", "int"),
     "column_text": ("column_name", "text"),
-    "reason_text": ("reason", "text"),
-    "raw_record": ("raw_record", "text"),
+    "reason_text": ("reason", "long_text"),
+    "raw_record": ("raw_record", "long_text"),
 }
 REJECTED_COLUMNS = {
     "event_time": ("event_time", "datetime"),
@@ -74,7 +74,7 @@ REJECTED_COLUMNS = {
     "association_type": ("association_type", "enum:association_type"),
     "invitation_channel": ("invitation_channel", "enum:invitation_channel"),
     "customer_manager_name": ("customer_manager", "text"),
-    "rejection_text": ("rejection_reason", "text"),
+    "rejection_text": ("rejection_reason", "long_text"),
 }
 
 
@@ -144,7 +144,7 @@ else:
     worded = [not_loaded_reason(row, lang) for row in not_loaded.iter_rows(named=True)]
     ui.table(
         not_loaded.with_columns(pl.Series("reason_text", worded, dtype=pl.String)),
-        {"file": ("file", "text"), "reason_text": ("reason", "text")},
+        {"file": ("file", "text"), "reason_text": ("reason", "long_text")},
         key="dq_not_loaded_table",
     )
 
