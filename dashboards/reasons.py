@@ -31,6 +31,19 @@ def columns_text(source: str, columns: str | None, lang: str) -> str | None:
     return listed([column_label(source, c, lang) for c in columns.split(", ")], lang)
 
 
+def accepted_spellings(source: str, column: object, lang: str) -> str | None:
+    """The values a column accepts, spelled in the reader's language (a file may use either:
+    pipelines/sources.py); None for a column without a list."""
+    if source not in SOURCES:
+        return None
+    spellings = SOURCES[source].enum_values().get(str(column), {})
+    english = sorted(set(spellings.values()))
+    chinese = sorted(s for s in spellings if s not in spellings.values())
+    if not english:
+        return None
+    return listed(chinese if lang == "zh" and chinese else english, lang)
+
+
 def listed(items: list[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(items)
 
@@ -94,6 +107,9 @@ def reason_text(details: dict[str, object], source: str, lang: str) -> str:
         for name, value in details.items()
         if name != "code"
     }
+    accepted = accepted_spellings(source, details.get("column"), lang)
+    if "accepted" in values and accepted:
+        values["accepted"] = accepted
     text = template.format_map(_Blank(values))
     if details.get("sheet") is not None and "{sheet}" not in template:
         return t("reason_in_sheet", lang, sheet=details["sheet"], text=text)

@@ -26,6 +26,7 @@ sys.path.insert(0, str(HERE))
 
 from conftest import PASSWORD  # noqa: E402
 from fixture_warehouse import publish  # noqa: E402
+from selenium.common.exceptions import TimeoutException  # noqa: E402
 from test_dash_e2e import (  # noqa: E402
     CHROMIUM,
     DRIVER,
@@ -34,7 +35,6 @@ from test_dash_e2e import (  # noqa: E402
     WebDriverWait,
     choose_language,
     ec,
-    settle,
     streamlit_server,
     webdriver,
 )
@@ -61,6 +61,17 @@ NEVER = {
     "raw missing value": re.compile(r"(?<![\w-])(None|nan|NaN|null)(?![\w-])"),
 }
 MAX_HEIGHT = 6000
+# On a busy machine a page run can take a while: wait this long before calling it stuck.
+PAGE_SECONDS = 90
+
+
+def settle(driver) -> None:
+    """Wait until Streamlit has finished running the page (no 'running' widget)."""
+    time.sleep(0.5)
+    WebDriverWait(driver, PAGE_SECONDS).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+    )
+    time.sleep(0.7)
 
 
 def browser(profile: Path):
@@ -160,7 +171,11 @@ def user_pages(url: str, user: str, password: str, out: Path, profile: Path) -> 
             pages = menu(driver)
             shots = {}
             for index, (page, _) in enumerate(pages):
-                open_page(driver, index)
+                try:
+                    open_page(driver, index)
+                except TimeoutException:
+                    shots[page] = {"stuck": [f"still running after {PAGE_SECONDS} s"]}
+                    continue
                 # the first page is served at the root: its link names the server
                 name = "start" if ":" in page else page
                 path = out / f"{user}_{lang}_{index:02d}_{name}.png"

@@ -92,3 +92,18 @@ def test_rejections_word_their_limit_and_date() -> None:
     )
     other = {"rejection_code": "not_associated", "rejection_partner_id": "P2"}
     assert rejection_reason(other, "en") == "customer is not associated with partner P2"
+
+
+def test_accepted_values_are_spelled_in_the_page_language() -> None:
+    boss = {
+        "source": "staff",
+        "reason": "stored",
+        "row_number": 4,
+        "column_name": "role",
+        "reason_details": '[{"code":"not_allowed","column":"role","value":"boss",'
+        '"accepted":"customer_manager, supervisor, 主管, 客户经理"}]',
+    }
+    assert quarantine_reason(boss, "zh") == "角色“boss”不是允许的值：主管、客户经理"
+    assert quarantine_reason(boss, "en") == (
+        "role 'boss' is not one of: customer_manager, supervisor"
+    )
