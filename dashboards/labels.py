@@ -250,6 +250,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "tab_own_warnings": ("我的客户", "My customers"),
     "tab_reseller_warnings": ("二级经销商客户", "Resellers' customers"),
     "warnings_by_type": ("按类型统计", "By type"),
+    "indicators_at_distributor": (
+        "指标按结算伙伴统计：贵司客户的现金消费、激励与客户数计入总经销商 {name} 的指标。",
+        "Indicators are counted for the settlement partner: your customers' cash spend, "
+        "incentive and customer counts are part of your distributor {name}'s indicators.",
+    ),
     "warning_date_on": ("预警日期：{day}", "Warning date: {day}"),
     "sub_customers_basic_note": (
         "二级经销商的客户仅显示基本信息：信用额度、折扣率与可用余额不显示（—）（规则 7）。",

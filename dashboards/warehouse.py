@@ -128,7 +128,10 @@ def _connection(path: Path) -> duckdb.DuckDBPyConnection:
     with _lock:
         con = _connections.get(key)
         if con is None:
-            con = duckdb.connect(key, read_only=True)
+            # No replacement scans: a table missing from an older copy must fail as missing,
+            # not be looked up among the calling function's Python variables (the
+            # reconciliation page met its own function named like the table it read).
+            con = duckdb.connect(key, read_only=True, config={"python_enable_replacements": False})
             now = time.monotonic()
             for other in _connections:
                 _superseded.setdefault(other, now)

@@ -70,11 +70,12 @@ REJECTED_COLUMNS = {
     "event_id": ("event_id", "text"),
     "customer_id": ("customer_id", "text"),
     "customer_name": ("customer_name", "text"),
+    # the reason before the event's attributes: a wide table would scroll it out of sight
+    "rejection_text": ("rejection_reason", "long_text"),
     "event_type": ("event_type", "enum:event_type"),
     "association_type": ("association_type", "enum:association_type"),
     "invitation_channel": ("invitation_channel", "enum:invitation_channel"),
     "customer_manager_name": ("customer_manager", "text"),
-    "rejection_text": ("rejection_reason", "long_text"),
 }
 
 

@@ -3,8 +3,11 @@ a partner is named, a caption reads in the page's language."""
 
 from __future__ import annotations
 
+import duckdb
+import pytest
 from test_dash_pages import frame_values, open_page
 
+from dashboards import warehouse
 from dashboards.labels import t
 
 
@@ -28,3 +31,24 @@ def test_a_customer_manager_sees_only_full_rows_and_no_note(app_env) -> None:
 def test_the_warning_date_reads_in_the_page_language(app_env) -> None:
     assert "预警日期：2026年11月23日" in captions(open_page("admin-d1", "customer_warnings", "zh"))
     assert "Warning date: 23 Nov 2026" in captions(open_page("admin-d1", "customer_warnings", "en"))
+
+
+def test_a_resellers_indicators_page_says_they_are_its_distributors(app_env) -> None:
+    at = open_page("admin-r1", "indicators", "en")
+    assert [i.value for i in at.info] == [
+        t("indicators_at_distributor", "en", name="华东云总代有限公司")
+    ]
+
+
+def test_a_copy_without_the_reconciliation_says_there_is_nothing_to_reconcile(app_env) -> None:
+    # The fixture predates the reconciliation marts: the page once found its own function
+    # `reconciliation_statements` by DuckDB's replacement scan and showed a read error.
+    at = open_page("admin-d1", "reconciliation", "zh")
+    assert not at.error
+    assert [i.value for i in at.info] == [t("no_reconciliation", "zh")]
+
+
+def test_a_missing_table_is_missing_not_a_python_variable(published) -> None:
+    incentive_statements = [1, 2]  # noqa: F841 (what a replacement scan would find)
+    with warehouse.current(published).cursor() as cur, pytest.raises(duckdb.CatalogException):
+        cur.execute("SELECT * FROM incentive_statements")
