@@ -128,10 +128,7 @@ def _connection(path: Path) -> duckdb.DuckDBPyConnection:
     with _lock:
         con = _connections.get(key)
         if con is None:
-            # No replacement scans: a table missing from an older copy must fail as missing,
-            # not be looked up among the calling function's Python variables (the
-            # reconciliation page met its own function named like the table it read).
-            con = duckdb.connect(key, read_only=True, config={"python_enable_replacements": False})
+            con = duckdb.connect(key, read_only=True)
             now = time.monotonic()
             for other in _connections:
                 _superseded.setdefault(other, now)
@@ -159,13 +156,19 @@ class Warehouse:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for the caller's thread, on the cached read-only connection."""
         try:
-            return _connection(self.path).cursor()
+            cur = _connection(self.path).cursor()
         except duckdb.ConnectionException:
             # The cached connection was closed by a newer publication: open afresh.
             with _lock:
                 _connections.pop(str(self.path.resolve()), None)
                 _superseded.pop(str(self.path.resolve()), None)
-            return _connection(self.path).cursor()
+            cur = _connection(self.path).cursor()
+        # No replacement scans: a table missing from an older copy fails as missing instead
+        # of being looked up among the caller's Python variables (the reconciliation page
+        # found its own function named like the table it read). Per cursor: a setting in the
+        # connection's config would refuse the other read-only connections to the file.
+        cur.execute("SET python_enable_replacements = false")
+        return cur
 
 
 def current(folder: Path | None = None) -> Warehouse:
