@@ -101,7 +101,7 @@ def log_in(driver, url: str, user: str, password: str) -> None:
     box.send_keys(user)
     secret = driver.find_element(By.CSS_SELECTOR, f'input[aria-label="{t("password", "zh")}"]')
     secret.send_keys(password, Keys.ENTER)
-    WebDriverWait(driver, 60).until(
+    WebDriverWait(driver, PAGE_SECONDS).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, 'a[data-testid="stSidebarNavLink"]')
     )
     settle(driver)
@@ -164,7 +164,10 @@ def user_pages(url: str, user: str, password: str, out: Path, profile: Path) -> 
     driver = browser(profile)
     report: dict[str, object] = {}
     try:
-        log_in(driver, url, user, password)
+        try:
+            log_in(driver, url, user, password)
+        except TimeoutException:
+            return {"login": f"no menu after {PAGE_SECONDS} s"}
         for lang in ("zh", "en"):
             if lang == "en":
                 choose_language(driver, "en")
