@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 
+import polars as pl
+
 from dashboards import fmt
 from dashboards.labels import LABELS, t, value_label
 from pipelines.sources import SOURCES
 
 NUMBERS = ("row", "line", "count", "hidden", "scale")
+MONEY_SCALE = 2  # decimals of a money column (pipelines/sources.py); rates have six
 
 
 def column_label(source: str, column: str, lang: str) -> str:
@@ -58,6 +61,21 @@ def bound_text(bound: object) -> str:
         return fmt.number(Decimal(str(bound)), 0 if Decimal(str(bound)) % 1 == 0 else 2)
     except InvalidOperation:
         return str(bound)
+
+
+def typed_number(source: str, column: object, value: object) -> str:
+    """A value or bound of a column as the tables write that column: money with ¥ and
+    thousands separators, a rate (a fraction: six decimals) as a percentage."""
+    dtype = SOURCES[source].dtypes().get(str(column)) if source in SOURCES else None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return "" if value is None else str(value)
+    if isinstance(dtype, pl.Decimal) and dtype.scale == MONEY_SCALE:
+        return fmt.money(number)
+    if isinstance(dtype, pl.Decimal):
+        return fmt.percent(number)
+    return bound_text(number)
 
 
 def worded_value(name: str, value: object, source: str, lang: str) -> str:
@@ -110,6 +128,9 @@ def reason_text(details: dict[str, object], source: str, lang: str) -> str:
     accepted = accepted_spellings(source, details.get("column"), lang)
     if "accepted" in values and accepted:
         values["accepted"] = accepted
+    if code in ("below_minimum", "above_maximum"):
+        for name in ("value", "bound"):
+            values[name] = typed_number(source, details.get("column"), details.get(name))
     text = template.format_map(_Blank(values))
     if details.get("sheet") is not None and "{sheet}" not in template:
         return t("reason_in_sheet", lang, sheet=details["sheet"], text=text)

@@ -38,11 +38,19 @@ def test_bounds_and_row_numbers_are_formatted_like_the_tables() -> None:
         row_number=5,
         column_name="paid_amount",
     )
-    assert quarantine_reason(above, "zh") == "实付金额 2000000000.00 高于上限 1,000,000,000"
+    assert quarantine_reason(above, "zh") == "实付金额 ¥2,000,000,000.00 高于上限 ¥1,000,000,000.00"
     assert (
         quarantine_reason(above, "en")
-        == "paid_amount 2000000000.00 is above the maximum 1,000,000,000"
+        == "paid_amount ¥2,000,000,000.00 is above the maximum ¥1,000,000,000.00"
     )
+    rate = {
+        "source": "balances",
+        "row_number": 132,
+        "column_name": "discount_rate",
+        "reason_details": '[{"code":"above_maximum","column":"discount_rate",'
+        '"value":"1.500000","bound":"1"}]',
+    }
+    assert quarantine_reason(rate, "zh") == "折扣率 150.00% 高于上限 100.00%"
     mixed = row('[{"code":"mixed_encodings","line":12345}]', row_number=None, column_name=None)
     assert (
         quarantine_reason(mixed, "zh")
