@@ -363,6 +363,11 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "reseller": ("代售类", "Reseller"),
         "referral": ("顾问销售类", "Referral"),
     },
+    "partner_type": {
+        "distributor": ("总经销商", "Distributor"),
+        "reseller": ("云经销商", "Reseller"),
+        "solution_provider": ("解决方案提供商", "Solution provider"),
+    },
     "billing_mode": {
         "on_demand": ("按需", "On demand"),
         "yearly_monthly": ("包年/包月", "Yearly/monthly"),
