@@ -349,7 +349,8 @@ def chart(fig: go.Figure, key: str) -> None:
     """A chart of the page. The x values are labels (months, days, names as the reader
     reads them): a category axis shows exactly those, where plotly would read "Jun 2026"
     as a date and draw a time axis with empty months around the bars."""
-    fig.update_xaxes(type="category")
+    # at most a year of labels: thirty months of vertical labels could not be read
+    fig.update_xaxes(type="category", nticks=13)
     fig.update_layout(
         # the title sits below the tool bar plotly draws over the top right corner, which
         # covered the end of a long title ("Incentive amount by status")
