@@ -58,7 +58,8 @@ USERS = {
 NEVER = {
     "exception": re.compile(r"Traceback|Error:|Exception"),
     "machine path": re.compile(r"(/work/|/tmp/|/home/|\.duckdb\b|site-packages)"),
-    "raw missing value": re.compile(r"(?<![\w-])(None|nan|NaN|null)(?![\w-])"),
+    # (not "None." of the English page's "nothing here" line)
+    "raw missing value": re.compile(r"(?<![\w-])(None|nan|NaN|null)(?![\w.-])"),
 }
 MAX_HEIGHT = 6000
 # On a busy machine a page run can take a while: wait this long before calling it stuck.
