@@ -59,10 +59,11 @@ DAY_COLUMNS = {
 QUARANTINE_COLUMNS = {
     "partition_date": ("drop_date", "date"),
     "source": ("source", "enum:source"),
-    "file": ("file", "text"),
+    # the reason before the (long) file path: a wide table would scroll it out of sight
+    "reason_text": ("reason", "long_text"),
     "row_number": ("row_number", "int"),
     "column_text": ("column_name", "text"),
-    "reason_text": ("reason", "long_text"),
+    "file": ("file", "text"),
     "raw_record": ("raw_record", "long_text"),
 }
 REJECTED_COLUMNS = {
