@@ -586,6 +586,14 @@ LABELS.update(
             "模拟政策库无法使用：{reason}",
             "The scenario cannot be used: {reason}",
         ),
+        "what_if_bad_rows": (
+            "{rows} 行政策无法使用；第 {row} 行：{reason}",
+            "{rows} policy row(s) cannot be used; row {row}: {reason}",
+        ),
+        "what_if_unreadable_file": (
+            "无法读取政策文件 {name}：{reason}",
+            "cannot read the policy file {name}: {reason}",
+        ),
         "what_if_actual": ("实际激励", "Actual incentive"),
         "what_if_scenario": ("模拟激励", "Scenario incentive"),
         "what_if_difference": ("差额", "Difference"),

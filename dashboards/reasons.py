@@ -13,6 +13,7 @@ import polars as pl
 from dashboards import fmt
 from dashboards.labels import LABELS, t, value_label
 from pipelines.sources import SOURCES
+from pipelines.what_if import ScenarioError
 
 NUMBERS = ("row", "line", "count", "hidden", "scale")
 MONEY_SCALE = 2  # decimals of a money column (pipelines/sources.py); rates have six
@@ -187,3 +188,16 @@ def rejection_reason(row: dict[str, object], lang: str) -> str:
         since=fmt.day(row.get("rejection_since"), lang),  # type: ignore[arg-type]
         limit=fmt.number(limit) if limit is not None else "",  # type: ignore[arg-type]
     )
+
+
+def scenario_problem(exc: ScenarioError, lang: str) -> str:
+    """Why a what-if scenario cannot be used, in `lang` (its English message without codes)."""
+    text = worded_reasons({"source": "incentive_policies", "reason_details": exc.details}, lang)
+    if text is None:
+        return str(exc)
+    if exc.rows:
+        rows, row = fmt.number(exc.rows), fmt.number(exc.row)
+        return t("what_if_bad_rows", lang, rows=rows, row=row, reason=text)
+    if exc.file:
+        return t("what_if_unreadable_file", lang, name=exc.file, reason=text)
+    return text

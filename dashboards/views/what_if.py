@@ -16,6 +16,7 @@ import streamlit as st
 from dashboards import fmt, ui
 from dashboards import queries as q
 from dashboards.labels import t, value_label
+from dashboards.reasons import scenario_problem
 from pipelines.sources import ASSOCIATION_TYPES, PARTNER_TYPES
 from pipelines.what_if import (
     POLICIES,
@@ -97,7 +98,7 @@ except duckdb.CatalogException:
     st.info(ui.label("no_data"))  # a copy published without the policy library
     st.stop()
 except ScenarioError as exc:
-    st.error(ui.label("what_if_invalid", reason=str(exc)))
+    st.error(ui.label("what_if_invalid", reason=scenario_problem(exc, lang)))
     st.stop()
 
 st.subheader(ui.label("what_if_policies"))
@@ -119,7 +120,7 @@ try:
         )
     )
 except ScenarioError as exc:
-    st.error(ui.label("what_if_invalid", reason=str(exc)))
+    st.error(ui.label("what_if_invalid", reason=scenario_problem(exc, lang)))
     st.stop()
 
 col_name, col_save, col_export = st.columns([2, 1, 1])

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
+import pytest
+
 from dashboards.labels import LABELS
-from dashboards.reasons import quarantine_reason, rejection_reason
+from dashboards.reasons import quarantine_reason, rejection_reason, scenario_problem
 from pipelines.ingest.reasons import ReasonCode
+from pipelines.what_if import ScenarioError, scenario_from_file_bytes, scenario_from_frame
 
 REJECTION_CODES = (
     "still_associated",
@@ -115,3 +119,37 @@ def test_accepted_values_are_spelled_in_the_page_language() -> None:
     assert quarantine_reason(boss, "en") == (
         "role 'boss' is not one of: customer_manager, supervisor"
     )
+
+
+def test_a_bad_scenario_is_worded_in_the_page_language() -> None:
+    # rate 1.5 is above 1: one bad row, row 2 (the header is row 1)
+    bad = pl.DataFrame(
+        {
+            "policy_id": ["X"],
+            "partner_type": ["distributor"],
+            "association_type": ["referral"],
+            "product_type": ["ECS"],
+            "rate": ["1.5"],
+            "valid_from": ["2026-01-01"],
+        }
+    )
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_frame(bad)
+    assert scenario_problem(caught.value, "zh") == (
+        "1 行政策无法使用；第 2 行：激励比例 150.00% 高于上限 100.00%"
+    )
+    assert scenario_problem(caught.value, "en") == (
+        "1 policy row(s) cannot be used; row 2: rate 150.00% is above the maximum 100.00%"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_frame(bad.drop("rate"))
+    assert scenario_problem(caught.value, "zh") == (
+        "表头缺少必需列：激励比例（rate）；实际表头：policy_id, partner_type, association_type, "
+        "product_type, valid_from"
+    )
+
+
+def test_an_unreadable_scenario_file_is_worded_in_the_page_language() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_file_bytes(b"", "policies.csv")
+    assert scenario_problem(caught.value, "zh") == "无法读取政策文件 policies.csv：文件为空"
