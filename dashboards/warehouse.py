@@ -156,13 +156,19 @@ class Warehouse:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for the caller's thread, on the cached read-only connection."""
         try:
-            return _connection(self.path).cursor()
+            cur = _connection(self.path).cursor()
         except duckdb.ConnectionException:
             # The cached connection was closed by a newer publication: open afresh.
             with _lock:
                 _connections.pop(str(self.path.resolve()), None)
                 _superseded.pop(str(self.path.resolve()), None)
-            return _connection(self.path).cursor()
+            cur = _connection(self.path).cursor()
+        # No replacement scans: a table missing from an older copy fails as missing instead
+        # of being looked up among the caller's Python variables (the reconciliation page
+        # found its own function named like the table it read). Per cursor: a setting in the
+        # connection's config would refuse the other read-only connections to the file.
+        cur.execute("SET python_enable_replacements = false")
+        return cur
 
 
 def current(folder: Path | None = None) -> Warehouse:
