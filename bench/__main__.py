@@ -46,7 +46,7 @@ START = date(2026, 6, 1)
 
 
 def generated_landing(landing: Path, rows: int, days: int) -> dict[str, int]:
-    from pipelines.generate import generate_landing
+    from tools.generate import generate_landing
 
     scale = rows / CONSUMPTION_ROWS_PER_SCALE * DAYS / days
     # Plain UTF-8 CSV, no malformed rows, no rejected association events: the floor and the
@@ -149,7 +149,7 @@ def pipeline_run(
 def publication(warehouse: Path) -> Path:
     """What readers of `warehouse` open now (a run with nothing new publishes nothing, so
     the run's own summary may name no file)."""
-    from pipelines.published import published_warehouse
+    from contract.published import published_warehouse
 
     published = published_warehouse(warehouse.parent / "published")
     if published is None:

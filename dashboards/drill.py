@@ -10,10 +10,10 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from contract.sources import SOURCES
 from dashboards import fmt, ui
 from dashboards import queries as q
 from dashboards.labels import value_label
-from pipelines.sources import SOURCES
 
 
 def _value(value: object, lang: str) -> str:

@@ -250,6 +250,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "tab_own_warnings": ("我的客户", "My customers"),
     "tab_reseller_warnings": ("二级经销商客户", "Resellers' customers"),
     "warnings_by_type": ("按类型统计", "By type"),
+    "indicators_at_distributor": (
+        "指标按结算伙伴统计：贵司客户的现金消费、激励与客户数计入总经销商 {name} 的指标。",
+        "Indicators are counted for the settlement partner: your customers' cash spend, "
+        "incentive and customer counts are part of your distributor {name}'s indicators.",
+    ),
+    "warning_date_on": ("预警日期：{day}", "Warning date: {day}"),
+    "sub_customers_basic_note": (
+        "二级经销商的客户仅显示基本信息：信用额度、折扣率与可用余额不显示（—）（规则 7）。",
+        "Second-tier resellers' customers show basic info only: their credit limit, discount "
+        "rate and available balance are hidden (—) (rule 7).",
+    ),
     "reseller_warnings_note": (
         "二级经销商的客户仅显示基本信息：预警详情含余额与消费金额，不显示（—）（规则 7）。",
         "Second-tier resellers' customers show basic info only: warning details carry "
@@ -299,11 +310,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "nav_admin": ("管理", "Administration"),
     "page_data_quality": ("数据质量", "Data quality"),
     "data_quality_intro": (
-        "落地文件的加载、隔离与撤回情况，以及被规则拒绝的关联事件。原因与原始值原样显示，"
+        "落地文件的加载、隔离与撤回情况，以及被规则拒绝的关联事件。原始值原样显示，"
         "便于修正源文件后重新投递。",
         "How the landing files were loaded, quarantined and withdrawn, and the association "
-        "events the rules rejected. Reasons and raw values are shown as landed, so the source "
-        "file can be corrected and dropped again.",
+        "events the rules rejected. Raw values are shown as landed, so the source file can "
+        "be corrected and dropped again.",
     ),
     "dq_files_by_day": ("按来源与投递日期统计", "Per source and drop date"),
     "dq_quarantined_rows": ("隔离的行与文件", "Quarantined rows and files"),
@@ -351,6 +362,11 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "association_type": {
         "reseller": ("代售类", "Reseller"),
         "referral": ("顾问销售类", "Referral"),
+    },
+    "partner_type": {
+        "distributor": ("总经销商", "Distributor"),
+        "reseller": ("云经销商", "Reseller"),
+        "solution_provider": ("解决方案提供商", "Solution provider"),
     },
     "billing_mode": {
         "on_demand": ("按需", "On demand"),
@@ -570,6 +586,14 @@ LABELS.update(
             "模拟政策库无法使用：{reason}",
             "The scenario cannot be used: {reason}",
         ),
+        "what_if_bad_rows": (
+            "{rows} 行政策无法使用；第 {row} 行：{reason}",
+            "{rows} policy row(s) cannot be used; row {row}: {reason}",
+        ),
+        "what_if_unreadable_file": (
+            "无法读取政策文件 {name}：{reason}",
+            "cannot read the policy file {name}: {reason}",
+        ),
         "what_if_actual": ("实际激励", "Actual incentive"),
         "what_if_scenario": ("模拟激励", "Scenario incentive"),
         "what_if_difference": ("差额", "Difference"),
@@ -616,3 +640,240 @@ VALUES["forecast_horizon"] = {
     "22-31 days left": ("剩余 22-31 天", "22-31 days left"),
     "next period": ("下一账期", "next period"),
 }
+
+# Quarantine reasons (pipelines/ingest/reasons.py: one label per code, `reason_<code>`) and
+# association rejections (int_association_events_validated: `rejection_<code>`), worded by
+# dashboards/reasons.py from the values each reason names.
+LABELS.update(
+    {
+        "reason_file_not_loaded": ("文件未加载：{reasons}", "file not loaded: {reasons}"),
+        "reason_in_sheet": ("工作表“{sheet}”：{text}", "sheet '{sheet}': {text}"),
+        "reason_empty_row": (
+            "该行为空（所有列均无值）",
+            "the row is empty (no value in any column)",
+        ),
+        "reason_not_an_amount": (
+            "{column}“{value}”不是金额（最多 {scale} 位小数）",
+            "{column} '{value}' is not an amount with at most {scale} decimals",
+        ),
+        "reason_amount_comma": (
+            "{column}“{value}”不是金额（最多 {scale} 位小数；逗号只能作千位分隔符，如 1,234.50）",
+            "{column} '{value}' is not an amount with at most {scale} decimals (a comma may "
+            "only separate thousands, as in 1,234.50)",
+        ),
+        "reason_not_a_datetime": (
+            "{column}“{value}”不是有效的日期时间（ISO-8601，如 2026-06-01 10:00:00+08:00）",
+            "{column} '{value}' is not a valid date and time (ISO-8601, e.g. 2026-06-01 "
+            "10:00:00+08:00)",
+        ),
+        "reason_not_a_date": (
+            "{column}“{value}”不是有效日期（YYYY-MM-DD）",
+            "{column} '{value}' is not a valid date (YYYY-MM-DD)",
+        ),
+        "reason_not_yes_no": (
+            "{column}“{value}”不是“是/否”（true/false、是/否）",
+            "{column} '{value}' is not yes/no (true/false, 是/否)",
+        ),
+        "reason_unreadable_value": (
+            "{column}“{value}”无法读取",
+            "{column} '{value}' cannot be read",
+        ),
+        "reason_required_empty": ("{column}为必填项，但为空", "{column} is empty but required"),
+        "reason_not_allowed": (
+            "{column}“{value}”不是允许的值：{accepted}",
+            "{column} '{value}' is not one of: {accepted}",
+        ),
+        "reason_below_minimum": (
+            "{column} {value} 低于下限 {bound}",
+            "{column} {value} is below the minimum {bound}",
+        ),
+        "reason_above_maximum": (
+            "{column} {value} 高于上限 {bound}",
+            "{column} {value} is above the maximum {bound}",
+        ),
+        "reason_not_a_billing_period": (
+            "{column}“{value}”不是账期（YYYYMM）",
+            "{column} '{value}' is not a billing period (YYYYMM)",
+        ),
+        "reason_not_unique": (
+            "{column}“{value}”重复出现",
+            "{column} '{value}' appears more than once",
+        ),
+        "reason_check_failed": (
+            "{column}“{value}”未通过检查 {check}",
+            "{column} '{value}' fails {check}",
+        ),
+        "reason_duplicate_key": (
+            "键重复（{key}）：本文件第 {row} 行已有",
+            "duplicate key ({key}): already on row {row} of this file",
+        ),
+        "reason_duplicate_key_in_sheet": (
+            "键重复（{key}）：本文件工作表“{first_sheet}”第 {row} 行已有",
+            "duplicate key ({key}): already on row {row} of sheet '{first_sheet}' of this file",
+        ),
+        "reason_reseller_has_parent": (
+            "云经销商必须在上级伙伴ID中填写其总经销商",
+            "a reseller must name its distributor in parent_partner_id",
+        ),
+        "reason_manager_has_supervisor": (
+            "客户经理必须在主管ID中填写其主管",
+            "a customer manager must name their supervisor in supervisor_id",
+        ),
+        "reason_associate_is_complete": (
+            "关联事件须填写关联类型、邀请方式和客户经理ID",
+            "an associate event needs association_type, invitation_channel and customer_manager_id",
+        ),
+        "reason_refund_is_complete": (
+            "已退订的订单须填写退订时间和退订金额",
+            "a refunded order needs refund_time and refund_amount",
+        ),
+        "reason_refund_within_paid": (
+            "退订金额大于实付金额",
+            "refund_amount is larger than paid_amount",
+        ),
+        "reason_refund_after_order": ("退订时间早于下单时间", "refund_time is before order_time"),
+        "reason_expires_after_start": ("到期日期早于开始日期", "expire_date is before start_date"),
+        "reason_valid_range": ("失效日期早于生效日期", "valid_to is before valid_from"),
+        "reason_line_has_reference": (
+            "明细须有其引用：订单号（订单、退订）、资源ID和消费日期（按需消费）或项目ID（项目）",
+            "a line needs its reference: order_no (order, refund), resource_id and usage_date "
+            "(consumption) or project_id (project)",
+        ),
+        "reason_file_empty": ("文件为空", "the file is empty"),
+        "reason_bad_utf16": (
+            "文件以 UTF-16 开头，但不是 UTF-16 文本",
+            "the file starts as UTF-16 but is not UTF-16 text",
+        ),
+        "reason_binary_file": (
+            "文件是二进制文件，不是 CSV 文本",
+            "the file is binary, not CSV text",
+        ),
+        "reason_mixed_encodings": (
+            "文件混用编码：第 {line} 行不是 UTF-8，其他行是",
+            "the file mixes encodings: line {line} is not UTF-8 while other lines are",
+        ),
+        "reason_unknown_encoding": (
+            "文件既不是 UTF-8 也不是 GB18030 文本",
+            "the file is neither UTF-8 nor GB18030 text",
+        ),
+        "reason_missing_columns": (
+            "表头缺少必需列：{required}；实际表头：{found}",
+            "the header lacks required column(s) {required}; found: {found}",
+        ),
+        "reason_repeated_column_differs": (
+            "表头中列 {column} 出现 {count} 次（{spelled}），且取值不同（首次在第 {row} 行）",
+            "the header names column {column} {count} times ({spelled}) and their values "
+            "differ (first on row {row})",
+        ),
+        "reason_separator_tie": (
+            "无法确定分隔符：表头中 {first} 与 {second} 各有 {count} 个",
+            "cannot tell the field separator: the header holds {count} of {first} and of {second}",
+        ),
+        "reason_malformed_csv": (
+            "不是格式正确的 CSV 文件（{detail}）",
+            "not a well-formed CSV file ({detail})",
+        ),
+        "reason_malformed_parquet": (
+            "不是可读取的 Parquet 文件（{detail}）",
+            "not a readable Parquet file ({detail})",
+        ),
+        "reason_malformed_xlsx": (
+            "不是可读取的 Excel 文件（{detail}）",
+            "not a readable Excel file ({detail})",
+        ),
+        "reason_no_visible_sheet": (
+            "工作簿没有可见的工作表（{hidden} 个隐藏，未读取）",
+            "the workbook has no visible sheet ({hidden} hidden, not read)",
+        ),
+        "reason_sheet_empty": ("工作表为空", "the sheet is empty"),
+        "reason_no_header_row": ("没有表头行", "no header row"),
+        "reason_table_without_header": (
+            "工作表“{sheet}”有数据表但没有表头",
+            "sheet '{sheet}' holds a table without its header",
+        ),
+        "reason_data_sheets_with_problems": (
+            "工作表{sheets}含{source}数据，但{problems}",
+            "sheet(s) {sheets} hold the {source} data but {problems}",
+        ),
+        "reason_sheets_differ": (
+            "各数据工作表的列不同：{columns} 只在工作表“{first_sheet}”和“{second_sheet}”之一中",
+            "the data sheets have different columns: {columns} in only one of sheets "
+            "'{first_sheet}' and '{second_sheet}'",
+        ),
+        "reason_unsupported_type": (
+            "不支持的文件类型“{suffix}”（应为 {expected} 之一）",
+            "unsupported file type '{suffix}' (expected one of {expected})",
+        ),
+        "reason_link_outside": (
+            "链接指向落地目录之外（不跟随）",
+            "a link pointing outside the landing folder (not followed)",
+        ),
+        "reason_link_dangling": (
+            "链接指向不存在的目标",
+            "a link to nothing (its target does not exist)",
+        ),
+        "reason_link_not_a_file": (
+            "链接指向文件夹或特殊文件（不跟随）",
+            "a link to a folder or a special file (not followed)",
+        ),
+        "reason_named_pipe": ("不是普通文件（命名管道）", "not a regular file (a named pipe)"),
+        "reason_socket": ("不是普通文件（套接字）", "not a regular file (a socket)"),
+        "reason_special_file": (
+            "不是普通文件（设备或特殊文件）",
+            "not a regular file (a device or special file)",
+        ),
+        "reason_hidden_file": (
+            "隐藏或临时文件（以“.”或“~$”开头的文件不读取）",
+            "hidden or temporary file (names starting with '.' or '~$' are not read)",
+        ),
+        "reason_hidden_folder": (
+            "隐藏或临时文件夹“{folder}”（以“.”或“~$”开头的名称不读取）",
+            "hidden or temporary folder '{folder}' (names starting with '.' or '~$' are not read)",
+        ),
+        "reason_wrong_layout": (
+            "目录结构不对：只读取 {layout} 下的文件",
+            "wrong folder layout: files are read only at {layout}",
+        ),
+        "reason_unknown_source": (
+            "未知的数据来源文件夹“{folder}”（已知：{known}）",
+            "unknown source folder '{folder}' (known: {known})",
+        ),
+        "reason_not_a_drop_date": (
+            "文件夹“{folder}”不是投递日期（YYYY-MM-DD，如 2026-04-21）",
+            "folder '{folder}' is not a drop date (YYYY-MM-DD, e.g. 2026-04-21)",
+        ),
+        "reason_nested_folder": (
+            "嵌套的子文件夹：只读取直接位于 {folder} 下的文件",
+            "nested sub-folder: files are read only directly in {folder}",
+        ),
+        "reason_no_suffix": (
+            "文件没有扩展名（应为 {expected} 之一）",
+            "unsupported file type 'without suffix' (expected one of {expected})",
+        ),
+        "rejection_still_associated": (
+            "客户仍与伙伴 {partner} 关联",
+            "customer is still associated with partner {partner}",
+        ),
+        "rejection_account_too_old": (
+            "线下邀请：客户账号创建于关联前超过 {limit} 天",
+            "offline invitation: the customer account was created more than {limit} days "
+            "before the association",
+        ),
+        "rejection_cash_spend_before": (
+            "线下邀请：客户在关联前已有现金消费",
+            "offline invitation: the customer had cash spend before the association",
+        ),
+        "rejection_arrears_before": (
+            "线下邀请：客户在关联前已欠费",
+            "offline invitation: the customer was in arrears before the association",
+        ),
+        "rejection_not_associated": (
+            "客户未与伙伴 {partner} 关联",
+            "customer is not associated with partner {partner}",
+        ),
+        "rejection_disassociation_cooldown": (
+            "距上次解除关联（{since}）不足 {limit} 个月，再次解除关联",
+            "second disassociation within {limit} months of the previous one ({since})",
+        ),
+    }
+)

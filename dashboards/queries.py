@@ -34,7 +34,8 @@ from decimal import Decimal
 import duckdb
 import polars as pl
 
-ROLES = ("partner_admin", "supervisor", "customer_manager")
+from contract.roles import ROLES
+
 STATEMENT_STATUSES = ("estimated", "pending_confirmation", "issuing", "issued")  # S1, in order
 
 # The distributor's own incentive on a basic-access (reseller's) customer row is shown:
@@ -952,11 +953,15 @@ def _sub_customers_sql(viewer: Viewer) -> tuple[str, list[object]]:
     cte, params = _access_cte(viewer)
     sql = f"""WITH {cte}
         SELECT s.customer_id, s.customer_name, s.account_name, s.association_type,
-            s.owner_partner_id, s.associated_at, s.is_own_customer, s.industry, s.region,
+            s.owner_partner_id, coalesce(p.partner_name, s.owner_partner_id)
+                AS owner_partner_name,
+            s.associated_at, s.is_own_customer, s.industry, s.region,
+            a.is_full AS is_full_access,
             CASE WHEN a.is_full THEN s.credit_limit END AS credit_limit,
             CASE WHEN a.is_full THEN s.discount_rate END AS discount_rate,
             CASE WHEN a.is_full THEN s.available_balance END AS available_balance
         FROM marts.sub_customers s JOIN access a ON a.customer_id = s.customer_id
+        LEFT JOIN marts.partner_directory p ON p.partner_id = s.owner_partner_id
         WHERE s.viewer_partner_id = ?"""
     return sql, [*params, viewer.partner_id]
 
@@ -1027,6 +1032,36 @@ def customer_resources_count(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> 
 # "Data quality").
 
 
+def _optional_columns(
+    con: duckdb.DuckDBPyConnection, table: str, alias: str, columns: dict[str, str]
+) -> str:
+    """`alias.column` for each column the table has, else a typed null under its name: a copy
+    published before the column existed still opens (its rows say what they said then)."""
+    schema, name = table.split(".")
+    present = {
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
+            [schema, name],
+        ).fetchall()
+    }
+    return ", ".join(
+        f"{alias}.{column}" if column in present else f"CAST(NULL AS {sql_type}) AS {column}"
+        for column, sql_type in columns.items()
+    )
+
+
+# The coded reasons (pipelines/ingest/reasons.py, int_association_events_validated), worded
+# per language by dashboards/reasons.py.
+QUARANTINE_CODES = {"reason_code": "VARCHAR", "reason_details": "VARCHAR"}
+REJECTION_CODES = {
+    "rejection_code": "VARCHAR",
+    "rejection_partner_id": "VARCHAR",
+    "rejection_since": "DATE",
+    "rejection_limit": "INTEGER",
+}
+
+
 def _admin_only(viewer: Viewer, params: list[object]) -> str:
     params.append(viewer.role)
     return "? = 'partner_admin'"
@@ -1080,6 +1115,7 @@ def quarantined_rows(
     params: list[object] = [viewer.partner_id, viewer.partner_id]
     admin = _admin_only(viewer, params)
     source_filter = f"AND {_in('q.source', sources, params)}" if sources else ""
+    codes = _optional_columns(con, "audit.quarantine", "q", QUARANTINE_CODES)
     sql = f"""WITH owners AS (
             SELECT customer_id, list(DISTINCT viewer_id) AS partner_ids
             FROM marts.customer_access
@@ -1100,7 +1136,7 @@ def quarantined_rows(
                 OR named_partner = ? OR list_contains(customer_owners, ?)
         )
         SELECT q.source, q.partition_date, q.file, q.row_number, q.column_name, q.reason,
-            q.raw_record
+            {codes}, q.raw_record
         FROM visible q
         WHERE {admin} {source_filter}
         ORDER BY q.partition_date DESC NULLS LAST, q.source, q.file, q.row_number NULLS FIRST,
@@ -1112,9 +1148,10 @@ def rejected_associations(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.
     """The viewer partner's association events the rules rejected, with the reason."""
     params: list[object] = []
     admin = _admin_only(viewer, params)
+    codes = _optional_columns(con, "marts.association_events", "e", REJECTION_CODES)
     sql = f"""SELECT e.event_time, e.event_id, e.customer_id, c.customer_name, e.event_type,
             e.association_type, e.invitation_channel, s.staff_name AS customer_manager_name,
-            e.rejection_reason
+            e.rejection_reason, {codes}
         FROM marts.association_events e
         LEFT JOIN marts.customer_directory c ON c.customer_id = e.customer_id
         LEFT JOIN marts.staff_directory s ON s.staff_id = e.customer_manager_id
@@ -1127,7 +1164,9 @@ def files_not_loaded(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataF
     """Files under the landing folder that the last run did not load, and why."""
     params: list[object] = []
     admin = _admin_only(viewer, params)
-    sql = f"""SELECT file, reason FROM audit.files_not_loaded WHERE {admin} ORDER BY file"""
+    codes = _optional_columns(con, "audit.files_not_loaded", "f", QUARANTINE_CODES)
+    sql = f"""SELECT f.file, f.reason, {codes} FROM audit.files_not_loaded f WHERE {admin}
+        ORDER BY f.file"""
     return _frame(con, sql, params)
 
 

@@ -29,6 +29,7 @@ MISSING = "—"  # a cell with no value: an amount rule 7 hides (explained by a 
 # Table column kinds whose cells are values (sorted as such), the rest are text.
 NUMERIC_KINDS = ("money", "int", "percent", "measure")
 TIME_KINDS = ("date", "datetime", "period")
+CHART_HEIGHT = 340  # pixels
 
 
 def lang() -> str:
@@ -222,6 +223,8 @@ def column_config(columns: dict[str, tuple[str, str]]) -> dict[str, object]:
             config[head] = st.column_config.DateColumn(head)
         elif kind == "datetime":
             config[head] = st.column_config.DatetimeColumn(head)
+        elif kind == "long_text":  # sentences (reasons, details): wide enough to be read
+            config[head] = st.column_config.TextColumn(head, width="large")
         else:
             config[head] = st.column_config.TextColumn(head)
     return config
@@ -346,10 +349,14 @@ def chart(fig: go.Figure, key: str) -> None:
     """A chart of the page. The x values are labels (months, days, names as the reader
     reads them): a category axis shows exactly those, where plotly would read "Jun 2026"
     as a date and draw a time axis with empty months around the bars."""
-    fig.update_xaxes(type="category")
+    # at most a year of labels: thirty months of vertical labels could not be read
+    fig.update_xaxes(type="category", nticks=13)
     fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        height=340,
+        # the title sits below the tool bar plotly draws over the top right corner, which
+        # covered the end of a long title ("Incentive amount by status")
+        margin={"l": 10, "r": 10, "t": 72, "b": 10},
+        title={"y": 1 - 48 / CHART_HEIGHT, "yref": "container", "yanchor": "middle"},
+        height=CHART_HEIGHT,
         separators=".,",
         legend_title_text="",
     )

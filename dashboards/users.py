@@ -42,9 +42,11 @@ from pathlib import Path
 
 import bcrypt
 
-USERS_ENV = "PARTNER_WAREHOUSE_USERS"
-DEFAULT_USERS = "data/users.toml"
-ROLES = ("partner_admin", "supervisor", "customer_manager")
+from contract.roles import ROLES
+from contract.settings import BY_NAME, Settings
+
+USERS_VARIABLE = BY_NAME["PARTNER_WAREHOUSE_USERS"]
+
 _USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 _ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
@@ -68,7 +70,7 @@ class User:
 
 
 def users_path() -> Path:
-    return Path(os.environ.get(USERS_ENV, DEFAULT_USERS))
+    return Path(Settings.from_env().users_file)
 
 
 @dataclass(frozen=True)
@@ -324,7 +326,7 @@ def _main(argv: list[str] | None = None) -> int:
         "--file",
         type=Path,
         default=None,
-        help=f"users file (default ${USERS_ENV} or {DEFAULT_USERS})",
+        help=f"users file (default ${USERS_VARIABLE.name} or {USERS_VARIABLE.default})",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="add or replace a user")

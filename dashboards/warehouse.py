@@ -1,7 +1,8 @@
 """Finding and opening the published warehouse, read-only.
 
 The pipeline publishes `warehouse-<n>.duckdb` files into a folder (env
-`PARTNER_WAREHOUSE_PUBLISHED`, default `data/published`) and writes the newest file's
+`PARTNER_WAREHOUSE_PUBLISHED`, default `published/` beside `PARTNER_WAREHOUSE_FILE`:
+`data/published`) and writes the newest file's
 name into `CURRENT`. Readers resolve `CURRENT` once per page run and then do every query
 of that run on the same file, so an answer is never a mix of two publications. One
 read-only connection is cached per file name: a newly published file is opened on the
@@ -28,15 +29,14 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.published import (
+from contract.published import (
     PUBLIC_MARTS,
     current_version,
     published_name,
     published_versions,
 )
+from contract.settings import Settings
 
-PUBLISHED_ENV = "PARTNER_WAREHOUSE_PUBLISHED"
-DEFAULT_PUBLISHED = "data/published"
 # A connection to a file that is no longer the newest stays open this many seconds, so a
 # page run that resolved it just before a publication finishes on it (closing a DuckDB
 # connection closes its cursors too).
@@ -54,7 +54,7 @@ class NoGoodPublication(WarehouseUnavailable):
 
 
 def published_dir() -> Path:
-    return Path(os.environ.get(PUBLISHED_ENV, DEFAULT_PUBLISHED))
+    return Settings.from_env().published_root
 
 
 def candidate_files(folder: Path) -> list[Path]:
@@ -156,13 +156,19 @@ class Warehouse:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for the caller's thread, on the cached read-only connection."""
         try:
-            return _connection(self.path).cursor()
+            cur = _connection(self.path).cursor()
         except duckdb.ConnectionException:
             # The cached connection was closed by a newer publication: open afresh.
             with _lock:
                 _connections.pop(str(self.path.resolve()), None)
                 _superseded.pop(str(self.path.resolve()), None)
-            return _connection(self.path).cursor()
+            cur = _connection(self.path).cursor()
+        # No replacement scans: a table missing from an older copy fails as missing instead
+        # of being looked up among the caller's Python variables (the reconciliation page
+        # found its own function named like the table it read). Per cursor: a setting in the
+        # connection's config would refuse the other read-only connections to the file.
+        cur.execute("SET python_enable_replacements = false")
+        return cur
 
 
 def current(folder: Path | None = None) -> Warehouse:

@@ -19,13 +19,13 @@ in the dbt subprocess.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import duckdb
 
-ENGINES = ("duckdb", "spark")
+from contract.settings import ENGINES, Settings
+
 # Schemas the Spark build publishes back into the DuckDB file (what readers query).
 PUBLISHED_SCHEMAS = ("marts", "seeds")
 
@@ -36,9 +36,7 @@ def dbt_target(engine: str) -> str:
     (`spark_thrift`: a cluster's Thrift server)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
-    return (
-        "dev" if engine == "duckdb" else os.environ.get("PARTNER_WAREHOUSE_SPARK_TARGET", "spark")
-    )
+    return "dev" if engine == "duckdb" else Settings.from_env().spark_target
 
 
 def dbt_environment(warehouse_file: Path, engine: str, spark_root: Path) -> dict[str, str]:

@@ -4,7 +4,8 @@ A run never writes the warehouse in place. Its first step copies the warehouse t
 working file, every step writes there, and `publish` swaps the working file into place
 with one `os.replace` and publishes it to `published/` for readers. A run that fails or is
 killed leaves the warehouse and the published copy exactly as they were; its working
-file is removed by the next run. One run at a time holds the writer lock.
+file is removed when the run ends (the resource's teardown), or by the next run when the
+process died. One run at a time holds the writer lock.
 
 With `publish_mode="link"` the published copy is a hard link to the committed file (a
 copy across file systems): nothing the pipeline runs opens a committed file for writing (the
@@ -31,13 +32,14 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 
-from pipelines.ingest.discover import Inventory, landing_inventory
-from pipelines.ingest.tables import ensure_tables
-from pipelines.published import (
+from contract.published import (
     CURRENT_FILE,
     published_name,
     published_versions,
 )
+from contract.settings import PUBLISH_MODES
+from pipelines.ingest.discover import Inventory, landing_inventory
+from pipelines.ingest.tables import ensure_tables
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF_TAG = "partner_warehouse/as_of"
@@ -46,7 +48,6 @@ FULL_REFRESH_TAG = "partner_warehouse/full_refresh"  # "true": rebuild increment
 # (pipelines.ingest.load.withdrawal_refusal)
 ALLOW_WITHDRAW_TAG = "partner_warehouse/allow_withdraw"
 PUBLISHED_KEPT = 3
-PUBLISH_MODES = ("copy", "link")
 # os.link's errors that mean "no link here", not "no space": EXDEV another file system,
 # EPERM/ENOTSUP/EOPNOTSUPP a file system without hard links, EMLINK too many links.
 LINK_UNSUPPORTED = frozenset(
@@ -192,11 +193,6 @@ class Warehouse(dg.ConfigurableResource):
     path: str = "data/warehouse.duckdb"
     landing_dir: str = "data/landing"
     published_dir: str = ""  # default: `published/` beside the warehouse file
-    # Which engine runs the dbt models: "duckdb" (in the working file) or "spark" (raw
-    # layer and marts exchanged as Parquet, pipelines/spark.py). Ingestion and publishing
-    # are the same for both.
-    engine: str = "duckdb"
-    spark_dir: str = ""  # Spark's tables, metastore and Parquet lake; default: `spark/` beside the warehouse file
     # "copy" or "link": how a commit publishes the warehouse (module docstring).
     publish_mode: str = "copy"
 
@@ -214,14 +210,6 @@ class Warehouse(dg.ConfigurableResource):
             Path(self.published_dir).resolve()
             if self.published_dir
             else self.warehouse_file.parent / "published"
-        )
-
-    @property
-    def spark_root(self) -> Path:
-        return (
-            Path(self.spark_dir).resolve()
-            if self.spark_dir
-            else self.warehouse_file.parent / "spark"
         )
 
     @property
@@ -343,6 +331,21 @@ class Warehouse(dg.ConfigurableResource):
         for version in sorted(published_versions(root))[:-PUBLISHED_KEPT]:
             (root / published_name(version)).unlink(missing_ok=True)
         return target
+
+    @contextmanager
+    def locked(self, purpose: str) -> Iterator[None]:
+        """The writer lock held for `purpose` (a run id, or "rebuild"): no run writes the
+        warehouse meanwhile; raises WarehouseBusy when one does."""
+        _WriterLock.acquire(self.lock_file, purpose)
+        try:
+            yield
+        finally:
+            _WriterLock.release(self.lock_file)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """Every run ends here, committed or not (Dagster calls it after the run's last step)."""
+        if context.run is not None:
+            self.end(context.run.run_id)
 
     def end(self, run_id: str) -> None:
         """Forget a run: drop its working file (if it did not commit) and release the lock."""

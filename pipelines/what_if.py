@@ -18,9 +18,10 @@ import duckdb
 import jinja2
 import polars as pl
 
+from contract.sources import SOURCES
 from pipelines.ingest.read import UnreadableFile, read_csv
+from pipelines.ingest.reasons import ReasonCode, joined_details, reason
 from pipelines.ingest.validate import ROW_ID, validated
-from pipelines.sources import SOURCES
 
 MACROS = Path(__file__).resolve().parents[1] / "dbt_project" / "macros"
 # The macro's own file and the rule macros it calls (policy_covers, round_money, open_ended).
@@ -32,7 +33,22 @@ BREAKDOWNS = ("product_type", "customer_manager_id")
 
 
 class ScenarioError(ValueError):
-    """A scenario policy file that cannot be used, said in words for its author."""
+    """A scenario policy file that cannot be used, said in words for its author (English),
+    with its reasons coded for a reader in another language (pipelines/ingest/reasons.py):
+    `details` the `reason_details` of the file or of the first bad row, `rows` how many rows
+    are bad (0: the file as a whole), `row` the first one, `file` the file's name."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: str | None = None,
+        rows: int = 0,
+        row: int | None = None,
+        file: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.details, self.rows, self.row, self.file = details, rows, row, file
 
 
 @functools.cache
@@ -48,7 +64,19 @@ def scenario_from_frame(frame: pl.DataFrame) -> pl.DataFrame:
     format) typed and validated with the landing contract; a bad row refuses the scenario."""
     missing = [c for c in POLICIES.required_columns if c not in frame.columns]
     if missing:
-        raise ScenarioError(f"the policy file lacks the columns: {', '.join(missing)}")
+        required = [[c, POLICIES.chinese_headers()[c]] for c in missing]
+        raise ScenarioError(
+            f"the policy file lacks the columns: {', '.join(missing)}",
+            details=joined_details(
+                [
+                    reason(
+                        ReasonCode.MISSING_COLUMNS,
+                        required=required,
+                        found=", ".join(frame.columns),
+                    )
+                ]
+            ),
+        )
     text = frame.with_columns(
         [pl.lit(None, dtype=pl.String).alias(c) for c in POLICIES.columns if c not in frame.columns]
     ).select(
@@ -62,7 +90,10 @@ def scenario_from_frame(frame: pl.DataFrame) -> pl.DataFrame:
         first = checked.bad.row(0, named=True)
         raise ScenarioError(
             f"{checked.bad.height} policy row(s) cannot be used; row {first[ROW_ID]}: "
-            f"{first['reason']}"
+            f"{first['reason']}",
+            details=first["reason_details"],
+            rows=checked.bad.height,
+            row=first[ROW_ID],
         )
     return checked.good.select(POLICIES.columns)
 
@@ -71,7 +102,13 @@ def scenario_from_file(path: Path) -> pl.DataFrame:
     """A scenario policy file (CSV, English or Chinese headers, as landed) validated."""
     try:
         landed = read_csv(path, POLICIES)
-    except (OSError, UnreadableFile) as exc:
+    except UnreadableFile as exc:
+        raise ScenarioError(
+            f"cannot read the policy file {path.name}: {exc}",
+            details=joined_details(exc.reasons),
+            file=path.name,
+        ) from exc
+    except OSError as exc:
         raise ScenarioError(f"cannot read the policy file {path.name}: {exc}") from exc
     return scenario_from_frame(landed.frame.drop("_row_number"))
 

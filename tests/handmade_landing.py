@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.sources import SOURCES
+from contract.sources import SOURCES
 
 DROP_1 = "2026-06-01"
 DROP_2 = "2026-07-05"

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from pipelines.cli import run_pipeline
-from pipelines.generate import generate_landing
+from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse
+from tools.generate import generate_landing
 
 ARGS = {"scale": 1.25, "start": date(2026, 6, 1), "days": 40}
 AS_OF = date(2026, 7, 12)

@@ -3,9 +3,9 @@
 import dagster as dg
 import pytest
 
+from contract.published import PUBLIC_MARTS
+from contract.sources import SOURCES
 from pipelines.dbt.prepare import prepare_manifest
-from pipelines.published import PUBLIC_MARTS
-from pipelines.sources import SOURCES
 
 
 @pytest.fixture(scope="module")

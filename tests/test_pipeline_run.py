@@ -12,9 +12,10 @@ import polars as pl
 import pytest
 from handmade_landing import write_landing
 
-from pipelines.cli import main, run_pipeline
+from contract.published import published_warehouse
+from pipelines.cli import main
 from pipelines.ingest.load import file_sha256
-from pipelines.published import published_warehouse
+from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse
 
 AS_OF = date(2026, 7, 20)

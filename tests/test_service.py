@@ -20,6 +20,7 @@ import psutil
 import pytest
 from handmade_landing import write_landing
 
+from contract.settings import Settings
 from pipelines import schedules
 from pipelines.cli import main
 from pipelines.instance import persistent_instance, record_run
@@ -58,10 +59,10 @@ def wait_for(condition, timeout: float, what: str, serve: subprocess.Popen | Non
 def test_the_schedule_is_on_by_default_and_can_be_turned_off(monkeypatch) -> None:
     assert schedules.daily_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     assert schedules.daily_schedule.cron_schedule == "0 6 * * *"
-    monkeypatch.setenv(schedules.SCHEDULE_ENV, "off")
-    assert schedules.default_status() == dg.DefaultScheduleStatus.STOPPED
-    monkeypatch.setenv(schedules.SCHEDULE_ENV, "on")
-    assert schedules.default_status() == dg.DefaultScheduleStatus.RUNNING
+    monkeypatch.setenv("PARTNER_WAREHOUSE_SCHEDULE", "off")
+    assert schedules.default_status(Settings.from_env()) == dg.DefaultScheduleStatus.STOPPED
+    monkeypatch.setenv("PARTNER_WAREHOUSE_SCHEDULE", "on")
+    assert schedules.default_status(Settings.from_env()) == dg.DefaultScheduleStatus.RUNNING
 
 
 @dg.op
@@ -139,7 +140,7 @@ def serve(root: Path, port: int, dagster_port: int, cron: str | None) -> subproc
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DAGSTER_HOME", None)  # serve finds the instance beside the warehouse
     if cron:
-        env[schedules.CRON_ENV] = cron
+        env["PARTNER_WAREHOUSE_SCHEDULE_CRON"] = cron
     return subprocess.Popen(
         [
             sys.executable,

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 import pipelines.warehouse as warehouse_module
-from pipelines.cli import SPACE_MARGIN_BYTES, warehouse_problem
-from pipelines.published import published_warehouse
+from contract.published import published_warehouse
+from pipelines.preflight import SPACE_MARGIN_BYTES, warehouse_problem
 from pipelines.warehouse import Warehouse, WarehouseUnwritable
 
 
@@ -109,13 +109,13 @@ def test_the_free_space_check_counts_one_copy_when_publishing_links(warehouse, m
     free = size + SPACE_MARGIN_BYTES + (1 << 20)  # room for a working copy, not for a second copy
 
     monkeypatch.setattr(
-        "pipelines.cli.shutil.disk_usage",
+        "pipelines.preflight.shutil.disk_usage",
         lambda _: warehouse_module.shutil._ntuple_diskusage(1 << 40, (1 << 40) - free, free),
     )
     assert warehouse_problem(warehouse) is None
     # A published folder on another file system needs a copy: now it does not fit.
     monkeypatch.setattr(
-        "pipelines.cli.device_of",
+        "pipelines.preflight.device_of",
         lambda path: 1 if warehouse.published_root in (path, *path.parents) else 0,
     )
     problem = warehouse_problem(warehouse)

@@ -17,8 +17,9 @@ import polars as pl
 import pytest
 from handmade_landing import write_landing
 
-from pipelines.cli import main, run_pipeline
-from pipelines.published import published_warehouse
+from contract.published import published_warehouse
+from pipelines.cli import main
+from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse
 from pipelines.what_if import ScenarioError, actual_policies, scenario_from_frame, what_if
 

@@ -18,7 +18,7 @@ COLUMNS = {
     "customer_name": ("customer_name", "text"),
     "assignee_name": ("assignee", "text"),
     "first_seen": ("first_seen", "date"),
-    "detail_text": ("detail", "text"),
+    "detail_text": ("detail", "long_text"),
 }
 
 
@@ -28,7 +28,7 @@ def show(resellers_customers: bool, key: str) -> None:
         st.info(ui.label("no_data"))
         return
     total = int(counts["warnings"].sum())
-    st.caption(f"{ui.label('warning_date')}: {fmt.day(counts['warning_date'][0], lang)}")
+    st.caption(ui.label("warning_date_on", day=fmt.day(counts["warning_date"][0], lang)))
     fig = go.Figure()
     for category in counts["category"].unique(maintain_order=True):
         part = counts.filter(counts["category"] == category)

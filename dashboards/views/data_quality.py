@@ -9,6 +9,12 @@ import streamlit as st
 from dashboards import fmt, ui
 from dashboards import queries as q
 from dashboards.labels import value_label
+from dashboards.reasons import (
+    columns_text,
+    not_loaded_reason,
+    quarantine_reason,
+    rejection_reason,
+)
 
 # A broken export can quarantine every row of a big file: the page shows the newest rows,
 # the export holds them all.
@@ -53,23 +59,46 @@ DAY_COLUMNS = {
 QUARANTINE_COLUMNS = {
     "partition_date": ("drop_date", "date"),
     "source": ("source", "enum:source"),
-    "file": ("file", "text"),
+    # the reason before the (long) file path: a wide table would scroll it out of sight
+    "reason_text": ("reason", "long_text"),
     "row_number": ("row_number", "int"),
-    "column_name": ("column_name", "text"),
-    "reason": ("reason", "text"),
-    "raw_record": ("raw_record", "text"),
+    "column_text": ("column_name", "text"),
+    "file": ("file", "text"),
+    "raw_record": ("raw_record", "long_text"),
 }
 REJECTED_COLUMNS = {
     "event_time": ("event_time", "datetime"),
     "event_id": ("event_id", "text"),
     "customer_id": ("customer_id", "text"),
     "customer_name": ("customer_name", "text"),
+    # the reason before the event's attributes: a wide table would scroll it out of sight
+    "rejection_text": ("rejection_reason", "long_text"),
     "event_type": ("event_type", "enum:event_type"),
     "association_type": ("association_type", "enum:association_type"),
     "invitation_channel": ("invitation_channel", "enum:invitation_channel"),
     "customer_manager_name": ("customer_manager", "text"),
-    "rejection_reason": ("rejection_reason", "text"),
 }
+
+
+def with_reasons_worded(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Quarantined rows with `reason_text` and `column_text`: their reasons and columns in
+    the reader's language."""
+    rows = list(frame.iter_rows(named=True))
+    worded = [quarantine_reason(row, lang) for row in rows]
+    columns = [columns_text(row["source"], row["column_name"], lang) for row in rows]
+    return frame.with_columns(
+        pl.Series("reason_text", worded, dtype=pl.String),
+        pl.Series("column_text", columns, dtype=pl.String),
+    )
+
+
+def with_rejections_worded(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Rejected events with `rejection_text`: the rejection in the reader's language."""
+    worded = [rejection_reason(row, lang) for row in frame.iter_rows(named=True)]
+    return frame.with_columns(pl.Series("rejection_text", worded, dtype=pl.String))
+
+
+rejected = with_rejections_worded(rejected, lang)
 
 
 def make_days_export(frame=shown_days, lang=lang):
@@ -78,7 +107,8 @@ def make_days_export(frame=shown_days, lang=lang):
 
 def make_quarantine_export(wh=wh, viewer=viewer, chosen=tuple(chosen), lang=lang):
     with wh.cursor() as cur:
-        return ui.export_frame(q.quarantined_rows(cur, viewer, chosen), QUARANTINE_COLUMNS, lang)
+        rows = with_reasons_worded(q.quarantined_rows(cur, viewer, chosen), lang)
+        return ui.export_frame(rows, QUARANTINE_COLUMNS, lang)
 
 
 def make_rejected_export(frame=rejected, lang=lang):
@@ -97,7 +127,11 @@ if quarantined.height > SHOWN_ROWS:
             "dq_rows_shown", shown=fmt.number(SHOWN_ROWS), total=fmt.number(quarantined.height)
         )
     )
-ui.table(quarantined.head(SHOWN_ROWS), QUARANTINE_COLUMNS, key="dq_quarantine_table")
+ui.table(
+    with_reasons_worded(quarantined.head(SHOWN_ROWS), lang),
+    QUARANTINE_COLUMNS,
+    key="dq_quarantine_table",
+)
 ui.download_buttons(make_quarantine_export, "quarantined_rows", key="dq_quarantine_export")
 
 st.subheader(ui.label("dq_rejected_associations"))
@@ -109,9 +143,10 @@ not_loaded = q.files_not_loaded(con, viewer)
 if not_loaded.is_empty():
     st.caption(ui.label("dq_nothing"))
 else:
+    worded = [not_loaded_reason(row, lang) for row in not_loaded.iter_rows(named=True)]
     ui.table(
-        not_loaded,
-        {"file": ("file", "text"), "reason": ("reason", "text")},
+        not_loaded.with_columns(pl.Series("reason_text", worded, dtype=pl.String)),
+        {"file": ("file", "text"), "reason_text": ("reason", "long_text")},
         key="dq_not_loaded_table",
     )
 

@@ -13,6 +13,10 @@ if not viewer.is_admin:
     st.stop()
 con = wh.cursor()
 periods = q.indicator_periods(con, viewer)
+distributor = q.settlement_partner(con, viewer)
+if not periods and distributor is not None:  # a reseller: its customers count for the distributor
+    st.info(ui.label("indicators_at_distributor", name=distributor.partner_name))
+    st.stop()
 if not periods:
     st.info(ui.label("no_data"))
     st.stop()

@@ -13,13 +13,14 @@ with tab_customers:
     customers = q.sub_customers_count(con, viewer)
     st.metric(ui.label("rows"), fmt.number(customers))
     offset = ui.pager(customers, key="subs_page")
+    page = q.sub_customers(con, viewer, ui.PAGE_SIZE, offset)
     ui.table(
-        q.sub_customers(con, viewer, ui.PAGE_SIZE, offset),
+        page,
         {
             "customer_name": ("customer_name", "text"),
             "account_name": ("account_name", "text"),
             "association_type": ("association_type", "enum:association_type"),
-            "owner_partner_id": ("owner_partner", "text"),
+            "owner_partner_name": ("owner_partner", "text"),
             "is_own_customer": ("own_customer", "bool"),
             "associated_at": ("associated_at", "datetime"),
             "industry": ("industry", "enum:industry"),
@@ -30,6 +31,8 @@ with tab_customers:
         },
         key="subs_table",
     )
+    if not page.is_empty() and not page["is_full_access"].all():  # say why cells are empty
+        st.caption(ui.label("sub_customers_basic_note"))
 with tab_resources:
     count = q.customer_resources_count(con, viewer)
     st.metric(ui.label("rows"), fmt.number(count))

@@ -13,9 +13,11 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from contract.sources import ASSOCIATION_TYPES, PARTNER_TYPES
 from dashboards import fmt, ui
 from dashboards import queries as q
 from dashboards.labels import t, value_label
+from dashboards.reasons import scenario_problem
 from pipelines.what_if import (
     POLICIES,
     ScenarioError,
@@ -36,6 +38,35 @@ EDITOR_COLUMNS = {
     "valid_from": "what_if_valid_from",
     "valid_to": "what_if_valid_to",
 }
+
+# The dates of the editor as the tables write them (moment.js formats).
+DATE_FORMATS = {"zh": "YYYY年M月D日", "en": "D MMM YYYY"}
+
+
+def editor_columns(lang: str) -> dict[str, object]:
+    """The typed columns of the policy editor, worded and formatted like the tables: enum
+    values picked by their label (stored as their code), rates as percentages."""
+    enums = {
+        "partner_type": (list(PARTNER_TYPES.values()), "partner_type"),
+        "association_type": (list(ASSOCIATION_TYPES.values()), "association_type"),
+    }
+    config: dict[str, object] = {
+        name: st.column_config.SelectboxColumn(
+            t(EDITOR_COLUMNS[name], lang),
+            options=options,
+            format_func=lambda v, kind=kind: value_label(kind, v, lang),
+        )
+        for name, (options, kind) in enums.items()
+    }
+    config["rate"] = st.column_config.NumberColumn(
+        t("what_if_rate", lang), format="percent", min_value=0, max_value=1
+    )
+    for name in ("valid_from", "valid_to"):
+        config[name] = st.column_config.DateColumn(
+            t(EDITOR_COLUMNS[name], lang), format=DATE_FORMATS[lang]
+        )
+    return config
+
 
 lang, viewer = ui.lang(), ui.viewer()
 st.title(ui.label("page_what_if"))
@@ -67,7 +98,7 @@ except duckdb.CatalogException:
     st.info(ui.label("no_data"))  # a copy published without the policy library
     st.stop()
 except ScenarioError as exc:
-    st.error(ui.label("what_if_invalid", reason=str(exc)))
+    st.error(ui.label("what_if_invalid", reason=scenario_problem(exc, lang)))
     st.stop()
 
 st.subheader(ui.label("what_if_policies"))
@@ -78,7 +109,7 @@ edited = st.data_editor(
     column_config={
         name: st.column_config.Column(t(key, lang)) for name, key in EDITOR_COLUMNS.items()
     }
-    | {"rate": st.column_config.NumberColumn(t("what_if_rate", lang), format="%.6f")},
+    | editor_columns(lang),
     key=f"what_if_editor_{chosen}_{uploaded.name if uploaded else ''}",
 )
 try:
@@ -89,7 +120,7 @@ try:
         )
     )
 except ScenarioError as exc:
-    st.error(ui.label("what_if_invalid", reason=str(exc)))
+    st.error(ui.label("what_if_invalid", reason=scenario_problem(exc, lang)))
     st.stop()
 
 col_name, col_save, col_export = st.columns([2, 1, 1])

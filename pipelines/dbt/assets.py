@@ -24,6 +24,7 @@ from packaging import version
 
 from pipelines.dbt.prepare import project_digest
 from pipelines.dbt.project import dbt_project
+from pipelines.engine import Engine
 from pipelines.spark import (
     dbt_environment,
     dbt_target,
@@ -183,9 +184,15 @@ def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+def dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: Warehouse,
+    compute: Engine,
+):
     working = warehouse.begin(context.run.run_id)
-    engine = warehouse.engine
+    engine = compute.name
+    spark_root = compute.spark_root(warehouse.warehouse_file)
     as_of = run_as_of(context.run.tags)
     inputs = build_inputs(working, engine, as_of)
     last = last_build_inputs(working)
@@ -203,13 +210,13 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         context.log.info(f"nothing new since the last build ({inputs}): dbt not run")
         return
     args = dbt_build_args(engine, full_refresh)
-    lake = lake_root(warehouse.spark_root)
+    lake = lake_root(spark_root)
     if engine == "spark":
         with duckdb.connect(str(working)) as con:
             exported = export_raw_tables(con, lake)
         context.log.info(f"raw tables exported to {lake / 'raw'}: {exported}")
     env = {
-        **dbt_environment(working, engine, warehouse.spark_root),
+        **dbt_environment(working, engine, spark_root),
         "PARTNER_WAREHOUSE_AS_OF": as_of.isoformat(),
         "PARTNER_WAREHOUSE_RUN_ID": context.run.run_id,
     }

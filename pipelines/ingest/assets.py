@@ -9,9 +9,9 @@ source and day (about 4,000 for six months) for no information the log does not 
 
 import dagster as dg
 
+from contract.sources import SOURCES, Source
 from pipelines.ingest.discover import replace_files_not_loaded
 from pipelines.ingest.load import load_source, withdrawal_refusal
-from pipelines.sources import SOURCES, Source
 from pipelines.warehouse import ALLOW_WITHDRAW_TAG, Warehouse
 
 # Withdrawn files named in a materialization's metadata (the count is always complete).

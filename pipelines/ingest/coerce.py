@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.sources import Source
+from contract.sources import Source
+from pipelines.ingest.reasons import ReasonCode, reason_exprs
 
 SHANGHAI_OFFSET_MINUTES = 8 * 60
 TRUE_WORDS = ["true", "t", "yes", "y", "1", "是", "新", "新客户"]
@@ -27,7 +28,6 @@ _OFFSET = r"\s*(Z|[+-]\d{2}:?\d{2})?"
 _INVISIBLE = "[\u200b-\u200d\u2060\ufeff]"
 # Digits grouped by three with commas, as in 1,234,567.89 (a sign or percent aside).
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?$"
-COMMA_RULE = " (a comma may only separate thousands, as in 1,234.50)"
 
 
 def cleaned_text(column: str, ascii_only: bool = False, identifier: bool = False) -> pl.Expr:
@@ -196,35 +196,49 @@ def typed_value(
     return text
 
 
-def type_error(column: str, dtype: pl.DataType) -> pl.Expr:
-    """Why a value of the column failed to type, naming the value."""
-    message = pl.format(f"{column} '{{}}' {type_error_text(dtype)}", pl.col(column))
-    if not isinstance(dtype, pl.Decimal):
-        return message
-    comma = pl.format(f"{column} '{{}}' {type_error_text(dtype)}{COMMA_RULE}", pl.col(column))
-    return pl.when(pl.col(column).str.contains(",")).then(comma).otherwise(message)
-
-
-def type_error_text(dtype: pl.DataType) -> str:
+def type_error(column: str, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Why a value of the column failed to type, naming the value: its English sentence,
+    its code and its details (pipelines/ingest/reasons.py)."""
+    values = {"column": pl.lit(column), "value": pl.col(column)}
     if isinstance(dtype, pl.Decimal):
-        return f"is not an amount with at most {dtype.scale} decimals"
+        values["scale"] = pl.lit(dtype.scale)
+        plain = reason_exprs(ReasonCode.NOT_AN_AMOUNT, **values)
+        comma = reason_exprs(ReasonCode.AMOUNT_COMMA, **values)
+        has_comma = pl.col(column).str.contains(",")
+        return (
+            pl.when(has_comma).then(comma[0]).otherwise(plain[0]),
+            pl.when(has_comma)
+            .then(pl.lit(str(ReasonCode.AMOUNT_COMMA)))
+            .otherwise(pl.lit(str(ReasonCode.NOT_AN_AMOUNT))),
+            pl.when(has_comma).then(comma[1]).otherwise(plain[1]),
+        )
+    code = type_error_code(dtype)
+    text, details = reason_exprs(code, **values)
+    return text, pl.lit(str(code)), details
+
+
+def type_error_code(dtype: pl.DataType) -> ReasonCode:
     if isinstance(dtype, pl.Datetime):
-        return "is not a valid date and time (ISO-8601, e.g. 2026-06-01 10:00:00+08:00)"
+        return ReasonCode.NOT_A_DATETIME
     if dtype == pl.Date:
-        return "is not a valid date (YYYY-MM-DD)"
+        return ReasonCode.NOT_A_DATE
     if dtype == pl.Boolean:
-        return "is not yes/no (true/false, 是/否)"
-    return "cannot be read"
+        return ReasonCode.NOT_YES_NO
+    return ReasonCode.UNREADABLE_VALUE
 
 
 def typed_frame(frame: pl.DataFrame, source: Source, typed_columns: set[str]) -> pl.DataFrame:
-    """The frame with every source column typed, plus `_type_errors` (the reasons of a row, or
-    null) and `_type_error_columns` (the columns they concern)."""
+    """The frame with every source column typed, plus `_type_errors` (the reasons of a row in
+    English, or null), `_type_error_columns` (the columns they concern), `_type_error_codes`
+    and `_type_error_details` (their codes, and their details as JSON objects separated by
+    commas)."""
     dtypes = source.dtypes()
     ascii_only = ascii_only_columns(frame, [c for c in dtypes if c not in typed_columns])
     values: list[pl.Expr] = []
     problems: list[pl.Expr] = []
     failed_columns: list[pl.Expr] = []
+    codes: list[pl.Expr] = []
+    details: list[pl.Expr] = []
     for column, dtype in dtypes.items():
         if column in typed_columns:
             values.append(pl.col(column))
@@ -233,11 +247,16 @@ def typed_frame(frame: pl.DataFrame, source: Source, typed_columns: set[str]) ->
         values.append(value.alias(column))
         if dtype != pl.String:
             failed = cleaned_text(column, column in ascii_only).is_not_null() & value.is_null()
-            problems.append(pl.when(failed).then(type_error(column, dtype)))
+            text, code, detail = type_error(column, dtype)
+            problems.append(pl.when(failed).then(text))
             failed_columns.append(pl.when(failed).then(pl.lit(column)))
+            codes.append(pl.when(failed).then(code))
+            details.append(pl.when(failed).then(detail))
     return frame.with_columns(
         joined_or_null(problems, "; ").alias("_type_errors"),
         joined_or_null(failed_columns, ", ").alias("_type_error_columns"),
+        joined_or_null(codes, "; ").alias("_type_error_codes"),
+        joined_or_null(details, ",").alias("_type_error_details"),
         *values,
     )
 

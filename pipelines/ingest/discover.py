@@ -19,9 +19,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from contract.sources import SOURCES, Source
 from pipelines.ingest.read import SUPPORTED_SUFFIXES, excerpt
+from pipelines.ingest.reasons import Reason, ReasonCode, joined_details, reason
 from pipelines.ingest.tables import transaction
-from pipelines.sources import SOURCES, Source
 
 LAYOUT = "<source>/<YYYY-MM-DD>/<file>"
 # Office writes `~$name.xlsx` beside a workbook open in Excel: a lock file, not data.
@@ -38,7 +39,12 @@ class LandingFile:
 @dataclass(frozen=True)
 class NotLoaded:
     file: str  # path relative to the landing root
-    reason: str  # for a person
+    why: Reason  # coded, with the values it names
+
+    @property
+    def reason(self) -> str:
+        """The reason in English, for a person."""
+        return self.why.english()
 
 
 @dataclass
@@ -69,47 +75,51 @@ def walked_entries(root: Path) -> list[Path]:
     return entries
 
 
-def link_problem(path: Path, root: Path) -> str | None:
+def link_problem(path: Path, root: Path) -> Reason | None:
     """Why a link is not loaded (outside the landing root, dangling, a folder), or None."""
     target = path.resolve()
     if not target.is_relative_to(root):
-        return "a link pointing outside the landing folder (not followed)"
+        return reason(ReasonCode.LINK_OUTSIDE)
     if not target.exists():
-        return "a link to nothing (its target does not exist)"
+        return reason(ReasonCode.LINK_DANGLING)
     if not target.is_file():
-        return "a link to a folder or a special file (not followed)"
+        return reason(ReasonCode.LINK_NOT_A_FILE)
     return None
 
 
-def kind_problem(path: Path) -> str | None:
+def kind_problem(path: Path) -> Reason | None:
     """Why an entry that is not a link cannot be read as a file (a FIFO would block)."""
     mode = path.lstat().st_mode
     if stat.S_ISREG(mode):
         return None
-    kinds = {stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket"}
-    kind = next((name for test, name in kinds.items() if test(mode)), "a device or special file")
-    return f"not a regular file ({kind})"
+    if stat.S_ISFIFO(mode):
+        return reason(ReasonCode.NAMED_PIPE)
+    if stat.S_ISSOCK(mode):
+        return reason(ReasonCode.SOCKET)
+    return reason(ReasonCode.SPECIAL_FILE)
 
 
-def layout_problem(parts: tuple[str, ...]) -> str | None:
+def layout_problem(parts: tuple[str, ...]) -> Reason | None:
     """Why a path (relative to the landing root) is not `<source>/<YYYY-MM-DD>/<file>`."""
     hidden = next((p for p in parts if p.startswith(TEMPORARY_PREFIXES)), None)
     if hidden is not None:
-        what = "file" if hidden == parts[-1] else f"folder {excerpt(hidden)!r}"
-        return f"hidden or temporary {what} (names starting with '.' or '~$' are not read)"
+        if hidden == parts[-1]:
+            return reason(ReasonCode.HIDDEN_FILE)
+        return reason(ReasonCode.HIDDEN_FOLDER, folder=excerpt(hidden))
     if len(parts) < 3:
-        return f"wrong folder layout: files are read only at {LAYOUT}"
+        return reason(ReasonCode.WRONG_LAYOUT, layout=LAYOUT)
     if parts[0] not in SOURCES:
-        return f"unknown source folder {excerpt(parts[0])!r} (known: {', '.join(sorted(SOURCES))})"
+        return reason(ReasonCode.UNKNOWN_SOURCE, folder=excerpt(parts[0]), known=sorted(SOURCES))
     if not is_iso_date(parts[1]):
-        return f"folder {excerpt(parts[1])!r} is not a drop date (YYYY-MM-DD, e.g. 2026-04-21)"
+        return reason(ReasonCode.NOT_A_DROP_DATE, folder=excerpt(parts[1]))
     if len(parts) > 3:
-        return f"nested sub-folder: files are read only directly in {parts[0]}/{parts[1]}/"
+        return reason(ReasonCode.NESTED_FOLDER, folder=f"{parts[0]}/{parts[1]}/")
     suffix = Path(parts[2]).suffix.lower()
+    if not suffix:
+        return reason(ReasonCode.NO_SUFFIX, expected=list(SUPPORTED_SUFFIXES))
     if suffix not in SUPPORTED_SUFFIXES:
-        return (
-            f"unsupported file type {excerpt(suffix or 'without suffix')!r} "
-            f"(expected one of {', '.join(SUPPORTED_SUFFIXES)})"
+        return reason(
+            ReasonCode.UNSUPPORTED_TYPE, suffix=excerpt(suffix), expected=list(SUPPORTED_SUFFIXES)
         )
     return None
 
@@ -159,9 +169,17 @@ def replace_files_not_loaded(con: duckdb.DuckDBPyConnection, not_loaded: list[No
         {
             "file": [n.file for n in not_loaded],
             "reason": [n.reason for n in not_loaded],
+            "reason_code": [n.why.code for n in not_loaded],
+            "reason_details": [joined_details([n.why]) for n in not_loaded],
             "seen_at": [datetime.now()] * len(not_loaded),
         },
-        schema={"file": pl.String, "reason": pl.String, "seen_at": pl.Datetime("us")},
+        schema={
+            "file": pl.String,
+            "reason": pl.String,
+            "reason_code": pl.String,
+            "reason_details": pl.String,
+            "seen_at": pl.Datetime("us"),
+        },
     )
     con.register("files_not_loaded", frame)
     try:

@@ -10,12 +10,15 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from contract.sources import Source
+
 # Discovery lives in `discover`; its names stay importable from here for existing callers.
 from pipelines.ingest.discover import Inventory
 from pipelines.ingest.discover import LandingFile as LandingFile
 from pipelines.ingest.discover import landed_partitions as landed_partitions
 from pipelines.ingest.discover import source_files as source_files
 from pipelines.ingest.read import LandedFrame, UnreadableFile, read_landed_file
+from pipelines.ingest.reasons import joined_codes, joined_details
 from pipelines.ingest.tables import (
     LINEAGE_COLUMNS,
     SUPERSEDED_SCHEMA,
@@ -23,7 +26,6 @@ from pipelines.ingest.tables import (
     transaction,
 )
 from pipelines.ingest.validate import ROW_ID, validated
-from pipelines.sources import Source
 
 # A run refuses to withdraw more than this share of the files loaded before unless told to:
 # a landing folder that is unmounted, emptied or pointed elsewhere looks like every file
@@ -247,7 +249,7 @@ def record_quarantine(
     con: duckdb.DuckDBPyConnection, source: Source, files: list[str], bad: pl.DataFrame
 ) -> None:
     """Replace the quarantined rows of `files` by `bad` (`_file`, `_row_number`,
-    `_partition_date`, `column_name`, `reason`, `raw_record`)."""
+    `_partition_date`, `column_name`, `reason`, `reason_code`, `reason_details`, `raw_record`)."""
     con.register("loaded_files", pl.DataFrame({"file": files}, schema={"file": pl.String}))
     frame = bad.select(
         pl.lit(source.name).alias("source"),
@@ -255,6 +257,8 @@ def record_quarantine(
         pl.col("_row_number").alias("row_number"),
         "column_name",
         "reason",
+        "reason_code",
+        "reason_details",
         "raw_record",
         pl.col("_partition_date").alias("partition_date"),
     )
@@ -301,14 +305,16 @@ def record_loads(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], load_id:
         con.unregister("file_loads")
 
 
-def whole_file_quarantine(landing: LandingFile, reason: str) -> pl.DataFrame:
+def whole_file_quarantine(landing: LandingFile, unreadable: UnreadableFile) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "_file": [landing.file],
             "_row_number": [None],
             "_partition_date": [landing.day],
             "column_name": [None],
-            "reason": [f"file not loaded: {reason}"],
+            "reason": [f"file not loaded: {unreadable}"],
+            "reason_code": [joined_codes(unreadable.reasons)],
+            "reason_details": [joined_details(unreadable.reasons)],
             "raw_record": [None],
         },
         schema=QUARANTINE_SCHEMA,
@@ -321,6 +327,8 @@ QUARANTINE_SCHEMA = {
     "_partition_date": pl.Date,
     "column_name": pl.String,
     "reason": pl.String,
+    "reason_code": pl.String,
+    "reason_details": pl.String,
     "raw_record": pl.String,
 }
 
@@ -330,7 +338,7 @@ class Batch:
     """Files read and waiting to be validated and written together."""
 
     readable: list[tuple[LandingFile, str, LandedFrame]] = field(default_factory=list)
-    unreadable: list[tuple[LandingFile, str, str]] = field(default_factory=list)  # file, sha, why
+    unreadable: list[tuple[LandingFile, str, UnreadableFile]] = field(default_factory=list)
     stats: dict[str, FileStat] = field(default_factory=dict)  # file -> stat before reading
     rows: int = 0
 
@@ -384,7 +392,7 @@ def load_source(
         try:
             landed = read_landed_file(landing.path, source)
         except UnreadableFile as exc:
-            batch.unreadable.append((landing, sha256, str(exc)))
+            batch.unreadable.append((landing, sha256, exc))
             continue
         batch.readable.append((landing, sha256, landed))
         batch.rows += landed.frame.height
@@ -531,7 +539,7 @@ def written_batch(
         if load.rows_landed != load.rows_loaded + load.rows_quarantined:
             raise AssertionError(f"{load.file}: rows landed != loaded + quarantined ({load})")
         loads.append(load)
-    for landing, sha256, reason in batch.unreadable:
+    for landing, sha256, unreadable in batch.unreadable:
         loads.append(
             FileLoad(
                 source.name,
@@ -539,13 +547,13 @@ def written_batch(
                 0,
                 0,
                 0,
-                unreadable=reason,
+                unreadable=str(unreadable),
                 partition_date=landing.day,
                 sha256=sha256,
                 stat=batch.stats.get(landing.file),
             )
         )
-        bad = pl.concat([bad, whole_file_quarantine(landing, reason)])
+        bad = pl.concat([bad, whole_file_quarantine(landing, unreadable)])
     replaced = [known[load.file] for load in loads if load.file in known]
     rows = good if not good.is_empty() else empty_rows(source)
     result.withdrawals += written_change(con, source, rows, bad, loads, replaced, "replaced")

@@ -14,7 +14,8 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from pipelines.sources import Source
+from contract.sources import Source
+from pipelines.ingest.reasons import Reason, ReasonCode, reason
 
 SUPPORTED_SUFFIXES = (".csv", ".parquet", ".xlsx")
 SEPARATORS = (",", ";", "\t", "|")
@@ -29,7 +30,12 @@ MAX_HEADER_OFFSET = 5
 
 
 class UnreadableFile(Exception):
-    """The file as a whole cannot be read; the message says why, for a person."""
+    """The file as a whole cannot be read: `reasons` say why (coded, with their values), the
+    message in English."""
+
+    def __init__(self, *reasons: Reason) -> None:
+        self.reasons = list(reasons)
+        super().__init__("; ".join(r.english() for r in reasons))
 
 
 @dataclass
@@ -54,15 +60,15 @@ def utf8_text(data: bytes) -> tuple[bytes, str]:
     """The CSV bytes as UTF-8 without BOM, and the encoding they came in (UTF-8, UTF-16 or
     GB18030). A file must be wholly in one encoding: see `first_line_breaking_utf8`."""
     if not data.strip():
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFile(reason(ReasonCode.FILE_EMPTY))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export: UTF-16 with a byte-order mark (full of NUL bytes).
         try:
             return data.decode("utf-16").encode("utf-8"), "utf-16"
         except UnicodeDecodeError:
-            raise UnreadableFile("the file starts as UTF-16 but is not UTF-16 text") from None
+            raise UnreadableFile(reason(ReasonCode.BAD_UTF16)) from None
     if b"\x00" in data[:65536]:
-        raise UnreadableFile("the file is binary, not CSV text")
+        raise UnreadableFile(reason(ReasonCode.BINARY_FILE))
     has_bom = data.startswith(b"\xef\xbb\xbf")
     if has_bom:
         data = data[3:]
@@ -74,14 +80,12 @@ def utf8_text(data: bytes) -> tuple[bytes, str]:
     mixed = first_line_breaking_utf8(data, has_bom)
     if mixed:
         # GB18030 would decode these bytes too, turning the UTF-8 lines into mojibake.
-        raise UnreadableFile(
-            f"the file mixes encodings: line {mixed} is not UTF-8 while other lines are"
-        )
+        raise UnreadableFile(reason(ReasonCode.MIXED_ENCODINGS, line=mixed))
     try:
         return data.decode("gb18030").encode("utf-8"), "gb18030"
     except UnicodeDecodeError:
         pass
-    raise UnreadableFile("the file is neither UTF-8 nor GB18030 text")
+    raise UnreadableFile(reason(ReasonCode.UNKNOWN_ENCODING))
 
 
 def utf8_evidence(line: bytes) -> tuple[bool, bool]:
@@ -149,9 +153,11 @@ def check_columns(mapping: dict[int, str], headers: list[str], source: Source) -
     if missing:
         seen = ", ".join(normalized_header(h) for h in headers)
         raise UnreadableFile(
-            "the header lacks required column(s) "
-            + ", ".join(f"{c} ({source.chinese_headers()[c]})" for c in missing)
-            + f"; found: {excerpt(seen)}"
+            reason(
+                ReasonCode.MISSING_COLUMNS,
+                required=[[c, source.chinese_headers()[c]] for c in missing],
+                found=excerpt(seen),
+            )
         )
     extras = [normalized_header(h) for i, h in enumerate(headers) if i not in mapping]
     return [f"ignored unknown column(s): {excerpt(', '.join(extras))}"] if extras else []
@@ -182,8 +188,13 @@ def without_repeated_columns(
         row = first_difference(raw, [raw.columns[i] for i in found])
         if row is not None:
             raise UnreadableFile(
-                f"the header names column {name} {len(found)} times ({spelled}) and their "
-                f"values differ (first on row {row + first_row_number})"
+                reason(
+                    ReasonCode.REPEATED_COLUMN_DIFFERS,
+                    column=name,
+                    count=len(found),
+                    spelled=spelled,
+                    row=row + first_row_number,
+                )
             )
         notes.append(
             f"column {name} named {len(found)} times ({spelled}) with equal values: one kept"
@@ -238,8 +249,7 @@ def separator(data: bytes) -> tuple[str, list[str]]:
         return ",", []
     if most == second:
         raise UnreadableFile(
-            f"cannot tell the field separator: the header holds {most} of {best!r} "
-            f"and of {runner_up!r}"
+            reason(ReasonCode.SEPARATOR_TIE, count=most, first=repr(best), second=repr(runner_up))
         )
     return best, [] if best == "," else [f"fields separated by {best!r}"]
 
@@ -258,7 +268,7 @@ def read_csv(path: Path, source: Source) -> LandedFrame:
             truncate_ragged_lines=False,
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        raise UnreadableFile(f"not a well-formed CSV file ({error_excerpt(exc)})") from exc
+        raise UnreadableFile(reason(ReasonCode.MALFORMED_CSV, detail=error_excerpt(exc))) from exc
     headers = [v or "" for v in raw.row(0)]
     landed = to_landed(raw.slice(1), source, first_row_number=2, headers=headers)
     if encoding != "utf-8":
@@ -277,7 +287,9 @@ def read_parquet(path: Path, source: Source) -> LandedFrame:
     try:
         raw = pl.read_parquet(path)
     except Exception as exc:  # polars raises several types for a broken file
-        raise UnreadableFile(f"not a readable Parquet file ({error_excerpt(exc)})") from exc
+        raise UnreadableFile(
+            reason(ReasonCode.MALFORMED_PARQUET, detail=error_excerpt(exc))
+        ) from exc
     # A Parquet file has no header row: its first row is row 1.
     return to_landed(raw, source, first_row_number=1)
 
@@ -344,20 +356,25 @@ def read_sheets(path: Path) -> tuple[dict[str, pl.DataFrame], int]:
             else {}
         )
     except Exception as exc:  # fastexcel raises several types for a broken file
-        raise UnreadableFile(f"not a readable Excel file ({error_excerpt(exc)})") from exc
+        raise UnreadableFile(reason(ReasonCode.MALFORMED_XLSX, detail=error_excerpt(exc))) from exc
     return {name: without_trailing_blank_rows(sheet) for name, sheet in sheets.items()}, hidden
 
 
-def header_problem(sheet: pl.DataFrame, source: Source) -> str:
-    """Why the first row of a sheet is not the source's header."""
+def header_problems(sheet: pl.DataFrame, source: Source, name: str) -> list[Reason]:
+    """Why the first row of the sheet `name` is not the source's header."""
     if sheet.height == 0:
-        return "the sheet is empty"
+        return [reason(ReasonCode.SHEET_EMPTY, sheet=name)]
     headers = ["" if v is None else str(v) for v in sheet.row(0)]
     try:
         check_columns(english_columns(headers, source), headers, source)
     except UnreadableFile as exc:
-        return str(exc)
-    return "no header row"
+        return in_sheet(exc.reasons, name)
+    return [reason(ReasonCode.NO_HEADER_ROW, sheet=name)]
+
+
+def in_sheet(reasons: list[Reason], name: str) -> list[Reason]:
+    """The reasons, said of the sheet `name`."""
+    return [Reason(r.code, {**r.values, "sheet": name}) for r in reasons]
 
 
 def landed_sheet(sheet: pl.DataFrame, offset: int, source: Source) -> LandedFrame:
@@ -380,26 +397,31 @@ def read_xlsx(path: Path, source: Source) -> LandedFrame:
     sheet's name goes into the row's `_sheet` (kept in a quarantined row's `raw_record`)."""
     sheets, hidden = read_sheets(path)
     data: dict[str, LandedFrame] = {}
-    errors, others = [], []
+    errors: list[Reason] = []
+    others: list[Reason] = []
     for name, sheet in sheets.items():
         offset = header_row_offset(sheet, source)
         if offset is None:
-            others.append(f"sheet {excerpt(name)!r}: {header_problem(sheet, source)}")
+            others += header_problems(sheet, source, excerpt(name))
             if looks_like_a_table(sheet):
-                errors.append(f"sheet {excerpt(name)!r} holds a table without its header")
+                errors.append(reason(ReasonCode.TABLE_WITHOUT_HEADER, sheet=excerpt(name)))
             continue
         try:
             data[name] = landed_sheet(sheet, offset, source)
         except UnreadableFile as exc:
-            errors.append(f"sheet {excerpt(name)!r}: {exc}")
+            errors += in_sheet(exc.reasons, excerpt(name))
     if not data:
         if not sheets:
-            raise UnreadableFile(f"the workbook has no visible sheet ({hidden} hidden, not read)")
-        raise UnreadableFile("; ".join(errors or others))
+            raise UnreadableFile(reason(ReasonCode.NO_VISIBLE_SHEET, hidden=hidden))
+        raise UnreadableFile(*(errors or others))
     if errors:
         raise UnreadableFile(
-            f"sheet(s) {', '.join(repr(excerpt(n)) for n in data)} hold the {source.name} data "
-            f"but {'; '.join(errors)}"
+            reason(
+                ReasonCode.DATA_SHEETS_WITH_PROBLEMS,
+                sheets=[excerpt(n) for n in data],
+                source=source.name,
+                problems=errors,
+            )
         )
     return one_landed_frame(data, hidden, len(sheets))
 
@@ -411,8 +433,12 @@ def one_landed_frame(data: dict[str, LandedFrame], hidden: int, sheets: int) -> 
         differ = sorted(first.named ^ landed.named)
         if differ:
             raise UnreadableFile(
-                f"the data sheets have different columns: {', '.join(differ)} in only one of "
-                f"sheets {excerpt(first_name)!r} and {excerpt(name)!r}"
+                reason(
+                    ReasonCode.SHEETS_DIFFER,
+                    columns=differ,
+                    first_sheet=excerpt(first_name),
+                    second_sheet=excerpt(name),
+                )
             )
     notes = [note for landed in data.values() for note in landed.notes]
     if hidden:
@@ -443,5 +469,5 @@ def read_landed_file(path: Path, source: Source) -> LandedFrame:
     if suffix == ".xlsx":
         return read_xlsx(path, source)
     raise UnreadableFile(
-        f"unsupported file type {suffix!r} (expected one of {', '.join(SUPPORTED_SUFFIXES)})"
+        reason(ReasonCode.UNSUPPORTED_TYPE, suffix=suffix, expected=list(SUPPORTED_SUFFIXES))
     )

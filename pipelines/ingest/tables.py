@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import duckdb
 import polars as pl
 
-from pipelines.sources import SOURCES, Source
+from contract.sources import SOURCES, Source
 
 LINEAGE_COLUMNS = {"_file": "VARCHAR", "_row_number": "INTEGER", "_partition_date": "DATE"}
 # The load that last changed a key's current row: dbt reprocesses what is newer than the
@@ -29,7 +29,9 @@ AUDIT_DDL = (
         column_name varchar,
         reason varchar not null,
         raw_record varchar,
-        partition_date date
+        partition_date date,
+        reason_code varchar,
+        reason_details varchar
     )
     """,
     """
@@ -67,7 +69,9 @@ AUDIT_DDL = (
     create table if not exists audit.files_not_loaded (
         file varchar not null,
         reason varchar not null,
-        seen_at timestamp not null
+        seen_at timestamp not null,
+        reason_code varchar,
+        reason_details varchar
     )
     """,
     "create sequence if not exists audit.load_ids start 1",
@@ -91,6 +95,12 @@ AUDIT_MIGRATIONS = (
     # the file's size and modification time at its load (pipelines.ingest.load.FileStat)
     "alter table audit.load_log add column if not exists file_size bigint",
     "alter table audit.load_log add column if not exists file_mtime_ns bigint",
+    # the reasons coded, for readers who word them in their language (ingest/reasons.py);
+    # rows quarantined before keep their English `reason` only
+    "alter table audit.quarantine add column if not exists reason_code varchar",
+    "alter table audit.quarantine add column if not exists reason_details varchar",
+    "alter table audit.files_not_loaded add column if not exists reason_code varchar",
+    "alter table audit.files_not_loaded add column if not exists reason_details varchar",
 )
 
 

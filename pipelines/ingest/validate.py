@@ -3,44 +3,73 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 
 import pandera.polars as pa
 import polars as pl
 
+from contract.sources import Source
 from pipelines.ingest.coerce import typed_frame
-from pipelines.sources import Source
+from pipelines.ingest.reasons import Reason, ReasonCode, check_errors, reason, reason_exprs
 
 # Identifies a row among every file validated together (`_row_number` repeats across files).
 ROW_ID = "_row_id"
+# One failure of a row: the column(s), the English sentence, the code(s) and the details
+# (JSON objects separated by commas; a row's are gathered into one JSON array).
+FAILURE_SCHEMA = {
+    ROW_ID: pl.Int64,
+    "column_name": pl.String,
+    "reason": pl.String,
+    "reason_code": pl.String,
+    "reason_details": pl.String,
+}
 
 
 @dataclass
 class Validated:
     good: pl.DataFrame  # typed source columns + the lineage columns of the input
-    bad: pl.DataFrame  # `_row_id`, `column_name`, `reason`, `raw_record`
+    # `_row_id`, `column_name`, `reason`, `reason_code`, `reason_details`, `raw_record`
+    bad: pl.DataFrame
 
 
-def check_reason(column: str, check: str, value: object, source: Source) -> str:
-    """A pandera failure in words a person understands."""
+def check_reason(column: str, check: str, value: object, source: Source) -> Reason:
+    """A pandera failure of one column, coded, with the value it names."""
     if check == "not_nullable":
-        return f"{column} is empty but required"
+        return reason(ReasonCode.REQUIRED_EMPTY, column=column)
     if check.startswith("isin"):
         spellings = source.enum_values().get(column, {})
         accepted = ", ".join(sorted(spellings)) if spellings else check
-        return f"{column} '{value}' is not one of: {accepted}"
+        return reason(ReasonCode.NOT_ALLOWED, column=column, value=str(value), accepted=accepted)
+    bound = re.search(r"\((.*)\)", check)
     if check.startswith("greater_than_or_equal_to"):
-        bound = re.search(r"\((.*)\)", check)
-        return f"{column} {value} is below the minimum {bound.group(1) if bound else ''}".strip()
+        return reason(
+            ReasonCode.BELOW_MINIMUM,
+            column=column,
+            value=str(value),
+            bound=bound.group(1) if bound else "",
+        )
     if check.startswith("less_than_or_equal_to"):
-        bound = re.search(r"\((.*)\)", check)
-        return f"{column} {value} is above the maximum {bound.group(1) if bound else ''}".strip()
+        return reason(
+            ReasonCode.ABOVE_MAXIMUM,
+            column=column,
+            value=str(value),
+            bound=bound.group(1) if bound else "",
+        )
     if check.startswith("str_matches"):
-        return f"{column} '{value}' is not a billing period (YYYYMM)"
+        return reason(ReasonCode.NOT_A_BILLING_PERIOD, column=column, value=str(value))
     if check == "field_uniqueness":
-        return f"{column} '{value}' appears more than once"
-    return f"{column} '{value}' fails {check}"
+        return reason(ReasonCode.NOT_UNIQUE, column=column, value=str(value))
+    return reason(ReasonCode.CHECK_FAILED, column=column, value=str(value), check=check)
+
+
+def frame_check_reason(error: str) -> Reason:
+    """A failed check across columns (contract/sources.py), coded by the check's name."""
+    names = {text: name for name, text in check_errors().items()}
+    if error in names:
+        return Reason(names[error])
+    return reason(ReasonCode.CHECK_FAILED, column="", value="", check=error)
 
 
 @functools.cache
@@ -54,8 +83,9 @@ def batch_schema(source: Source) -> pa.DataFrameSchema:
 
 
 def schema_failures(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
-    """`_row_id`, `column_name`, `reason` for each pandera failure of the typed rows."""
-    empty = pl.DataFrame(schema={ROW_ID: pl.Int64, "column_name": pl.String, "reason": pl.String})
+    """`_row_id`, `column_name`, `reason`, `reason_code`, `reason_details` for each pandera
+    failure of the typed rows."""
+    empty = pl.DataFrame(schema=FAILURE_SCHEMA)
     if typed.is_empty():
         return empty
     try:
@@ -71,18 +101,24 @@ def schema_failures(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
             continue
         column = case["column"] if case["schema_context"] == "Column" else None
         if column is None:
-            reason = case["check"]
-            columns = None
+            found = frame_check_reason(case["check"])
         else:
-            reason = check_reason(column, case["check"], case["failure_case"], source)
-            columns = column
-        reasons.append({"index": case["index"], "column_name": columns, "reason": reason})
+            found = check_reason(column, case["check"], case["failure_case"], source)
+        reasons.append(
+            {
+                "index": case["index"],
+                "column_name": column,
+                "reason": found.english(),
+                "reason_code": found.code,
+                "reason_details": json.dumps(
+                    found.details(), ensure_ascii=False, separators=(",", ":")
+                ),
+            }
+        )
     if not reasons:
         return empty
-    found = pl.DataFrame(
-        reasons, schema={"index": pl.UInt32, "column_name": pl.String, "reason": pl.String}
-    )
-    return found.join(rows, on="index").select(ROW_ID, "column_name", "reason")
+    schema = {"index": pl.UInt32, **{k: v for k, v in FAILURE_SCHEMA.items() if k != ROW_ID}}
+    return pl.DataFrame(reasons, schema=schema).join(rows, on="index").select(list(FAILURE_SCHEMA))
 
 
 def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
@@ -92,35 +128,46 @@ def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     key = list(source.key)
     keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
     first = pl.col(ROW_ID).min().over([*key, "_file"])
-    where = pl.col("_row_number").cast(pl.String)
-    if "_sheet" in frame.columns:
-        sheet = pl.format("{} of sheet '{}'", where, pl.col("_sheet"))
-        where = pl.when(pl.col("_sheet").is_null()).then(where).otherwise(sheet)
+    if "_sheet" not in frame.columns:
+        keyed = keyed.with_columns(pl.lit(None, dtype=pl.String).alias("_sheet"))
     with_first = keyed.with_columns(
         first.alias("_first_row_id"),
-        where.sort_by(ROW_ID).first().over([*key, "_file"]).alias("_first_row"),
+        pl.col("_row_number").sort_by(ROW_ID).first().over([*key, "_file"]).alias("_first_row"),
+        pl.col("_sheet").sort_by(ROW_ID).first().over([*key, "_file"]).alias("_first_sheet"),
     )
     key_text = pl.concat_str(
         [pl.format(f"{k}={{}}", pl.col(k).cast(pl.String)) for k in key], separator=", "
     )
+    values = {"key": key_text, "row": pl.col("_first_row")}
+    plain = reason_exprs(ReasonCode.DUPLICATE_KEY, **values)
+    in_sheet = reason_exprs(
+        ReasonCode.DUPLICATE_KEY_IN_SHEET, **values, first_sheet=pl.col("_first_sheet")
+    )
+    sheetless = pl.col("_first_sheet").is_null()
     return with_first.filter(pl.col(ROW_ID) != pl.col("_first_row_id")).select(
         ROW_ID,
         pl.lit(", ".join(key)).alias("column_name"),
-        pl.format(
-            "duplicate key ({}): already on row {} of this file", key_text, pl.col("_first_row")
-        ).alias("reason"),
+        pl.when(sheetless).then(plain[0]).otherwise(in_sheet[0]).alias("reason"),
+        pl.when(sheetless)
+        .then(pl.lit(str(ReasonCode.DUPLICATE_KEY)))
+        .otherwise(pl.lit(str(ReasonCode.DUPLICATE_KEY_IN_SHEET)))
+        .alias("reason_code"),
+        pl.when(sheetless).then(plain[1]).otherwise(in_sheet[1]).alias("reason_details"),
     )
 
 
 def blank_rows(text: pl.DataFrame, source: Source) -> pl.DataFrame:
-    """`_row_id`, `column_name` (null), `reason` of the rows without any value."""
+    """The failures (`FAILURE_SCHEMA`) of the rows without any value."""
     empty = pl.all_horizontal(
         pl.col(c).cast(pl.String).str.strip_chars().fill_null("") == "" for c in source.columns
     )
+    text_expr, details = reason_exprs(ReasonCode.EMPTY_ROW)
     return text.filter(empty).select(
         ROW_ID,
         pl.lit(None, dtype=pl.String).alias("column_name"),
-        pl.lit("the row is empty (no value in any column)").alias("reason"),
+        text_expr.alias("reason"),
+        pl.lit(str(ReasonCode.EMPTY_ROW)).alias("reason_code"),
+        details.alias("reason_details"),
     )
 
 
@@ -147,18 +194,31 @@ def validated(text: pl.DataFrame, typed_columns: set[str], source: Source) -> Va
         ROW_ID,
         pl.col("_type_error_columns").alias("column_name"),
         pl.col("_type_errors").alias("reason"),
+        pl.col("_type_error_codes").alias("reason_code"),
+        pl.col("_type_error_details").alias("reason_details"),
     )
     candidates = typed.filter(pl.col("_type_errors").is_null()).drop(
-        "_type_errors", "_type_error_columns"
+        "_type_errors", "_type_error_columns", "_type_error_codes", "_type_error_details"
     )
     dupes = duplicate_key_rows(candidates, source)
     candidates = candidates.join(dupes.select(ROW_ID), on=ROW_ID, how="anti")
-    failures = pl.concat([blank, type_failures, dupes, schema_failures(candidates, source)])
+    failures = pl.concat(
+        [
+            frame.select(list(FAILURE_SCHEMA)).cast(FAILURE_SCHEMA)  # type: ignore[arg-type]
+            for frame in (blank, type_failures, dupes, schema_failures(candidates, source))
+        ]
+    )
     bad = (
         failures.group_by(ROW_ID, maintain_order=True)
         .agg(
             pl.col("column_name").drop_nulls().unique(maintain_order=True).str.join(", "),
             pl.col("reason").unique(maintain_order=True).str.join("; "),
+            pl.col("reason_code")
+            .str.split("; ")
+            .explode()
+            .unique(maintain_order=True)
+            .str.join("; "),
+            pl.format("[{}]", pl.col("reason_details").unique(maintain_order=True).str.join(",")),
         )
         .with_columns(
             pl.when(pl.col("column_name") == "").then(None).otherwise(pl.col("column_name"))

@@ -6,15 +6,12 @@ UI (Automation, `daily_warehouse_schedule`: the choice is kept in the instance),
 whole deployment with PARTNER_WAREHOUSE_SCHEDULE=off. PARTNER_WAREHOUSE_SCHEDULE_CRON moves
 it (cron, Asia/Shanghai; default every day at 06:00)."""
 
-import os
-
 import dagster as dg
 
+from contract.settings import Settings
 from pipelines.warehouse import AS_OF_TAG
 
-SCHEDULE_ENV = "PARTNER_WAREHOUSE_SCHEDULE"
-CRON_ENV = "PARTNER_WAREHOUSE_SCHEDULE_CRON"
-DEFAULT_CRON = "0 6 * * *"
+SETTINGS = Settings.from_env()
 
 daily_job = dg.define_asset_job(
     "daily_warehouse",
@@ -23,17 +20,20 @@ daily_job = dg.define_asset_job(
 )
 
 
-def default_status() -> dg.DefaultScheduleStatus:
+def default_status(settings: Settings) -> dg.DefaultScheduleStatus:
     """On unless PARTNER_WAREHOUSE_SCHEDULE says off."""
-    off = os.environ.get(SCHEDULE_ENV, "on").strip().lower() in {"off", "false", "0", "no"}
-    return dg.DefaultScheduleStatus.STOPPED if off else dg.DefaultScheduleStatus.RUNNING
+    return (
+        dg.DefaultScheduleStatus.RUNNING
+        if settings.schedule_on
+        else dg.DefaultScheduleStatus.STOPPED
+    )
 
 
 @dg.schedule(
     job=daily_job,
-    cron_schedule=os.environ.get(CRON_ENV, DEFAULT_CRON),
+    cron_schedule=SETTINGS.schedule_cron,
     execution_timezone="Asia/Shanghai",
-    default_status=default_status(),
+    default_status=default_status(SETTINGS),
 )
 def daily_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     """At 06:00 Shanghai, with today as the business date."""

@@ -91,7 +91,9 @@ CREATE TABLE marts.customer_access (
 CREATE TABLE marts.association_events (
     event_id VARCHAR, customer_id VARCHAR, partner_id VARCHAR, event_type VARCHAR,
     association_type VARCHAR, invitation_channel VARCHAR, customer_manager_id VARCHAR,
-    event_time TIMESTAMP, is_accepted BOOLEAN, rejection_reason VARCHAR
+    event_time TIMESTAMP, is_accepted BOOLEAN, rejection_reason VARCHAR,
+    rejection_code VARCHAR, rejection_partner_id VARCHAR, rejection_since DATE,
+    rejection_limit INTEGER
 );
 CREATE TABLE marts.staff_directory (
     staff_id VARCHAR, partner_id VARCHAR, staff_name VARCHAR, role VARCHAR,
@@ -1008,15 +1010,20 @@ AUDIT_LOADS = [  # source, file, drop date, landed, loaded, quarantined
     ("orders", "orders/2026-11-21/broken.csv", date(2026, 11, 21), 0, 0, 0),
     ("customers", "customers/2026-11-21/customers.csv", date(2026, 11, 21), 7, 5, 2),
 ]
-AUDIT_QUARANTINE = [  # source, file, row, column, reason, raw record, drop date
+# source, file, row, column, reason, raw record, drop date, reason code, reason details
+# (rows without a code are as a warehouse quarantined them before reasons had codes)
+AUDIT_QUARANTINE = [
     (
         "orders",
         "orders/2026-11-20/orders.csv",
         3,
         "paid_amount",
-        "paid_amount '1,2O0.00' is not an amount",
+        "paid_amount '1,2O0.00' is not an amount with at most 2 decimals (a comma may only "
+        "separate thousands, as in 1,234.50)",
         '{"order_no":"O-BAD1","customer_id":"C1","paid_amount":"1,2O0.00"}',
         date(2026, 11, 20),
+        "amount_comma",
+        '[{"code":"amount_comma","column":"paid_amount","value":"1,2O0.00","scale":2}]',
     ),
     (
         "orders",
@@ -1026,15 +1033,20 @@ AUDIT_QUARANTINE = [  # source, file, row, column, reason, raw record, drop date
         "order_time '2026-02-30' is not a valid time",
         '{"order_no":"O-BAD2","customer_id":"C5","order_time":"2026-02-30"}',
         date(2026, 11, 20),
+        None,
+        None,
     ),
     (
         "staff",
         "staff/2026-11-20/staff.csv",
         4,
         "role",
-        "role 'boss' is not one of: supervisor, customer_manager",
+        "role 'boss' is not one of: customer_manager, supervisor, 主管, 客户经理",
         '{"staff_id":"RCM9","partner_id":"R1","role":"boss"}',
         date(2026, 11, 20),
+        "not_allowed",
+        '[{"code":"not_allowed","column":"role","value":"boss",'
+        '"accepted":"customer_manager, supervisor, 主管, 客户经理"}]',
     ),
     (
         "orders",
@@ -1044,6 +1056,8 @@ AUDIT_QUARANTINE = [  # source, file, row, column, reason, raw record, drop date
         "file not loaded: the file is empty",
         None,
         date(2026, 11, 21),
+        "file_empty",
+        '[{"code":"file_empty"}]',
     ),
     (
         "customers",
@@ -1053,6 +1067,8 @@ AUDIT_QUARANTINE = [  # source, file, row, column, reason, raw record, drop date
         "customer_name is missing",
         '{"customer_id":"C7","customer_name":null}',
         date(2026, 11, 21),
+        None,
+        None,
     ),
     (
         "customers",
@@ -1062,10 +1078,28 @@ AUDIT_QUARANTINE = [  # source, file, row, column, reason, raw record, drop date
         "customer_id is missing",
         '{"customer_id":null,"customer_name":"无名客户"}',
         date(2026, 11, 21),
+        None,
+        None,
     ),
 ]
-ASSOCIATION_EVENTS = [  # id, customer, partner, type, association, channel, manager, time, reason
-    ("E1", "C1", "D1", "associate", "reseller", "offline", "CM1", datetime(2026, 3, 2, 10), None),
+# id, customer, partner, type, association, channel, manager, time, reason, then the
+# reason coded: code, partner, since, limit
+ASSOCIATION_EVENTS = [
+    (
+        "E1",
+        "C1",
+        "D1",
+        "associate",
+        "reseller",
+        "offline",
+        "CM1",
+        datetime(2026, 3, 2, 10),
+        None,
+        None,
+        None,
+        None,
+        None,
+    ),
     (
         "E9",
         "C4",
@@ -1077,6 +1111,10 @@ ASSOCIATION_EVENTS = [  # id, customer, partner, type, association, channel, man
         datetime(2026, 10, 1, 9),
         "offline invitation: the customer account was created more than 7 days before the "
         "association",
+        "account_too_old",
+        None,
+        None,
+        7,
     ),
     (
         "E10",
@@ -1088,6 +1126,10 @@ ASSOCIATION_EVENTS = [  # id, customer, partner, type, association, channel, man
         "CM1",
         datetime(2026, 11, 2, 14),
         "customer is still associated with partner R1",
+        "still_associated",
+        "R1",
+        None,
+        None,
     ),
     (
         "E11",
@@ -1099,6 +1141,10 @@ ASSOCIATION_EVENTS = [  # id, customer, partner, type, association, channel, man
         "XCM1",
         datetime(2026, 11, 3, 8),
         "second disassociation within 3 months of the previous one (2026-09-01)",
+        "disassociation_cooldown",
+        None,
+        date(2026, 9, 1),
+        3,
     ),
     (
         "E12",
@@ -1110,6 +1156,10 @@ ASSOCIATION_EVENTS = [  # id, customer, partner, type, association, channel, man
         "RCM1",
         datetime(2026, 11, 4, 8),
         "offline invitation: the customer had cash spend before the association",
+        "cash_spend_before",
+        None,
+        None,
+        None,
     ),
 ]
 
@@ -1125,18 +1175,24 @@ def _audit(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO audit.load_log VALUES (?, ?, ?, 'sha', ?, ?, ?, NULL, ?, 1)",
         [(*load, loaded_at) for load in AUDIT_LOADS],
     )
-    con.executemany("INSERT INTO audit.quarantine VALUES (?, ?, ?, ?, ?, ?, ?)", AUDIT_QUARANTINE)
+    con.executemany(
+        "INSERT INTO audit.quarantine (source, file, row_number, column_name, reason, raw_record, "
+        "partition_date, reason_code, reason_details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        AUDIT_QUARANTINE,
+    )
     con.execute(
         """INSERT INTO audit.file_withdrawals VALUES ('orders', 'orders/2026-11-19/orders.csv',
         DATE '2026-11-19', 'sha', 2, 'removed', 1, TIMESTAMP '2026-11-23 06:05:00')"""
     )
     con.execute(
         """INSERT INTO audit.files_not_loaded VALUES ('orders/latest/orders.csv',
-        'not at <source>/<YYYY-MM-DD>/<file>', TIMESTAMP '2026-11-23 06:05:00')"""
+        'folder ''latest'' is not a drop date (YYYY-MM-DD, e.g. 2026-04-21)',
+        TIMESTAMP '2026-11-23 06:05:00', 'not_a_drop_date',
+        '[{"code":"not_a_drop_date","folder":"latest"}]')"""
     )
     con.executemany(
-        "INSERT INTO marts.association_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*event[:8], event[8] is None, event[8]) for event in ASSOCIATION_EVENTS],
+        "INSERT INTO marts.association_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*event[:8], event[8] is None, *event[8:]) for event in ASSOCIATION_EVENTS],
     )
 
 

@@ -168,7 +168,8 @@ def test_a_long_quarantine_shows_the_newest_rows_and_says_so(monkeypatch, tmp_pa
     path = publish(tmp_path, 7)
     with duckdb.connect(str(path)) as con:
         con.execute(
-            """INSERT INTO audit.quarantine SELECT 'orders', 'orders/2026-11-22/big.csv',
+            """INSERT INTO audit.quarantine (source, file, row_number, column_name, reason,
+            raw_record, partition_date) SELECT 'orders', 'orders/2026-11-22/big.csv',
             i, 'paid_amount', 'paid_amount is missing', '{"customer_id":null}',
             DATE '2026-11-22' FROM range(2, 1202) t(i)"""
         )
@@ -182,5 +183,76 @@ def test_a_long_quarantine_shows_the_newest_rows_and_says_so(monkeypatch, tmp_pa
         shown = frame_values(at, 1)
         assert len(shown) == 1000
         assert set(shown["File"]) == {"orders/2026-11-22/big.csv"}  # the newest drop date
+    finally:
+        warehouse.close_all()
+
+
+def test_reasons_are_worded_in_the_page_language(app_env) -> None:
+    # D1 sees O-BAD1 (amount_comma), broken.csv (file_empty) and row 6 of customers.csv,
+    # quarantined before reasons had codes: its stored English text on both pages.
+    zh = frame_values(open_page("admin-d1", "data_quality", "zh"), 1)
+    en = frame_values(open_page("admin-d1", "data_quality", "en"), 1)
+    assert list(zh["原因"]) == [
+        "customer_id is missing",
+        "文件未加载：文件为空",
+        "实付金额“1,2O0.00”不是金额（最多 2 位小数；逗号只能作千位分隔符，如 1,234.50）",
+    ]
+    # a whole file has no column (the table shows no value there)
+    assert [c if isinstance(c, str) else None for c in zh["列"]] == ["客户ID", None, "实付金额"]
+    assert [c if isinstance(c, str) else None for c in en["Column"]] == [
+        "customer_id",
+        None,
+        "paid_amount",
+    ]
+    assert list(en["Reason"]) == [
+        "customer_id is missing",
+        "file not loaded: the file is empty",
+        "paid_amount '1,2O0.00' is not an amount with at most 2 decimals (a comma may only "
+        "separate thousands, as in 1,234.50)",
+    ]
+    zh_page = open_page("admin-d1", "data_quality", "zh")
+    not_loaded = frame_values(zh_page, 3)
+    assert list(not_loaded["原因"]) == ["文件夹“latest”不是投递日期（YYYY-MM-DD，如 2026-04-21）"]
+    rejected_zh = frame_values(zh_page, 2)
+    assert list(rejected_zh["拒绝原因"]) == [
+        "客户仍与伙伴 R1 关联",
+        "线下邀请：客户账号创建于关联前超过 7 天",
+    ]
+
+
+def test_the_export_words_reasons_in_the_page_language(app_env) -> None:
+    at = open_page("admin-r1", "data_quality", "zh")
+    rejected = frame_values(at, 2)
+    assert list(rejected["拒绝原因"]) == ["线下邀请：客户在关联前已有现金消费"]
+    quarantined = frame_values(at, 1)
+    # the accepted values in the reader's spelling (the file may use either)
+    assert "角色“boss”不是允许的值：主管、客户经理" in list(quarantined["原因"])
+
+
+def test_a_copy_published_before_reasons_had_codes_shows_the_stored_text(
+    monkeypatch, tmp_path, users_file
+):
+    from fixture_warehouse import publish
+
+    from dashboards import warehouse
+
+    path = publish(tmp_path, 7)
+    with duckdb.connect(str(path)) as con:
+        con.execute("ALTER TABLE audit.quarantine DROP COLUMN reason_code")
+        con.execute("ALTER TABLE audit.quarantine DROP COLUMN reason_details")
+        for column in ("rejection_code", "rejection_partner_id", "rejection_since"):
+            con.execute(f"ALTER TABLE marts.association_events DROP COLUMN {column}")
+        con.execute("ALTER TABLE marts.association_events DROP COLUMN rejection_limit")
+    monkeypatch.setenv("PARTNER_WAREHOUSE_PUBLISHED", str(tmp_path))
+    monkeypatch.setenv("PARTNER_WAREHOUSE_USERS", str(users_file))
+    warehouse.close_all()
+    try:
+        at = open_page("admin-d1", "data_quality", "zh")
+        assert "file not loaded: the file is empty" in list(frame_values(at, 1)["原因"])
+        assert list(frame_values(at, 2)["拒绝原因"]) == [
+            "customer is still associated with partner R1",
+            "offline invitation: the customer account was created more than 7 days before the "
+            "association",
+        ]
     finally:
         warehouse.close_all()

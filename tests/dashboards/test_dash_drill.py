@@ -17,9 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import fmt, warehouse
 from dashboards import queries as q
-from pipelines.cli import run_pipeline
-from pipelines.generate import generate_landing
+from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse
+from tools.generate import generate_landing
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 AS_OF = date(2026, 7, 12)

@@ -13,10 +13,10 @@ from conftest import viewer_of
 from fixture_warehouse import publish
 from streamlit.testing.v1 import AppTest
 
+from contract.published import PUBLIC_MARTS
 from dashboards import queries as q
 from dashboards import warehouse
 from dashboards.labels import t
-from pipelines.published import PUBLIC_MARTS
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 # What `warehouse.problem` says of each damage: the start of the reason, for the log.

@@ -14,10 +14,10 @@ import pytest
 from handmade_landing import write_landing
 from streamlit.testing.v1 import AppTest
 
+from contract.sources import SOURCES
 from dashboards import fmt
 from dashboards.queries import Viewer
-from pipelines.cli import run_pipeline
-from pipelines.sources import SOURCES
+from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")

@@ -11,10 +11,10 @@ import pytest
 from handmade_landing import write_landing
 from streamlit.testing.v1 import AppTest
 
+from contract.published import published_warehouse
 from dashboards import fmt
 from dashboards.queries import Viewer
-from pipelines.cli import run_pipeline
-from pipelines.published import published_warehouse
+from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse
 from pipelines.what_if import actual_policies
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from contract.sources import SOURCES
 from pipelines.ingest.tables import ensure_tables, raw_columns
-from pipelines.sources import SOURCES
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_DIR = REPO / "dbt_project"

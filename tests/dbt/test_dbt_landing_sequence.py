@@ -17,9 +17,9 @@ import pytest
 from dbt_fixtures import query, run_dbt
 from handmade_landing import DROP_2, ROWS, write_landing
 
+from contract.sources import SOURCES
 from pipelines.ingest.load import load_source, source_files
 from pipelines.ingest.tables import ensure_tables
-from pipelines.sources import SOURCES
 
 AS_OF = "2026-07-10"
 DROP_3 = "2026-07-06"

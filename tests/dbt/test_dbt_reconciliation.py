@@ -1,5 +1,5 @@
 """The reconciliation with Huawei's export on generated data: every planted difference of
-the generator (pipelines.generate.huawei) is found, in its class, and nothing else is
+the generator (tools.generate.huawei) is found, in its class, and nothing else is
 flagged; the sums close per statement."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from reconciled_sample import ARGS, reconciled_warehouse
 
 from dashboards import warehouse
-from pipelines.generate import sample_huawei_export
-from pipelines.generate.huawei import Planted
+from tools.generate import sample_huawei_export
+from tools.generate.huawei import Planted
 
 pytestmark = pytest.mark.slow
 

@@ -39,9 +39,9 @@ import pytest
 from dbt_fixtures import query, run_dbt
 from test_dbt_landing_sequence import loaded, write_rows
 
+from contract.sources import SOURCES
 from pipelines.dbt.project import dbt_project
-from pipelines.generate import generate_landing
-from pipelines.sources import SOURCES
+from tools.generate import generate_landing
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from landing_reader import ARGS
 
-from pipelines.generate import generate_landing
+from tools.generate import generate_landing
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.sources import SOURCES
+from contract.sources import SOURCES
 
 BOM = b"\xef\xbb\xbf"
 # The generator arguments of the shared test landing set: small, but long enough for three

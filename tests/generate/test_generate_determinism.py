@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from landing_reader import ARGS, landing_files
 
-from pipelines.generate import BAD_ROWS, generate_landing
+from tools.generate import BAD_ROWS, generate_landing
 
 
 def file_bytes(root: Path) -> dict[str, bytes]:

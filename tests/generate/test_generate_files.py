@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from landing_reader import BOM, headers, landing_files
 
-from pipelines.generate import POLICY_LIBRARY
-from pipelines.generate.formats import FORMATS, file_format
-from pipelines.sources import SOURCES
+from contract.sources import SOURCES
+from tools.generate import POLICY_LIBRARY
+from tools.generate.formats import FORMATS, file_format
 
 
 def test_every_source_gets_a_file(landing: Path) -> None:

@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 from landing_reader import latest, money, read_source, shanghai_time
 
-from pipelines.generate import REJECTED_ASSOCIATIONS, RejectedAssociation
-from pipelines.generate.calendar import add_months
-from pipelines.generate.world import (
+from tools.generate import REJECTED_ASSOCIATIONS, RejectedAssociation
+from tools.generate.calendar import add_months
+from tools.generate.world import (
     OFFLINE_AFTER_SPEND,
     OFFLINE_TOO_OLD,
     SECOND_DISASSOCIATION,

@@ -7,8 +7,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from contract.sources import SOURCES
 from pipelines.ingest.coerce import typed_frame
-from pipelines.sources import SOURCES
 
 ORDERS = SOURCES["orders"]
 RESOURCES = SOURCES["resources"]

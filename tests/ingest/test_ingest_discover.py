@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from contract.sources import SOURCES
 from pipelines.ingest.discover import (
     landed_partitions,
     landing_inventory,
@@ -13,7 +14,6 @@ from pipelines.ingest.discover import (
     source_files,
 )
 from pipelines.ingest.tables import ensure_tables
-from pipelines.sources import SOURCES
 
 
 def touch(root: Path, relative: str) -> Path:

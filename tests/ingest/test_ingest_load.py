@@ -9,10 +9,10 @@ import duckdb
 import polars as pl
 import pytest
 
+from contract.sources import ORDER_STATUSES, SOURCES
 from pipelines.ingest import load as load_module
 from pipelines.ingest.load import load_file
 from pipelines.ingest.tables import ensure_tables
-from pipelines.sources import ORDER_STATUSES, SOURCES
 
 ORDERS = SOURCES["orders"]
 DAY = date(2026, 6, 2)

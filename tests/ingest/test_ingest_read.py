@@ -10,10 +10,10 @@ import duckdb
 import pytest
 import xlsxwriter
 
+from contract.sources import SOURCES
 from pipelines.ingest.load import load_file
 from pipelines.ingest.read import UnreadableFile, excerpt, read_csv, read_xlsx, utf8_text
 from pipelines.ingest.tables import ensure_tables
-from pipelines.sources import SOURCES
 
 ORDERS = SOURCES["orders"]
 HEADER = ",".join(ORDERS.columns)

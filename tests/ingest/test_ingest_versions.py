@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from contract.sources import SOURCES
 from pipelines.ingest.discover import landing_inventory
 from pipelines.ingest.load import load_source, source_files, withdrawal_refusal
 from pipelines.ingest.tables import ensure_tables
-from pipelines.sources import SOURCES
 
 ORDERS = SOURCES["orders"]
 HEADER = ",".join(ORDERS.columns)

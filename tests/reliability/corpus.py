@@ -17,7 +17,7 @@ from decimal import Decimal
 import polars as pl
 import xlsxwriter
 
-from pipelines.sources import SOURCES
+from contract.sources import SOURCES
 
 DROP = "2026-06-02"
 LATER_DROP = "2026-06-03"

@@ -1,7 +1,7 @@
 """What the reliability tests tried and survived, appended as JSON lines for the report.
 
 `partner-warehouse reliability` sets `PARTNER_WAREHOUSE_RELIABILITY_LOG` to a file, runs
-these tests and adds the lines up (`pipelines/reliability.py`). Outside the report the
+these tests and adds the lines up (`tools/reliability.py`). Outside the report the
 variable is unset and recording does nothing: the tests assert either way.
 """
 

@@ -12,10 +12,10 @@ import pytest
 from corpus import CASES, Case, corpus_markdown
 from figures import record
 
+from contract.sources import SOURCES
 from pipelines.ingest.discover import landing_inventory
 from pipelines.ingest.load import load_source
 from pipelines.ingest.tables import ensure_tables
-from pipelines.sources import SOURCES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "RELIABILITY.md"
 

@@ -34,9 +34,10 @@ from figures import record
 from handmade_landing import write_landing
 
 import pipelines.warehouse as warehouse_module
-from pipelines.cli import main, run_pipeline
-from pipelines.published import published_warehouse
-from pipelines.sources import SOURCES
+from contract.published import published_warehouse
+from contract.sources import SOURCES
+from pipelines.cli import main
+from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse, WarehouseCorrupt, WarehouseUnwritable
 
 pytestmark = pytest.mark.slow
@@ -221,7 +222,7 @@ def test_an_unwritable_warehouse_path_is_a_clear_error(site: Warehouse, tmp_path
 def test_too_little_free_space_refuses_before_starting(site, monkeypatch, capsys):
     state = State(site)
     nearly_full = shutil._ntuple_diskusage(total=1 << 30, used=(1 << 30) - (5 << 20), free=5 << 20)
-    monkeypatch.setattr("pipelines.cli.shutil.disk_usage", lambda _: nearly_full)
+    monkeypatch.setattr("pipelines.preflight.shutil.disk_usage", lambda _: nearly_full)
     assert main(cli_args(site)) == 2
     err = capsys.readouterr().err
     assert err.startswith(
@@ -355,7 +356,7 @@ READER = textwrap.dedent(
     import json, sys, time
     from pathlib import Path
     import duckdb
-    from pipelines.published import published_warehouse
+    from contract.published import published_warehouse
 
     folder, stop = Path(sys.argv[1]), Path(sys.argv[2])
     while not stop.exists():

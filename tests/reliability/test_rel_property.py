@@ -18,9 +18,9 @@ from figures import record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contract.sources import SOURCES
 from pipelines.ingest.load import load_file
 from pipelines.ingest.tables import ensure_tables
-from pipelines.sources import SOURCES
 
 ORDERS = SOURCES["orders"]
 DAY = date(2026, 6, 2)

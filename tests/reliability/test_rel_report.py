@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipelines.reliability import Figures, Rows, SuiteOutcome, figures_of, outcome_of, report_lines
+from tools.reliability import Figures, Rows, SuiteOutcome, figures_of, outcome_of, report_lines
 
 LINES = [
     {"kind": "bad_file", "case": "a", "files": 1, "landed": 3, "loaded": 2, "quarantined": 1},

@@ -95,14 +95,17 @@ def test_no_user_value_is_formatted_into_sql() -> None:
     # `_raw_record` formats a source name and a WHERE clause from the constant `_SOURCE_OF`
     # and binds the keys; `_statement_cells` formats conditions its callers pass as
     # literals or from `_in`, and binds the values; `quarantined_rows` hands `sources` to
-    # `_in`, which binds them. A new entry here is a new way for input to reach SQL text:
-    # bind it as a parameter instead.
+    # `_in`, which binds them; `_optional_columns` formats a table alias its callers pass as
+    # a literal, with column names and types from the constants QUARANTINE_CODES and
+    # REJECTION_CODES, and binds the table's name. A new entry here is a new way for input
+    # to reach SQL text: bind it as a parameter instead.
     assert sorted(set(interpolated_parameters())) == [
         "__post_init__: self",
         "_count: sql",
         "_detail_scope: table",
         "_in: column",
         "_in: values",
+        "_optional_columns: alias",
         "_raw_record: source",
         "_raw_record: where",
         "_rows_sql: base",
@@ -340,7 +343,7 @@ def test_neutralize_covers_every_formula_prefix() -> None:
 
 def test_users_command_never_prints_or_stores_the_password(tmp_path) -> None:
     users = tmp_path / "users.toml"
-    command = [sys.executable, "-m", "pipelines.cli", "users", "--file", str(users)]
+    command = [sys.executable, "-m", "partner_warehouse", "users", "--file", str(users)]
     added = subprocess.run(
         [*command, "add", "li.na", *ADMIN_OPTIONS, "--password-stdin"],
         input=PASSWORD + "\n",

@@ -17,9 +17,10 @@ import polars as pl
 import pytest
 from handmade_landing import write_landing
 
-from pipelines.cli import RunSummary, run_pipeline
-from pipelines.published import PUBLIC_MARTS, published_warehouse
-from pipelines.sources import SOURCES
+from contract.published import PUBLIC_MARTS, published_warehouse
+from contract.sources import SOURCES
+from pipelines.engine import Engine
+from pipelines.run import RunSummary, run_pipeline
 from pipelines.warehouse import Warehouse
 
 AS_OF = date(2026, 7, 20)
@@ -34,7 +35,7 @@ pytestmark = [
 
 
 def run(warehouse: Warehouse, engine: str, as_of: date = AS_OF) -> tuple[Path, RunSummary]:
-    summary = run_pipeline(warehouse, as_of, engine=engine)
+    summary = run_pipeline(warehouse, as_of, engine=Engine(name=engine))
     assert summary.success, summary.error
     assert not summary.checks_failed
     published = published_warehouse(warehouse.published_root)
@@ -209,7 +210,8 @@ def test_an_incremental_run_stays_equal(
         again[engine], _ = run(warehouse, engine, NEXT_AS_OF)
     # On Spark the transaction models are rebuilt whole each run (Parquet tables cannot
     # delete rows); the rated table holds the late drop's rows like DuckDB's.
-    rated = warehouses["spark"].spark_root / "spark-warehouse" / "intermediate.db"
+    spark_root = Engine(name="spark").spark_root(warehouses["spark"].warehouse_file)
+    rated = spark_root / "spark-warehouse" / "intermediate.db"
     assert (rated / "int_transactions_rated").is_dir()
     with attached(again) as con:
         after = consumption_rows(con, "duckdb")

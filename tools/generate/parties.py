@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipelines.generate.calendar import Window
-from pipelines.generate.names import person_names
+from tools.generate.calendar import Window
+from tools.generate.names import person_names
 
 DISTRIBUTOR = "P1001"
 RESELLER_1 = "P2001"

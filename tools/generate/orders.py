@@ -15,9 +15,9 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 
-from pipelines.generate.calendar import add_months
-from pipelines.generate.products import PRODUCT_TYPES, PRODUCT_WEIGHTS, product
-from pipelines.generate.world import DAY, Role, World, customer_id
+from tools.generate.calendar import add_months
+from tools.generate.products import PRODUCT_TYPES, PRODUCT_WEIGHTS, product
+from tools.generate.world import DAY, Role, World, customer_id
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ the lines up. It needs a checkout of the repository (the tests are not installed
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -18,7 +19,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-LOG_ENV = "PARTNER_WAREHOUSE_RELIABILITY_LOG"
+from contract.settings import BY_NAME
+
+LOG_ENV = BY_NAME["PARTNER_WAREHOUSE_RELIABILITY_LOG"].name
 REPO = Path(__file__).resolve().parents[1]
 # The dashboards' tests first: their modules import their own conftest by name.
 TEST_PATHS = (
@@ -173,3 +176,14 @@ def run_reliability(extra_args: list[str]) -> int:
     for line in report_lines(figures, outcome):
         print(f"  {line}")
     return code or (1 if figures.rows_lost else 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`partner-warehouse reliability [-- PYTEST ARGS]`."""
+    command = argparse.ArgumentParser(
+        prog="partner-warehouse reliability",
+        description="run the reliability tests (bad input, faults, readers, security) and print "
+        "what they tried and survived; extra arguments after -- go to pytest",
+    )
+    command.add_argument("pytest_args", nargs="*")
+    return run_reliability(command.parse_args(argv).pytest_args)

@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from pipelines.sources import SOURCES
+from contract.sources import SOURCES
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ The first customers are *scripted*: each plays one role the warehouse must show 
 rejected association, a warning, a project above or below the cap), at any scale. The
 others are random. The random ones always follow the association rules of DOMAIN
 section 1, so the only rejected events are the scripted ones listed in
-`pipelines.generate.REJECTED_ASSOCIATIONS`:
+`tools.generate.REJECTED_ASSOCIATIONS`:
 
 - a new customer associated through an offline invitation is associated within 7 days
   of the account's creation, and its spend (resources, orders) starts the day after;
@@ -21,9 +21,9 @@ from enum import IntEnum
 
 import numpy as np
 
-from pipelines.generate.calendar import NEVER, Window
-from pipelines.generate.names import Company, companies
-from pipelines.generate.parties import (
+from tools.generate.calendar import NEVER, Window
+from tools.generate.names import Company, companies
+from tools.generate.parties import (
     DISTRIBUTOR,
     PARTNER_IDS,
     RESELLER_1,

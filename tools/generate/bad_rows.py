@@ -1,15 +1,15 @@
 """The fixed handful of invalid rows `bad_rows=True` adds, so that a quarantine shows up.
 
 Each is appended, as landed text, after the valid rows of its file, with a key no valid
-row uses (so it never replaces good data). See `pipelines.generate.BAD_ROWS` for the list.
+row uses (so it never replaces good data). See `tools.generate.BAD_ROWS` for the list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.generate.calendar import Window
-from pipelines.generate.formats import file_format
+from tools.generate.calendar import Window
+from tools.generate.formats import file_format
 
 
 @dataclass(frozen=True)

@@ -324,6 +324,7 @@ class Source:
     model: type[pa.DataFrameModel]
     key: tuple[str, ...]
     kind: str  # "snapshot", "events" or "facts"
+    grain: str  # what one row of its raw table is (dbt's source docs, docs/ARCHITECTURE.md)
 
     @property
     def schema(self) -> pa.DataFrameSchema:
@@ -369,23 +370,78 @@ def _schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
 SOURCES: dict[str, Source] = {
     s.name: s
     for s in (
-        Source("partners", Partners, ("partner_id",), "snapshot"),
-        Source("staff", Staff, ("staff_id",), "snapshot"),
-        Source("customers", Customers, ("customer_id",), "snapshot"),
-        Source("associations", Associations, ("event_id",), "events"),
-        Source("orders", Orders, ("order_no",), "facts"),
-        Source("consumption", Consumption, ("usage_date", "resource_id"), "facts"),
-        Source("resources", Resources, ("resource_id",), "snapshot"),
-        Source("balances", Balances, ("snapshot_date", "customer_id"), "facts"),
+        Source(
+            "partners",
+            Partners,
+            ("partner_id",),
+            "snapshot",
+            grain="one row per partner (latest snapshot)",
+        ),
+        Source("staff", Staff, ("staff_id",), "snapshot", grain="one row per staff member"),
+        Source(
+            "customers",
+            Customers,
+            ("customer_id",),
+            "snapshot",
+            grain="one row per customer (Huawei Cloud account)",
+        ),
+        Source(
+            "associations",
+            Associations,
+            ("event_id",),
+            "events",
+            grain="one row per association event (accepted or not)",
+        ),
+        Source("orders", Orders, ("order_no",), "facts", grain="one row per yearly/monthly order"),
+        Source(
+            "consumption",
+            Consumption,
+            ("usage_date", "resource_id"),
+            "facts",
+            grain="one row per resource and usage day (on-demand)",
+        ),
+        Source("resources", Resources, ("resource_id",), "snapshot", grain="one row per resource"),
+        Source(
+            "balances",
+            Balances,
+            ("snapshot_date", "customer_id"),
+            "facts",
+            grain="one row per customer and snapshot date",
+        ),
         Source(
             "statement_events",
             StatementEvents,
             ("partner_id", "billing_period", "event_type", "event_time"),
             "events",
+            grain="one row per statement event",
         ),
-        Source("projects", Projects, ("project_id",), "snapshot"),
-        Source("incentive_policies", IncentivePolicies, ("policy_id",), "snapshot"),
-        Source("huawei_incentive_details", HuaweiIncentiveDetails, ("detail_id",), "facts"),
-        Source("huawei_statements", HuaweiStatements, ("partner_id", "billing_period"), "snapshot"),
+        Source(
+            "projects",
+            Projects,
+            ("project_id",),
+            "snapshot",
+            grain="one row per continuous commercial project",
+        ),
+        Source(
+            "incentive_policies",
+            IncentivePolicies,
+            ("policy_id",),
+            "snapshot",
+            grain="one row per policy version",
+        ),
+        Source(
+            "huawei_incentive_details",
+            HuaweiIncentiveDetails,
+            ("detail_id",),
+            "facts",
+            grain="one row per line of Huawei's incentive detail export (激励明细)",
+        ),
+        Source(
+            "huawei_statements",
+            HuaweiStatements,
+            ("partner_id", "billing_period"),
+            "snapshot",
+            grain="one row per partner and billing period as Huawei shows its statements",
+        ),
     )
 }

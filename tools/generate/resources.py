@@ -14,10 +14,10 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 
-from pipelines.generate.calendar import NEVER, Window, add_months
-from pipelines.generate.orders import Order, order_numbers
-from pipelines.generate.products import PRODUCT_TYPES, PRODUCT_WEIGHTS, PRODUCTS
-from pipelines.generate.world import DAY, SCRIPTED, Role, World, customer_id
+from tools.generate.calendar import NEVER, Window, add_months
+from tools.generate.orders import Order, order_numbers
+from tools.generate.products import PRODUCT_TYPES, PRODUCT_WEIGHTS, PRODUCTS
+from tools.generate.world import DAY, SCRIPTED, Role, World, customer_id
 
 # On-demand resources per customer: 1 + Poisson(this); tuned so that scale 1 gives about
 # 100k consumption rows over the default 175 days.

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import polars as pl
 
-from pipelines.generate.world import DAY, World, customer_id
+from tools.generate.world import DAY, World, customer_id
 
 
 def customers_frame(world: World) -> pl.DataFrame:

@@ -21,8 +21,8 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import polars as pl
 
-from pipelines.generate.calendar import Window, add_months, billing_period, month_start
-from pipelines.generate.parties import DISTRIBUTOR, SETTLEMENT_PARTNERS
+from tools.generate.calendar import Window, add_months, billing_period, month_start
+from tools.generate.parties import DISTRIBUTOR, SETTLEMENT_PARTNERS
 
 NORMAL = (("partner_confirmed", 2), ("ops_approved", 8), ("invoice_received", 10), ("paid", 20))
 REJECTED_INVOICE = (

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipelines.generate.resources import OnDemandPlan
-from pipelines.generate.world import World, customer_id
+from tools.generate.resources import OnDemandPlan
+from tools.generate.world import World, customer_id
 
 WEEKEND_FACTOR = 0.85  # business workloads run lighter on Saturdays and Sundays
 TOP_UP_BELOW_DAYS = 10  # a customer tops up when the balance covers fewer days of spend

@@ -8,7 +8,7 @@ earlier, existing customers) lands with the first day, together with the first f
 version of every snapshot source (partners, staff, customers, resources, projects);
 later days hold only new or changed snapshot rows (same key = newer version). The
 incentive policy library (`incentive_policies.csv` beside this file) is copied in on the
-first day. Formats per source: see `pipelines.generate.formats`. Files at the same paths
+first day. Formats per source: see `tools.generate.formats`. Files at the same paths
 are overwritten; nothing else under `out` is removed, so generate into an empty folder.
 
 The world: one distributor P1001 with resellers P2001-P2003, one solution provider P3001;
@@ -55,9 +55,9 @@ Bad rows (`bad_rows=True`; `False` writes none), each with a key no valid row us
 | statement_events | last day | billing_period | `<year>13`, no month 13 |
 
 Huawei's own incentive export and statements of the sample partner P3001, with planted
-differences for the reconciliation: see `pipelines.generate.huawei`.
+differences for the reconciliation: see `tools.generate.huawei`.
 
-Statement events: see `pipelines.generate.statements` (every status, an auto-confirmed
+Statement events: see `tools.generate.statements` (every status, an auto-confirmed
 month, a rejected invoice, an overdue month, the latest month only generated).
 """
 
@@ -70,17 +70,17 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.generate.bad_rows import BadRow, bad_rows
-from pipelines.generate.calendar import Window
-from pipelines.generate.daily import Balances, consumption_day, is_balance_day, running_customers
-from pipelines.generate.formats import file_format, file_path, landing_bytes
-from pipelines.generate.huawei import HuaweiExport, huawei_export, read_policies
-from pipelines.generate.orders import draw_orders, orders_frame
-from pipelines.generate.parties import partners_frame, staff_frame, team
-from pipelines.generate.resources import on_demand_plan, resources_frame
-from pipelines.generate.statements import statement_events_frame
-from pipelines.generate.tables import associations_frame, customers_frame, projects_frame
-from pipelines.generate.world import (
+from tools.generate.bad_rows import BadRow, bad_rows
+from tools.generate.calendar import Window
+from tools.generate.daily import Balances, consumption_day, is_balance_day, running_customers
+from tools.generate.formats import file_format, file_path, landing_bytes
+from tools.generate.huawei import HuaweiExport, huawei_export, read_policies
+from tools.generate.orders import draw_orders, orders_frame
+from tools.generate.parties import partners_frame, staff_frame, team
+from tools.generate.resources import on_demand_plan, resources_frame
+from tools.generate.statements import statement_events_frame
+from tools.generate.tables import associations_frame, customers_frame, projects_frame
+from tools.generate.world import (
     OFFLINE_AFTER_SPEND,
     OFFLINE_TOO_OLD,
     SECOND_DISASSOCIATION,

@@ -32,10 +32,10 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.generate.calendar import Window, add_months, billing_period
-from pipelines.generate.parties import DISTRIBUTOR, SOLUTION_PROVIDER, Team
-from pipelines.generate.statements import closed_months, generation_day
-from pipelines.generate.world import World, customer_id
+from tools.generate.calendar import Window, add_months, billing_period
+from tools.generate.parties import DISTRIBUTOR, SOLUTION_PROVIDER, Team
+from tools.generate.statements import closed_months, generation_day
+from tools.generate.world import World, customer_id
 
 SAMPLE_PARTNER = SOLUTION_PROVIDER
 SAMPLE_PARTNER_TYPE = "solution_provider"

@@ -1,0 +1,1 @@
+"""The `partner-warehouse` command: the pipeline's commands, and the dashboards' user store."""
