@@ -4,6 +4,7 @@ the Dagster definitions read."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -19,13 +20,17 @@ DBT_FALLBACK = re.compile(r"""env_var\(\s*['"](PARTNER_WAREHOUSE_\w+)['"]\s*,\s*
 PROJECT_CODE = ("pipelines", "dashboards", "contract", "tools", "scripts", "dbt_project", "bench")
 
 
+# Build output and scratch, not code: dbt's target (an invocation folder per run) and the
+# benchmark's generated landing files and warehouses are gigabytes on a used checkout.
+NOT_CODE = {"target", "dbt_packages", "results", "__pycache__", "out", "logs"}
+
+
 def project_files() -> list[Path]:
     found = []
     for folder in PROJECT_CODE:
-        for path in (ROOT / folder).rglob("*"):
-            parts = set(path.relative_to(ROOT).parts)
-            if path.is_file() and not parts & {"target", "dbt_packages", "results", "__pycache__"}:
-                found.append(path)
+        for directory, subdirectories, files in os.walk(ROOT / folder):
+            subdirectories[:] = [d for d in subdirectories if d not in NOT_CODE]
+            found.extend(Path(directory) / name for name in files)
     return found
 
 
