@@ -39,8 +39,7 @@ at_end as (
     left join periods
         on
             days.partner_id = periods.partner_id
-            and periods.associated_at < days.day_start + interval 1 day
-            and {{ open_ended('periods.disassociated_at') }} >= days.day_start + interval 1 day
+            and {{ in_force_at_end_of('periods', 'days.day_start') }}
     group by days.partner_id, days.day_start
 ),
 
