@@ -17,9 +17,17 @@ with
     ),
 
     final as (
-        (select * from inputs except select * from applied)
+        (
+            select * from inputs
+            except
+            select * from applied
+        )
         union
-        (select * from applied except select * from inputs)
+        (
+            select * from applied
+            except
+            select * from inputs
+        )
     )
 {% else %}
     final as (

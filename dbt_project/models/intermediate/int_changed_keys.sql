@@ -19,15 +19,18 @@ with
     ),
 
     changed_customers as (
-        select state_key as customer_id from changed_inputs where kind = 'customer'
+        select state_key as customer_id from changed_inputs
+        where kind = 'customer'
     ),
 
     changed_partners as (
-        select state_key as partner_id from changed_inputs where kind = 'partner'
+        select state_key as partner_id from changed_inputs
+        where kind = 'partner'
     ),
 
     changed_policies as (
-        select * from changed_inputs where kind = 'policy'
+        select * from changed_inputs
+        where kind = 'policy'
     ),
 
     -- Each condition its own branch, no OR, and the large relations read where they are
