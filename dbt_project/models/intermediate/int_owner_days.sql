@@ -1,9 +1,10 @@
--- The customer board's figures (S8) per OWNER partner and day, in total (dimension and
--- dimension_key 'all') and per value of each breakdown dimension (industry, region,
--- association_type, customer_kind new/existing, customer_manager; 'unknown' when missing),
--- every day from the partner's first association to as_of, zeros included. The one place
--- the customers at the end of a day are counted: customer_board_daily reads the 'all'
--- rows, customer_board_breakdown the others.
+-- The customer board's figures (S8) per OWNER partner, day and value of each breakdown
+-- dimension (industry, region, association_type, customer_kind new/existing,
+-- customer_manager; 'unknown' when missing), every day from the partner's first
+-- association to as_of, zeros included. The one place the customers at the end of a day
+-- are counted: customer_board_breakdown reads it, and customer_board_daily adds up the
+-- association_type values (every association has exactly one: the values of any dimension
+-- add up to the owner's total, which a separate 'all' slice would compute again).
 -- customers_at_end of day d = associations started on or before d - those ended on or
 -- before d, a running sum of the day's deltas (equality joins only). It is the count of
 -- in_force_at_end_of(d): associated_at < d + 1 day is started_on <= d, and
@@ -48,8 +49,6 @@ spine as (
 ),
 
 dimensions as (
-    select 'all' as dimension
-    union all
     select 'industry' as dimension
     union all
     select 'region' as dimension
@@ -68,7 +67,6 @@ period_values as (
         periods.ended_on,
         dimensions.dimension,
         coalesce(case dimensions.dimension
-            when 'all' then 'all'
             when 'industry' then customers.industry
             when 'region' then customers.region
             when 'association_type' then periods.association_type
@@ -87,7 +85,6 @@ transaction_values as (
         incentives.eligible_amount,
         dimensions.dimension,
         coalesce(case dimensions.dimension
-            when 'all' then 'all'
             when 'industry' then customers.industry
             when 'region' then customers.region
             when 'association_type' then incentives.association_type

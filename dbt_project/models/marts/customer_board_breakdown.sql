@@ -14,7 +14,6 @@ staff as (
 
 days as (
     select * from {{ ref('int_owner_days') }}
-    where dimension != 'all'
 ),
 
 months as (
