@@ -74,20 +74,20 @@ class Viewer:
 
 
 def _access_cte(viewer: Viewer) -> tuple[str, list[object]]:
-    sql = """access AS (
-        SELECT customer_id, bool_or(access_level = 'full') AS is_full
-        FROM marts.customer_access
-        WHERE viewer_kind = ? AND viewer_id = ?
-        GROUP BY customer_id
+    sql = """access as (
+        select customer_id, bool_or(access_level = 'full') as is_full
+        from marts.customer_access
+        where viewer_kind = ? and viewer_id = ?
+        group by customer_id
     )"""
     return sql, [viewer.viewer_kind, viewer.viewer_id]
 
 
 def _team_cte(viewer: Viewer) -> tuple[str, list[object]]:
     """The staff ids whose figures a staff viewer sees: themselves, and a supervisor's team."""
-    sql = """team AS (
-        SELECT staff_id FROM marts.staff_directory
-        WHERE partner_id = ? AND (staff_id = ? OR (? = 'supervisor' AND supervisor_id = ?))
+    sql = """team as (
+        select staff_id from marts.staff_directory
+        where partner_id = ? and (staff_id = ? or (? = 'supervisor' and supervisor_id = ?))
     )"""
     return sql, [viewer.partner_id, viewer.staff_id, viewer.role, viewer.staff_id]
 
@@ -100,7 +100,7 @@ def like_pattern(text: str) -> str:
 
 def _in(column: str, values: tuple[object, ...], params: list[object]) -> str:
     params.extend(values)
-    return f"{column} IN ({', '.join('?' for _ in values)})"
+    return f"{column} in ({', '.join('?' for _ in values)})"
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pl.DataFrame:
@@ -111,7 +111,7 @@ def _settled_or_owned(alias: str, viewer: Viewer, params: list[object]) -> str:
     """Rows the viewer's partner settles, or whose customer it owned at the transaction's
     time: a distributor's own and its resellers' customers, a reseller's own customers."""
     params += [viewer.partner_id, viewer.partner_id]
-    return f"({alias}.partner_id = ? OR {alias}.owner_partner_id = ?)"
+    return f"({alias}.partner_id = ? or {alias}.owner_partner_id = ?)"
 
 
 # ---------------------------------------------------------------- publication
@@ -127,7 +127,7 @@ class Publication:
 
 def publication(con: duckdb.DuckDBPyConnection) -> Publication:
     """The as-of date and run id of the published file (`marts.publication`, one row)."""
-    row = con.execute("SELECT as_of_date, run_id FROM marts.publication", []).fetchone()
+    row = con.execute("select as_of_date, run_id from marts.publication", []).fetchone()
     if row is None:
         raise LookupError("marts.publication is empty: the file was not published by a run")
     return Publication(row[0], row[1] or "")
@@ -143,10 +143,14 @@ def settlement_partner(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> Settle
     """The distributor a reseller's incentive rows settle to (rule 1); None for a partner
     that settles for itself."""
     row = con.execute(
-        """SELECT p.parent_partner_id, coalesce(parent.partner_name, p.parent_partner_id)
-        FROM marts.partner_directory p
-        LEFT JOIN marts.partner_directory parent ON parent.partner_id = p.parent_partner_id
-        WHERE p.partner_id = ? AND p.partner_type = 'reseller' AND p.parent_partner_id IS NOT NULL""",
+        """select
+            partners.parent_partner_id,
+            coalesce(parents.partner_name, partners.parent_partner_id) as parent_partner_name
+        from marts.partner_directory as partners
+        left join marts.partner_directory as parents
+            on partners.parent_partner_id = parents.partner_id
+        where partners.partner_id = ? and partners.partner_type = 'reseller'
+            and partners.parent_partner_id is not null""",
         [viewer.partner_id],
     ).fetchone()
     return SettlementPartner(row[0], row[1]) if row else None
@@ -165,23 +169,23 @@ class SearchField:
     directory: str | None = None
 
 
-_LIKE = "ILIKE ? ESCAPE '\\'"
+_LIKE = "ilike ? escape '\\'"
 SEARCH_PREDICATES: dict[str, SearchField] = {
-    "order_no": SearchField("d.order_no"),
+    "order_no": SearchField("details.order_no"),
     "customer": SearchField(
-        "d.customer_id",
-        "SELECT customer_id FROM marts.customer_directory "
-        f"WHERE customer_name {_LIKE} OR account_name {_LIKE}",
+        "details.customer_id",
+        "select customer_id from marts.customer_directory "
+        f"where customer_name {_LIKE} or account_name {_LIKE}",
     ),
     "reseller": SearchField(
-        "d.reseller_id",
-        f"SELECT partner_id FROM marts.partner_directory WHERE partner_name {_LIKE}",
+        "details.reseller_id",
+        f"select partner_id from marts.partner_directory where partner_name {_LIKE}",
     ),
     "manager": SearchField(
-        "d.customer_manager_id",
-        f"SELECT staff_id FROM marts.staff_directory WHERE staff_name {_LIKE}",
+        "details.customer_manager_id",
+        f"select staff_id from marts.staff_directory where staff_name {_LIKE}",
     ),
-    "statement": SearchField("d.statement_id"),
+    "statement": SearchField("details.statement_id"),
 }
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "any": tuple(SEARCH_PREDICATES),
@@ -202,9 +206,9 @@ def _search_predicate(
     ids = [row[0] for row in con.execute(field.directory, directory_params).fetchall()]
     if len(ids) > MAX_LISTED_IDS:
         params.extend(directory_params)
-        return f"{field.column} IN ({field.directory})"
+        return f"{field.column} in ({field.directory})"
     if not ids:
-        return "FALSE"
+        return "false"
     return _in(field.column, tuple(ids), params)
 
 
@@ -240,28 +244,31 @@ class DetailTotals:
     days: tuple[DayCount, ...] = ()
 
 
-_MASK = "d.is_full" if not BASIC_ACCESS_SHOWS_INCENTIVE else "TRUE"
+_MASK = "details.is_full" if not BASIC_ACCESS_SHOWS_INCENTIVE else "true"
 
 # Names and the statement are joined to the rows of one page (`page`), never to the whole
 # selection: counted, summed and sorted on ids only (`marts.incentive_facts`).
 DETAIL_COLUMNS = f"""
-    d.transaction_id, d.transaction_type, d.order_no, st.statement_id, d.billing_period,
-    d.transaction_date, d.customer_id, c.customer_name, c.account_name,
-    r.partner_name AS reseller_name, m.staff_name AS customer_manager_name,
-    sv.staff_name AS supervisor_name, d.product_type, d.association_type,
-    d.billing_mode, d.incentive_type,
-    CASE WHEN d.is_full THEN d.eligible_amount END AS eligible_amount,
-    CASE WHEN d.is_full THEN d.rate END AS rate,
-    CASE WHEN {_MASK} THEN d.incentive_amount END AS incentive_amount,
-    st.status AS statement_status, d.is_full AS full_access"""
+    details.transaction_id, details.transaction_type, details.order_no, statements.statement_id,
+    details.billing_period, details.transaction_date, details.customer_id,
+    customers.customer_name, customers.account_name,
+    resellers.partner_name as reseller_name, managers.staff_name as customer_manager_name,
+    supervisors.staff_name as supervisor_name, details.product_type, details.association_type,
+    details.billing_mode, details.incentive_type,
+    case when details.is_full then details.eligible_amount end as eligible_amount,
+    case when details.is_full then details.rate end as rate,
+    case when {_MASK} then details.incentive_amount end as incentive_amount,
+    statements.status as statement_status, details.is_full as full_access"""
 
 _DETAIL_NAMES = """
-    LEFT JOIN marts.customer_directory c ON c.customer_id = d.customer_id
-    LEFT JOIN marts.partner_directory r ON r.partner_id = d.reseller_id
-    LEFT JOIN marts.staff_directory m ON m.staff_id = d.customer_manager_id
-    LEFT JOIN marts.staff_directory sv ON sv.staff_id = d.supervisor_id
-    LEFT JOIN marts.incentive_statements st
-        ON st.partner_id = d.partner_id AND st.billing_period = d.billing_period"""
+    left join marts.customer_directory as customers on details.customer_id = customers.customer_id
+    left join marts.partner_directory as resellers on details.reseller_id = resellers.partner_id
+    left join marts.staff_directory as managers on details.customer_manager_id = managers.staff_id
+    left join marts.staff_directory as supervisors on details.supervisor_id = supervisors.staff_id
+    left join marts.incentive_statements as statements
+        on
+            details.partner_id = statements.partner_id
+            and details.billing_period = statements.billing_period"""
 
 
 FACTS = "marts.incentive_facts"
@@ -283,14 +290,14 @@ def _detail_scope(viewer: Viewer, table: str = FACTS) -> tuple[list[str], str, l
     if viewer.is_admin:
         return (
             [],
-            f"""FROM (SELECT *, owner_partner_id = ?::VARCHAR AS is_full FROM {table}) d""",
+            f"""from (select *, owner_partner_id = ?::varchar as is_full from {table}) as details""",
             [viewer.partner_id],
         )
     cte, params = _team_cte(viewer)
     return (
         [cte],
-        f"""FROM (SELECT *, TRUE AS is_full FROM {table}) d
-        JOIN team t ON t.staff_id = d.customer_manager_id""",
+        f"""from (select *, true as is_full from {table}) as details
+        inner join team on details.customer_manager_id = team.staff_id""",
         params,
     )
 
@@ -303,20 +310,22 @@ def _statement_cells(
     statement filter becomes a range the fact's zone maps can skip on. Only the statements
     of the viewer's partner and its distributor can hold rows the viewer sees."""
     rows = con.execute(
-        f"""SELECT s.partner_id, s.billing_period FROM marts.incentive_statements s
-        WHERE (s.partner_id = ? OR s.partner_id = (
-            SELECT parent_partner_id FROM marts.partner_directory WHERE partner_id = ?))
-          AND {condition}""",
+        f"""select statements.partner_id, statements.billing_period
+    from marts.incentive_statements as statements
+        where (statements.partner_id = ? or statements.partner_id = (
+            select own.parent_partner_id from marts.partner_directory as own
+            where own.partner_id = ?))
+          and {condition}""",
         [viewer.partner_id, viewer.partner_id, *values],
     ).fetchall()
     if not rows:
-        return "FALSE", []
+        return "false", []
     params: list[object] = []
     cells = []
     for partner_id, period in rows:
-        cells.append("(d.partner_id = ? AND d.billing_period = ?)")
+        cells.append("(details.partner_id = ? and details.billing_period = ?)")
         params += [partner_id, period]
-    return "(" + " OR ".join(cells) + ")", params
+    return "(" + " or ".join(cells) + ")", params
 
 
 def _search_clause(
@@ -327,12 +336,14 @@ def _search_clause(
     predicates = []
     for name in fields:
         if name == "statement":
-            sql, values = _statement_cells(con, viewer, f"s.statement_id {_LIKE}", [pattern])
+            sql, values = _statement_cells(
+                con, viewer, f"statements.statement_id {_LIKE}", [pattern]
+            )
             params.extend(values)
             predicates.append(sql)
         else:
             predicates.append(_search_predicate(con, SEARCH_PREDICATES[name], pattern, params))
-    return "(" + " OR ".join(predicates) + ")"
+    return "(" + " or ".join(predicates) + ")"
 
 
 def _details_from(
@@ -341,38 +352,40 @@ def _details_from(
     """(CTEs, FROM ... WHERE clause, parameters) of the filtered, visible rows of `table`
     (the rows, or their daily groups: `_totals_table`)."""
     ctes, from_, params = _detail_scope(viewer, table)
-    where = [_settled_or_owned("d", viewer, params)]
+    where = [_settled_or_owned("details", viewer, params)]
     if flt.search.strip():
         where.append(_search_clause(con, viewer, flt.search_in, flt.search.strip(), params))
     for column, values in (
-        ("d.year", flt.years),
-        ("d.billing_period", flt.periods),
-        ("d.product_type", flt.product_types),
-        ("d.association_type", flt.association_types),
-        ("d.billing_mode", flt.billing_modes),
+        ("details.year", flt.years),
+        ("details.billing_period", flt.periods),
+        ("details.product_type", flt.product_types),
+        ("details.association_type", flt.association_types),
+        ("details.billing_mode", flt.billing_modes),
     ):
         if values:
             where.append(_in(column, values, params))
     statement_conditions: list[tuple[str, list[object]]] = []
     if flt.statuses:
-        statement_conditions.append((_in("s.status", flt.statuses, []), list(flt.statuses)))
+        statement_conditions.append(
+            (_in("statements.status", flt.statuses, []), list(flt.statuses))
+        )
     if flt.statement_id is not None:
-        statement_conditions.append(("s.statement_id = ?", [flt.statement_id]))
+        statement_conditions.append(("statements.statement_id = ?", [flt.statement_id]))
     for condition, values in statement_conditions:
         sql, cell_params = _statement_cells(con, viewer, condition, values)
         where.append(sql)
         params.extend(cell_params)
     if flt.transaction_id is not None:
-        where.append("d.transaction_id = ?")
+        where.append("details.transaction_id = ?")
         params.append(flt.transaction_id)
-    return ctes, f"{from_} WHERE {' AND '.join(where)}", params
+    return ctes, f"{from_} where {' and '.join(where)}", params
 
 
 def _with(ctes: list[str]) -> str:
-    return f"WITH {', '.join(ctes)}" if ctes else ""
+    return f"with {', '.join(ctes)}" if ctes else ""
 
 
-_DETAIL_ORDER = "ORDER BY d.billing_period DESC, d.transaction_date DESC, d.transaction_id"
+_DETAIL_ORDER = "order by details.billing_period desc, details.transaction_date desc, details.transaction_id asc"
 
 
 def _page_days(totals: DetailTotals, limit: int, offset: int) -> tuple[list[DayCount], int]:
@@ -394,17 +407,17 @@ def _page_days(totals: DetailTotals, limit: int, offset: int) -> tuple[list[DayC
 
 def _days_predicate(days: list[DayCount], params: list[object]) -> str:
     if not days:
-        return "FALSE"
+        return "false"
     dates = [day.transaction_date for day in days]
     periods = [day.billing_period for day in days]
     params += [min(dates), max(dates), min(periods), max(periods)]
     cells = []
     for day in days:
-        cells.append("(d.billing_period = ? AND d.transaction_date = ?)")
+        cells.append("(details.billing_period = ? and details.transaction_date = ?)")
         params += [day.billing_period, day.transaction_date]
     return (
-        "d.transaction_date BETWEEN ? AND ? AND d.billing_period BETWEEN ? AND ? "
-        f"AND ({' OR '.join(cells)})"
+        "details.transaction_date between ? and ? and details.billing_period between ? and ? "
+        f"and ({' or '.join(cells)})"
     )
 
 
@@ -413,9 +426,9 @@ def _rows_sql(
 ) -> str:
     """The rows of `base` on `days` in page order (`cut`: a LIMIT/OFFSET), with names joined
     to those rows only; `params` gets the days' values."""
-    rows = f"page AS (SELECT d.* {base} AND {_days_predicate(days, params)} {_DETAIL_ORDER} {cut})"
+    rows = f"page as (select details.* {base} and {_days_predicate(days, params)} {_DETAIL_ORDER} {cut})"
     return f"""{_with([*ctes, rows])}
-        SELECT {DETAIL_COLUMNS} FROM page d {_DETAIL_NAMES} {_DETAIL_ORDER}"""
+        select {DETAIL_COLUMNS} from page as details {_DETAIL_NAMES} {_DETAIL_ORDER}"""
 
 
 def _day_chunks(days: tuple[DayCount, ...], rows: int) -> Iterator[list[DayCount]]:
@@ -450,7 +463,7 @@ def incentive_details_page(
     totals = totals if totals is not None else incentive_details_totals(con, viewer, flt)
     days, inside = _page_days(totals, limit, offset)
     ctes, base, params = _details_from(con, viewer, flt)
-    sql = _rows_sql(ctes, base, params, days, "LIMIT ? OFFSET ?")
+    sql = _rows_sql(ctes, base, params, days, "limit ? offset ?")
     return _frame(con, sql, [*params, int(limit), int(inside)])
 
 
@@ -491,11 +504,13 @@ def incentive_details_totals(
     rows, when a customer or an order is searched)."""
     table = _totals_table(flt)
     ctes, base, params = _details_from(con, viewer, flt, table)
-    rows = "d.detail_rows" if table == DAILY else "1"
-    sql = f"""{_with(ctes)} SELECT d.billing_period, d.transaction_date, sum({rows}),
-        coalesce(sum(CASE WHEN {_MASK} THEN d.incentive_amount END), 0)::DECIMAL(18,2),
-        coalesce(sum({rows}) FILTER (WHERE NOT {_MASK}), 0) {base}
-        GROUP BY 1, 2 HAVING sum({rows}) > 0 ORDER BY 1 DESC, 2 DESC"""
+    rows = "details.detail_rows" if table == DAILY else "1"
+    sql = f"""{_with(ctes)} select details.billing_period, details.transaction_date,
+        sum({rows}) as detail_rows,
+        coalesce(sum(case when {_MASK} then details.incentive_amount end), 0)::decimal(18,2)
+            as incentive_amount,
+        coalesce(sum({rows}) filter (where not {_MASK}), 0) as hidden_rows {base}
+        group by 1, 2 having sum({rows}) > 0 order by 1 desc, 2 desc"""
     groups = con.execute(sql, params).fetchall()
     return DetailTotals(
         rows=sum(int(g[2]) for g in groups),
@@ -525,7 +540,7 @@ _SOURCE_OF = {
     "refund": ("orders", "order_no = ?", ("order_no",)),
     "consumption": (
         "consumption",
-        "resource_id = ? AND usage_date = ?",
+        "resource_id = ? and usage_date = ?",
         ("resource_id", "transaction_date"),
     ),
     "project": ("projects", "project_id = ?", ("project_id",)),
@@ -555,7 +570,7 @@ def _raw_record(
     con: duckdb.DuckDBPyConnection, source: str, where: str, params: list[object], full: bool
 ) -> tuple[dict[str, object], tuple[str, ...]]:
     """The current landed row (`raw.<source>`) and the columns hidden from this viewer."""
-    cursor = con.execute(f"SELECT * FROM raw.{source} WHERE {where} LIMIT 1", params)
+    cursor = con.execute(f"select * from raw.{source} where {where} limit 1", params)
     names = [column[0] for column in cursor.description]
     types = [str(column[1]) for column in cursor.description]
     row = cursor.fetchone()
@@ -586,10 +601,11 @@ def _rule_of(
     }
     if fact["incentive_type"] == "acceleration":
         row = con.execute(
-            """SELECT c.is_new_customer, p.value FROM raw.customers c
-            JOIN seeds.business_parameters p ON p.parameter = CASE WHEN c.is_new_customer
-                THEN 'new_customer_acceleration_cap' ELSE 'existing_customer_acceleration_cap' END
-            WHERE c.customer_id = ?""",
+            """select customers.is_new_customer, parameters.value from raw.customers
+            inner join seeds.business_parameters as parameters
+                on case when customers.is_new_customer then 'new_customer_acceleration_cap'
+                    else 'existing_customer_acceleration_cap' end = parameters.parameter
+            where customers.customer_id = ?""",
             [fact["customer_id"]],
         ).fetchone()
         rule |= {
@@ -599,8 +615,8 @@ def _rule_of(
         }
         return rule
     policy = con.execute(
-        """SELECT policy_name, valid_from, valid_to FROM raw.incentive_policies
-        WHERE policy_id = ?""",
+        """select policy_name, valid_from, valid_to from raw.incentive_policies
+        where policy_id = ?""",
         [fact["policy_id"]],
     ).fetchone()
     rule |= {
@@ -625,12 +641,13 @@ def source_record(
         return None
     detail = page.row(0, named=True)
     fact = con.execute(
-        """SELECT f.*, o.partner_name AS owner_partner_name,
-            s.partner_name AS settlement_partner_name
-        FROM marts.incentive_facts f
-        LEFT JOIN marts.partner_directory o ON o.partner_id = f.owner_partner_id
-        LEFT JOIN marts.partner_directory s ON s.partner_id = f.partner_id
-        WHERE f.transaction_id = ? AND f.billing_period = ?""",
+        """select facts.*, owners.partner_name as owner_partner_name,
+            settlement_partners.partner_name as settlement_partner_name
+        from marts.incentive_facts as facts
+        left join marts.partner_directory as owners on facts.owner_partner_id = owners.partner_id
+        left join marts.partner_directory as settlement_partners
+            on facts.partner_id = settlement_partners.partner_id
+        where facts.transaction_id = ? and facts.billing_period = ?""",
         [transaction_id, detail["billing_period"]],
     )
     names = [column[0] for column in fact.description]
@@ -664,17 +681,19 @@ class DetailOptions:
 def incentive_detail_options(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> DetailOptions:
     """The values the filters offer, from the rows the viewer may see (their daily groups)."""
     ctes, base, params = _details_from(con, viewer, DetailFilter(), DAILY)
-    visible = f"""visible AS (SELECT d.year, d.billing_period, d.partner_id, d.product_type,
-        d.association_type, d.billing_mode {base})"""
-    sql = f"""{_with([*ctes, visible])} SELECT
-        list(DISTINCT d.year ORDER BY d.year DESC),
-        list(DISTINCT d.billing_period ORDER BY d.billing_period DESC),
-        list(DISTINCT d.product_type ORDER BY d.product_type),
-        list(DISTINCT d.association_type ORDER BY d.association_type),
-        list(DISTINCT d.billing_mode ORDER BY d.billing_mode),
-        list(DISTINCT st.status ORDER BY st.status)
-        FROM visible d LEFT JOIN marts.incentive_statements st
-            ON st.partner_id = d.partner_id AND st.billing_period = d.billing_period"""
+    visible = f"""visible as (
+        select details.year, details.billing_period, details.partner_id, details.product_type,
+        details.association_type, details.billing_mode {base})"""
+    sql = f"""{_with([*ctes, visible])} select
+        list(distinct details.year order by details.year desc) as years,
+        list(distinct details.billing_period order by details.billing_period desc) as billing_periods,
+        list(distinct details.product_type order by details.product_type) as product_types,
+        list(distinct details.association_type order by details.association_type) as association_types,
+        list(distinct details.billing_mode order by details.billing_mode) as billing_modes,
+        list(distinct statements.status order by statements.status) as statuses
+        from visible as details left join marts.incentive_statements as statements
+            on details.partner_id = statements.partner_id
+                and details.billing_period = statements.billing_period"""
     row = con.execute(sql, params).fetchone() or ([],) * 6
     return DetailOptions(*[[v for v in (values or []) if v is not None] for values in row])
 
@@ -686,37 +705,37 @@ def _board_from(
     viewer: Viewer, year: int | None, supervisor_id: str | None, customer_manager_id: str | None
 ) -> tuple[str, list[object]]:
     params: list[object] = []
-    where = [_settled_or_owned("b", viewer, params)]
+    where = [_settled_or_owned("board", viewer, params)]
     if viewer.role == "supervisor":
-        where.append("b.supervisor_id = ?")
+        where.append("board.supervisor_id = ?")
         params.append(viewer.staff_id)
     elif viewer.role == "customer_manager":
-        where.append("b.customer_manager_id = ?")
+        where.append("board.customer_manager_id = ?")
         params.append(viewer.staff_id)
     if year is not None:
-        where.append("b.year = ?")
+        where.append("board.year = ?")
         params.append(int(year))
     if supervisor_id:
-        where.append("b.supervisor_id = ?")
+        where.append("board.supervisor_id = ?")
         params.append(supervisor_id)
     if customer_manager_id:
-        where.append("b.customer_manager_id = ?")
+        where.append("board.customer_manager_id = ?")
         params.append(customer_manager_id)
-    return f"FROM marts.incentive_board b WHERE {' AND '.join(where)}", params
+    return f"from marts.incentive_board as board where {' and '.join(where)}", params
 
 
 def board_years(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> list[int]:
     base, params = _board_from(viewer, None, None, None)
-    rows = con.execute(f"SELECT DISTINCT b.year {base} ORDER BY 1 DESC", params).fetchall()
+    rows = con.execute(f"select distinct board.year {base} order by 1 desc", params).fetchall()
     return [int(r[0]) for r in rows if r[0] is not None]
 
 
 def board_people(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFrame:
     """Supervisors and customer managers on the viewer's board (for the filters)."""
     base, params = _board_from(viewer, None, None, None)
-    sql = f"""SELECT DISTINCT b.supervisor_id, b.supervisor_name,
-        b.customer_manager_id, b.customer_manager_name {base}
-        ORDER BY b.supervisor_name NULLS LAST, b.customer_manager_name NULLS LAST"""
+    sql = f"""select distinct board.supervisor_id, board.supervisor_name,
+        board.customer_manager_id, board.customer_manager_name {base}
+        order by board.supervisor_name nulls last, board.customer_manager_name nulls last"""
     return _frame(con, sql, params)
 
 
@@ -729,8 +748,9 @@ def incentive_board_trend(
 ) -> pl.DataFrame:
     """Incentive amount per billing period of the year (months without rows are absent)."""
     base, params = _board_from(viewer, year, supervisor_id, customer_manager_id)
-    sql = f"""SELECT b.billing_period, sum(b.incentive_amount)::DECIMAL(18,2) AS incentive_amount
-        {base} GROUP BY 1 ORDER BY 1"""
+    sql = f"""select board.billing_period,
+    sum(board.incentive_amount)::decimal(18,2) as incentive_amount
+        {base} group by 1 order by 1"""
     return _frame(con, sql, params)
 
 
@@ -742,8 +762,8 @@ def incentive_board_by_status(
     customer_manager_id: str | None = None,
 ) -> pl.DataFrame:
     base, params = _board_from(viewer, year, supervisor_id, customer_manager_id)
-    sql = f"""SELECT b.status, sum(b.incentive_amount)::DECIMAL(18,2) AS incentive_amount
-        {base} GROUP BY 1 ORDER BY 2 DESC"""
+    sql = f"""select board.status, sum(board.incentive_amount)::decimal(18,2) as incentive_amount
+        {base} group by 1 order by 2 desc"""
     return _frame(con, sql, params)
 
 
@@ -759,15 +779,17 @@ def incentive_board_summary(
     is pending confirmation (docs/RULES.md, "Dashboards")."""
     base, params = _board_from(viewer, year, supervisor_id, customer_manager_id)
     by_status = ",\n        ".join(
-        f"coalesce(sum(b.incentive_amount) FILTER (WHERE b.status = '{status}'), 0)"
-        f"::DECIMAL(18,2) AS {status}"
+        f"coalesce(sum(board.incentive_amount) filter (where board.status = '{status}'), 0)"
+        f"::decimal(18,2) as {status}"
         for status in STATEMENT_STATUSES
     )
-    sql = f"""SELECT b.supervisor_id, b.supervisor_name, b.customer_manager_id,
-        b.customer_manager_name,
+    sql = f"""select board.supervisor_id, board.supervisor_name, board.customer_manager_id,
+        board.customer_manager_name,
         {by_status},
-        sum(b.incentive_amount)::DECIMAL(18,2) AS incentive_amount
-        {base} GROUP BY ALL ORDER BY incentive_amount DESC, 2, 4, 1, 3"""
+        sum(board.incentive_amount)::decimal(18,2) as incentive_amount
+        {base} group by all
+        order by incentive_amount desc, board.supervisor_name asc, board.customer_manager_name asc,
+            board.supervisor_id asc, board.customer_manager_id asc"""
     return _frame(con, sql, params)
 
 
@@ -776,12 +798,13 @@ def incentive_board_summary(
 
 def incentive_statements(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFrame:
     """The partner's statements, newest first (partner admins only)."""
-    sql = """SELECT s.statement_id, s.partner_name, s.billing_period, s.incentive_amount,
-        s.status, s.generated_at, s.confirmed_at, s.invoice_received_at, s.payment_due_date,
-        s.paid_at, s.is_overdue, s.detail_rows
-        FROM marts.incentive_statements s
-        WHERE s.partner_id = ? AND ? = 'partner_admin'
-        ORDER BY s.billing_period DESC"""
+    sql = """select statements.statement_id, statements.partner_name, statements.billing_period,
+            statements.incentive_amount, statements.status, statements.generated_at,
+            statements.confirmed_at, statements.invoice_received_at, statements.payment_due_date,
+            statements.paid_at, statements.is_overdue, statements.detail_rows
+        from marts.incentive_statements as statements
+        where statements.partner_id = ? and ? = 'partner_admin'
+        order by statements.billing_period desc"""
     return _frame(con, sql, [viewer.partner_id, viewer.role])
 
 
@@ -790,8 +813,8 @@ def incentive_statements(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.D
 
 def indicator_periods(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> list[str]:
     rows = con.execute(
-        """SELECT DISTINCT reconciliation_period FROM marts.indicators
-        WHERE partner_id = ? AND ? = 'partner_admin' ORDER BY 1 DESC""",
+        """select distinct reconciliation_period from marts.indicators
+        where partner_id = ? and ? = 'partner_admin' order by 1 desc""",
         [viewer.partner_id, viewer.role],
     ).fetchall()
     return [r[0] for r in rows]
@@ -804,14 +827,17 @@ def indicators(
     with the names of their method and period in both languages and their unit (`cny` or
     `count`)."""
     params: list[object] = [viewer.partner_id, viewer.role]
-    extra = f"AND {_in('i.reconciliation_period', periods, params)}" if periods else ""
-    sql = f"""SELECT i.reconciliation_period, i.indicator_code, i.indicator_name_zh,
-        i.indicator_name_en, i.statistical_method, i.statistical_period,
-        i.statistical_method_zh, i.statistical_method_en, i.statistical_period_zh,
-        i.statistical_period_en, i.indicator_value, i.unit
-        FROM marts.indicators i
-        WHERE i.partner_id = ? AND ? = 'partner_admin' {extra}
-        ORDER BY i.reconciliation_period DESC, i.sort_order, i.indicator_code"""
+    extra = f"and {_in('indicators.reconciliation_period', periods, params)}" if periods else ""
+    sql = f"""select indicators.reconciliation_period, indicators.indicator_code,
+            indicators.indicator_name_zh, indicators.indicator_name_en,
+            indicators.statistical_method, indicators.statistical_period,
+            indicators.statistical_method_zh, indicators.statistical_method_en,
+            indicators.statistical_period_zh, indicators.statistical_period_en,
+            indicators.indicator_value, indicators.unit
+        from marts.indicators
+        where indicators.partner_id = ? and ? = 'partner_admin' {extra}
+        order by indicators.reconciliation_period desc, indicators.sort_order asc,
+            indicators.indicator_code asc"""
     return _frame(con, sql, params)
 
 
@@ -829,19 +855,20 @@ def customer_board(con: duckdb.DuckDBPyConnection, viewer: Viewer, grain: str) -
         raise ValueError(grain)
     if viewer.is_admin:
         table = "marts.customer_board_daily" if grain == "day" else "marts.customer_board_monthly"
-        sql = f"""SELECT period, customers_at_end, new_associated, disassociated,
-            contributed_revenue FROM {table} WHERE partner_id = ? ORDER BY period"""
+        sql = f"""select period, customers_at_end, new_associated, disassociated,
+            contributed_revenue from {table} where partner_id = ? order by period"""
         return _frame(con, sql, [viewer.partner_id])
     cte, params = _team_cte(viewer)
-    sql = f"""WITH {cte}
-        SELECT k.period, sum(k.customers_at_end)::BIGINT AS customers_at_end,
-            sum(k.new_associated)::BIGINT AS new_associated,
-            sum(k.disassociated)::BIGINT AS disassociated,
-            sum(k.contributed_revenue)::DECIMAL(18,2) AS contributed_revenue
-        FROM marts.customer_board_breakdown k
-        WHERE k.partner_id = ? AND k.grain = ? AND k.dimension = 'customer_manager'
-          AND k.dimension_key IN (SELECT staff_id FROM team)
-        GROUP BY 1 ORDER BY 1"""
+    sql = f"""with {cte}
+        select breakdown.period, sum(breakdown.customers_at_end)::bigint as customers_at_end,
+            sum(breakdown.new_associated)::bigint as new_associated,
+            sum(breakdown.disassociated)::bigint as disassociated,
+            sum(breakdown.contributed_revenue)::decimal(18,2) as contributed_revenue
+        from marts.customer_board_breakdown as breakdown
+        where breakdown.partner_id = ? and breakdown.grain = ?
+            and breakdown.dimension = 'customer_manager'
+          and breakdown.dimension_key in (select team.staff_id from team)
+        group by 1 order by 1"""
     return _frame(con, sql, [*params, viewer.partner_id, grain])
 
 
@@ -849,18 +876,22 @@ def customer_board_breakdown(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, grain: str, dimension: str, period: date
 ) -> pl.DataFrame:
     """One period's breakdown by a dimension (staff: only their own / team's managers)."""
-    cte, params = _team_cte(viewer)
-    staff_only = (
-        ""
-        if viewer.is_admin
-        else "AND k.dimension = 'customer_manager' AND k.dimension_key IN (SELECT staff_id FROM team)"
-    )
-    sql = f"""WITH {cte}
-        SELECT k.dimension_key, k.dimension_value, k.customers_at_end, k.new_associated, k.disassociated,
-            k.contributed_revenue
-        FROM marts.customer_board_breakdown k
-        WHERE k.partner_id = ? AND k.grain = ? AND k.dimension = ? AND k.period = ? {staff_only}
-        ORDER BY k.customers_at_end DESC, k.dimension_value, k.dimension_key"""
+    ctes: list[str] = []
+    params: list[object] = []
+    staff_only = ""
+    if not viewer.is_admin:
+        cte, params = _team_cte(viewer)
+        ctes.append(cte)
+        staff_only = """and breakdown.dimension = 'customer_manager'
+            and breakdown.dimension_key in (select team.staff_id from team)"""
+    sql = f"""{_with(ctes)}
+        select breakdown.dimension_key, breakdown.dimension_value, breakdown.customers_at_end,
+            breakdown.new_associated, breakdown.disassociated, breakdown.contributed_revenue
+        from marts.customer_board_breakdown as breakdown
+        where breakdown.partner_id = ? and breakdown.grain = ? and breakdown.dimension = ?
+            and breakdown.period = ? {staff_only}
+        order by breakdown.customers_at_end desc, breakdown.dimension_value asc,
+            breakdown.dimension_key asc"""
     return _frame(con, sql, [*params, viewer.partner_id, grain, dimension, period])
 
 
@@ -872,11 +903,13 @@ def _page_cut(limit: int | None, offset: int, params: list[object]) -> str:
     if limit is None:
         return ""
     params += [int(limit), int(offset)]
-    return "LIMIT ? OFFSET ?"
+    return "limit ? offset ?"
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
-    row = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
+    row = con.execute(
+        f"select count(*) as selected_rows from ({sql}) as selection", params
+    ).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -897,26 +930,27 @@ def _warnings_sql(viewer: Viewer, resellers_customers: bool) -> tuple[str, list[
     resellers' customers), with `detail` and its figures NULL where access is basic."""
     cte, params = _access_cte(viewer)
     if resellers_customers:
-        owner = "w.partner_id <> ? AND w.settlement_partner_id = ?"
+        owner = "warnings.partner_id <> ? and warnings.settlement_partner_id = ?"
         params += [viewer.partner_id, viewer.partner_id]
     else:
-        owner = "w.partner_id = ?"
+        owner = "warnings.partner_id = ?"
         params.append(viewer.partner_id)
-    sql = f"""WITH {cte},
-        scoped AS (
-            SELECT w.*, a.is_full FROM marts.customer_warnings w
-            JOIN access a ON a.customer_id = w.customer_id
-            WHERE {owner}
+    sql = f"""with {cte},
+        scoped as (
+            select warnings.*, access.is_full from marts.customer_warnings as warnings
+            inner join access on warnings.customer_id = access.customer_id
+            where {owner}
         )
-        SELECT warning_date, category, warning_type, severity, customer_id, customer_name,
-            partner_id AS owner_partner_id, assignee_name,
-            first_seen, CASE WHEN is_full THEN detail END AS detail,
-            {", ".join(f"CASE WHEN is_full THEN {c} END AS {c}" for c in WARNING_FIGURES)}
-        FROM scoped WHERE warning_date = (SELECT max(warning_date) FROM scoped)"""
+        select warning_date, category, warning_type, severity, customer_id, customer_name,
+            partner_id as owner_partner_id, assignee_name,
+            first_seen, case when is_full then detail end as detail,
+            {", ".join(f"case when is_full then {c} end as {c}" for c in WARNING_FIGURES)}
+        from scoped
+        where warning_date = (select max(latest.warning_date) from scoped as latest)"""
     return sql, params
 
 
-_WARNING_ORDER = """ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
+_WARNING_ORDER = """order by case severity when 'high' then 0 when 'medium' then 1 else 2 end,
     first_seen, customer_name, warning_type, customer_id"""
 
 
@@ -940,8 +974,9 @@ def customer_warning_counts(
     sql, params = _warnings_sql(viewer, resellers_customers)
     return _frame(
         con,
-        f"""SELECT warning_date, category, warning_type, count(*) AS warnings FROM ({sql})
-        GROUP BY ALL ORDER BY category, warning_type""",
+        f"""select warning_date, category, warning_type, count(*) as warnings
+    from ({sql}) as latest_warnings
+        group by all order by category, warning_type""",
         params,
     )
 
@@ -951,18 +986,19 @@ def customer_warning_counts(
 
 def _sub_customers_sql(viewer: Viewer) -> tuple[str, list[object]]:
     cte, params = _access_cte(viewer)
-    sql = f"""WITH {cte}
-        SELECT s.customer_id, s.customer_name, s.account_name, s.association_type,
-            s.owner_partner_id, coalesce(p.partner_name, s.owner_partner_id)
-                AS owner_partner_name,
-            s.associated_at, s.is_own_customer, s.industry, s.region,
-            a.is_full AS is_full_access,
-            CASE WHEN a.is_full THEN s.credit_limit END AS credit_limit,
-            CASE WHEN a.is_full THEN s.discount_rate END AS discount_rate,
-            CASE WHEN a.is_full THEN s.available_balance END AS available_balance
-        FROM marts.sub_customers s JOIN access a ON a.customer_id = s.customer_id
-        LEFT JOIN marts.partner_directory p ON p.partner_id = s.owner_partner_id
-        WHERE s.viewer_partner_id = ?"""
+    sql = f"""with {cte}
+        select sub_customers.customer_id, sub_customers.customer_name, sub_customers.account_name,
+            sub_customers.association_type, sub_customers.owner_partner_id,
+            coalesce(owners.partner_name, sub_customers.owner_partner_id) as owner_partner_name,
+            sub_customers.associated_at, sub_customers.is_own_customer, sub_customers.industry,
+            sub_customers.region, access.is_full as is_full_access,
+            case when access.is_full then sub_customers.credit_limit end as credit_limit,
+            case when access.is_full then sub_customers.discount_rate end as discount_rate,
+            case when access.is_full then sub_customers.available_balance end as available_balance
+        from marts.sub_customers inner join access on sub_customers.customer_id = access.customer_id
+        left join marts.partner_directory as owners
+            on sub_customers.owner_partner_id = owners.partner_id
+        where sub_customers.viewer_partner_id = ?"""
     return sql, [*params, viewer.partner_id]
 
 
@@ -973,7 +1009,10 @@ def sub_customers(
     balance only with full access."""
     sql, params = _sub_customers_sql(viewer)
     cut = _page_cut(limit, offset, params)
-    order = "ORDER BY s.is_own_customer DESC, s.customer_name, s.customer_id"
+    order = (
+        "order by sub_customers.is_own_customer desc, sub_customers.customer_name asc,"
+        " sub_customers.customer_id asc"
+    )
     return _frame(con, f"{sql} {order} {cut}", params)
 
 
@@ -988,19 +1027,21 @@ EXPIRING_SOON_DAYS = 15
 
 def _resources_sql(viewer: Viewer) -> tuple[str, list[object]]:
     cte, params = _access_cte(viewer)
-    sql = f"""WITH {cte},
-        as_of AS (SELECT as_of_date FROM marts.publication)
-        SELECT r.customer_id, s.customer_name, r.resource_id, r.product_type, r.billing_mode,
-            r.start_date, r.expire_date, r.status,
-            datediff('day', as_of.as_of_date, r.expire_date) AS days_to_expiry,
-            coalesce(datediff('day', as_of.as_of_date, r.expire_date) BETWEEN 0 AND ?, FALSE)
-                AS expiring_soon,
-            r.expire_date < as_of.as_of_date AS expired
-        FROM marts.customer_resources r
-        CROSS JOIN as_of
-        JOIN access a ON a.customer_id = r.customer_id AND a.is_full
-        JOIN marts.sub_customers s
-            ON s.customer_id = r.customer_id AND s.viewer_partner_id = ?"""
+    sql = f"""with {cte},
+        as_of as (select as_of_date from marts.publication)
+        select resources.customer_id, sub_customers.customer_name, resources.resource_id,
+            resources.product_type, resources.billing_mode, resources.start_date,
+            resources.expire_date, resources.status,
+            datediff('day', as_of.as_of_date, resources.expire_date) as days_to_expiry,
+            coalesce(datediff('day', as_of.as_of_date, resources.expire_date) between 0 and ?, false)
+                as expiring_soon,
+            resources.expire_date < as_of.as_of_date as expired
+        from marts.customer_resources as resources
+        cross join as_of
+        inner join access on resources.customer_id = access.customer_id and access.is_full
+        inner join marts.sub_customers
+            on resources.customer_id = sub_customers.customer_id
+                and sub_customers.viewer_partner_id = ?"""
     return sql, [*params, EXPIRING_SOON_DAYS, viewer.partner_id]
 
 
@@ -1012,9 +1053,11 @@ def customer_resources(
     then the expired, then those without an expiry (on demand)."""
     sql, params = _resources_sql(viewer)
     cut = _page_cut(limit, offset, params)
-    order = """ORDER BY expire_date IS NULL, expired, expire_date, customer_name,
+    order = """order by expire_date is null, expired, expire_date, customer_name,
         resource_id"""
-    return _frame(con, f"SELECT * EXCLUDE (expired) FROM ({sql}) {order} {cut}", params)
+    return _frame(
+        con, f"select * exclude (expired) from ({sql}) as resources {order} {cut}", params
+    )
 
 
 def customer_resources_count(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> int:
@@ -1041,12 +1084,14 @@ def _optional_columns(
     present = {
         row[0]
         for row in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
+            "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
             [schema, name],
         ).fetchall()
     }
     return ", ".join(
-        f"{alias}.{column}" if column in present else f"CAST(NULL AS {sql_type}) AS {column}"
+        f"{alias}.{column}"
+        if column in present
+        else f"cast(null as {sql_type.lower()}) as {column}"
         for column, sql_type in columns.items()
     )
 
@@ -1072,38 +1117,41 @@ def file_loads_by_day(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.Data
     rows landed, loaded and quarantined (newest day first)."""
     params: list[object] = []
     admin = _admin_only(viewer, params)
-    sql = f"""WITH whole_files AS (
-            SELECT source, partition_date, count(DISTINCT file) AS files_quarantined
-            FROM audit.quarantine WHERE row_number IS NULL AND column_name IS NULL
-            GROUP BY ALL
+    sql = f"""with whole_files as (
+            select source, partition_date, count(distinct file) as files_quarantined
+            from audit.quarantine where row_number is null and column_name is null
+            group by all
         ),
-        loads AS (
-            SELECT l.source, l.partition_date, count(*) AS files,
-                sum(l.rows_landed) AS rows_landed, sum(l.rows_loaded) AS rows_loaded,
-                sum(l.rows_quarantined) AS rows_quarantined
-            FROM audit.load_log l GROUP BY ALL
+        loads as (
+            select loads.source, loads.partition_date, count(*) as files,
+                sum(loads.rows_landed) as rows_landed, sum(loads.rows_loaded) as rows_loaded,
+                sum(loads.rows_quarantined) as rows_quarantined
+            from audit.load_log as loads group by all
         ),
-        withdrawn AS (
-            SELECT source, partition_date, count(*) AS files_withdrawn
-            FROM audit.file_withdrawals GROUP BY ALL
+        withdrawn as (
+            select source, partition_date, count(*) as files_withdrawn
+            from audit.file_withdrawals group by all
         ),
-        days AS (
-            SELECT source, partition_date FROM loads
-            UNION SELECT source, partition_date FROM withdrawn
+        days as (
+            select source, partition_date from loads
+            union select source, partition_date from withdrawn
         )
-        SELECT d.source, d.partition_date,
-            coalesce(l.files, 0) - coalesce(w.files_quarantined, 0) AS files_loaded,
-            coalesce(w.files_quarantined, 0) AS files_quarantined,
-            coalesce(x.files_withdrawn, 0) AS files_withdrawn,
-            coalesce(l.rows_landed, 0) AS rows_landed,
-            coalesce(l.rows_loaded, 0) AS rows_loaded,
-            coalesce(l.rows_quarantined, 0) AS rows_quarantined
-        FROM days d
-        LEFT JOIN loads l USING (source, partition_date)
-        LEFT JOIN whole_files w USING (source, partition_date)
-        LEFT JOIN withdrawn x USING (source, partition_date)
-        WHERE {admin}
-        ORDER BY d.partition_date DESC NULLS LAST, d.source"""
+        select days.source, days.partition_date,
+            coalesce(loads.files, 0) - coalesce(whole_files.files_quarantined, 0) as files_loaded,
+            coalesce(whole_files.files_quarantined, 0) as files_quarantined,
+            coalesce(withdrawn.files_withdrawn, 0) as files_withdrawn,
+            coalesce(loads.rows_landed, 0) as rows_landed,
+            coalesce(loads.rows_loaded, 0) as rows_loaded,
+            coalesce(loads.rows_quarantined, 0) as rows_quarantined
+        from days
+        left join loads
+            on days.source = loads.source and days.partition_date = loads.partition_date
+        left join whole_files
+            on days.source = whole_files.source and days.partition_date = whole_files.partition_date
+        left join withdrawn
+            on days.source = withdrawn.source and days.partition_date = withdrawn.partition_date
+        where {admin}
+        order by days.partition_date desc nulls last, days.source asc"""
     return _frame(con, sql, params)
 
 
@@ -1114,33 +1162,35 @@ def quarantined_rows(
     values; `sources` narrows to those sources (all when empty)."""
     params: list[object] = [viewer.partner_id, viewer.partner_id]
     admin = _admin_only(viewer, params)
-    source_filter = f"AND {_in('q.source', sources, params)}" if sources else ""
-    codes = _optional_columns(con, "audit.quarantine", "q", QUARANTINE_CODES)
-    sql = f"""WITH owners AS (
-            SELECT customer_id, list(DISTINCT viewer_id) AS partner_ids
-            FROM marts.customer_access
-            WHERE viewer_kind = 'partner' AND access_level = 'full'
-            GROUP BY customer_id
+    source_filter = f"and {_in('quarantine.source', sources, params)}" if sources else ""
+    codes = _optional_columns(con, "audit.quarantine", "quarantine", QUARANTINE_CODES)
+    sql = f"""with owners as (
+            select customer_id, list(distinct viewer_id) as partner_ids
+            from marts.customer_access
+            where viewer_kind = 'partner' and access_level = 'full'
+            group by customer_id
         ),
-        named AS (
-            SELECT q.*, p.partner_id AS named_partner, o.partner_ids AS customer_owners
-            FROM audit.quarantine q
-            LEFT JOIN marts.partner_directory p
-                ON p.partner_id = json_extract_string(q.raw_record, '$.partner_id')
-            LEFT JOIN owners o
-                ON o.customer_id = json_extract_string(q.raw_record, '$.customer_id')
+        named as (
+            select quarantine.*, partners.partner_id as named_partner,
+                owners.partner_ids as customer_owners
+            from audit.quarantine
+            left join marts.partner_directory as partners
+                on json_extract_string(quarantine.raw_record, '$.partner_id') = partners.partner_id
+            left join owners
+                on json_extract_string(quarantine.raw_record, '$.customer_id') = owners.customer_id
         ),
-        visible AS (
-            SELECT * FROM named
-            WHERE (named_partner IS NULL AND customer_owners IS NULL)
-                OR named_partner = ? OR list_contains(customer_owners, ?)
+        visible as (
+            select * from named
+            where (named_partner is null and customer_owners is null)
+                or named_partner = ? or list_contains(customer_owners, ?)
         )
-        SELECT q.source, q.partition_date, q.file, q.row_number, q.column_name, q.reason,
-            {codes}, q.raw_record
-        FROM visible q
-        WHERE {admin} {source_filter}
-        ORDER BY q.partition_date DESC NULLS LAST, q.source, q.file, q.row_number NULLS FIRST,
-            q.column_name"""
+        select quarantine.source, quarantine.partition_date, quarantine.file, quarantine.row_number,
+            quarantine.column_name, quarantine.reason, {codes}, quarantine.raw_record
+        from visible as quarantine
+        where {admin} {source_filter}
+        order by quarantine.partition_date desc nulls last, quarantine.source asc,
+            quarantine.file asc, quarantine.row_number asc nulls first,
+            quarantine.column_name asc"""
     return _frame(con, sql, params)
 
 
@@ -1148,15 +1198,18 @@ def rejected_associations(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.
     """The viewer partner's association events the rules rejected, with the reason."""
     params: list[object] = []
     admin = _admin_only(viewer, params)
-    codes = _optional_columns(con, "marts.association_events", "e", REJECTION_CODES)
-    sql = f"""SELECT e.event_time, e.event_id, e.customer_id, c.customer_name, e.event_type,
-            e.association_type, e.invitation_channel, s.staff_name AS customer_manager_name,
-            e.rejection_reason, {codes}
-        FROM marts.association_events e
-        LEFT JOIN marts.customer_directory c ON c.customer_id = e.customer_id
-        LEFT JOIN marts.staff_directory s ON s.staff_id = e.customer_manager_id
-        WHERE {admin} AND e.partner_id = ? AND NOT e.is_accepted
-        ORDER BY e.event_time DESC, e.event_id"""
+    codes = _optional_columns(con, "marts.association_events", "events", REJECTION_CODES)
+    sql = f"""select events.event_time, events.event_id, events.customer_id,
+            customers.customer_name, events.event_type, events.association_type,
+            events.invitation_channel, managers.staff_name as customer_manager_name,
+            events.rejection_reason, {codes}
+        from marts.association_events as events
+        left join marts.customer_directory as customers
+            on events.customer_id = customers.customer_id
+        left join marts.staff_directory as managers
+            on events.customer_manager_id = managers.staff_id
+        where {admin} and events.partner_id = ? and not events.is_accepted
+        order by events.event_time desc, events.event_id asc"""
     return _frame(con, sql, [*params, viewer.partner_id])
 
 
@@ -1164,9 +1217,9 @@ def files_not_loaded(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataF
     """Files under the landing folder that the last run did not load, and why."""
     params: list[object] = []
     admin = _admin_only(viewer, params)
-    codes = _optional_columns(con, "audit.files_not_loaded", "f", QUARANTINE_CODES)
-    sql = f"""SELECT f.file, f.reason, {codes} FROM audit.files_not_loaded f WHERE {admin}
-        ORDER BY f.file"""
+    codes = _optional_columns(con, "audit.files_not_loaded", "files", QUARANTINE_CODES)
+    sql = f"""select files.file, files.reason, {codes} from audit.files_not_loaded as files
+        where {admin} order by files.file asc"""
     return _frame(con, sql, params)
 
 
@@ -1174,7 +1227,7 @@ def withdrawn_files(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFr
     """Files whose rows a run withdrew (removed from the landing folder, or replaced)."""
     params: list[object] = []
     admin = _admin_only(viewer, params)
-    sql = f"""SELECT withdrawn_at, source, partition_date, file, reason, rows_withdrawn
-        FROM audit.file_withdrawals WHERE {admin}
-        ORDER BY withdrawn_at DESC, file"""
+    sql = f"""select withdrawn_at, source, partition_date, file, reason, rows_withdrawn
+        from audit.file_withdrawals where {admin}
+        order by withdrawn_at desc, file asc"""
     return _frame(con, sql, params)

@@ -23,30 +23,41 @@ MATCH_CLASSES = (
     "attributed_elsewhere",
     "matched",
 )
-LINE_COLUMNS = """l.billing_period, l.match_class, l.differing_component, l.match_method,
-    l.transaction_type, l.order_no, l.resource_id, l.usage_date, l.project_id,
-    l.incentive_type, coalesce(c.customer_name, l.huawei_customer_name) AS customer_name,
-    coalesce(c.account_name, l.huawei_account_name) AS account_name, l.product_type,
-    l.huawei_amount, l.warehouse_amount, l.difference, l.is_disputable,
-    l.huawei_eligible_amount, l.warehouse_eligible_amount, l.huawei_rate, l.warehouse_rate,
-    l.policy_id, l.association_id, l.association_type, l.attributed_partner_id,
-    l.huawei_order_no, l.detail_id, l.source_file, l.source_row, l.evidence"""
-LINES_FROM = """FROM marts.reconciliation_lines l
-    LEFT JOIN marts.customer_directory c ON c.customer_id = l.customer_id
-    WHERE l.partner_id = ? AND ? = 'partner_admin' AND l.billing_period = ?"""
+LINE_COLUMNS = """statement_lines.billing_period, statement_lines.match_class,
+    statement_lines.differing_component, statement_lines.match_method,
+    statement_lines.transaction_type, statement_lines.order_no, statement_lines.resource_id,
+    statement_lines.usage_date, statement_lines.project_id, statement_lines.incentive_type,
+    coalesce(customers.customer_name, statement_lines.huawei_customer_name) as customer_name,
+    coalesce(customers.account_name, statement_lines.huawei_account_name) as account_name,
+    statement_lines.product_type, statement_lines.huawei_amount, statement_lines.warehouse_amount,
+    statement_lines.difference, statement_lines.is_disputable,
+    statement_lines.huawei_eligible_amount, statement_lines.warehouse_eligible_amount,
+    statement_lines.huawei_rate, statement_lines.warehouse_rate, statement_lines.policy_id,
+    statement_lines.association_id, statement_lines.association_type,
+    statement_lines.attributed_partner_id, statement_lines.huawei_order_no,
+    statement_lines.detail_id, statement_lines.source_file, statement_lines.source_row,
+    statement_lines.evidence"""
+_OF_STATEMENT = """where statement_lines.partner_id = ? and ? = 'partner_admin'
+    and statement_lines.billing_period = ?"""
+LINES_OF_STATEMENT = f"from marts.reconciliation_lines as statement_lines {_OF_STATEMENT}"
+# The lines with their customer's names (the directory's, else Huawei's).
+LINES_FROM = f"""from marts.reconciliation_lines as statement_lines
+    left join marts.customer_directory as customers
+        on statement_lines.customer_id = customers.customer_id
+    {_OF_STATEMENT}"""
 
 
 def reconciliation_statements(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pl.DataFrame:
     """The partner's reconciled statements, newest first."""
     return con.execute(
-        """SELECT billing_period, huawei_amount, warehouse_amount, difference,
+        """select billing_period, huawei_amount, warehouse_amount, difference,
             disputable_amount, lines_matched, lines_differing, lines_disputable,
             amount_differs_difference, only_in_huawei_difference,
             only_in_warehouse_difference, attributed_elsewhere_difference, statement_gap,
             huawei_status
-        FROM marts.reconciliation_statements
-        WHERE partner_id = ? AND ? = 'partner_admin'
-        ORDER BY billing_period DESC""",
+        from marts.reconciliation_statements
+        where partner_id = ? and ? = 'partner_admin'
+        order by billing_period desc""",
         [viewer.partner_id, viewer.role],
     ).pl()
 
@@ -54,7 +65,7 @@ def reconciliation_statements(con: duckdb.DuckDBPyConnection, viewer: Viewer) ->
 def class_counts(con: duckdb.DuckDBPyConnection, viewer: Viewer, period: str) -> dict[str, int]:
     """Lines per match class of one statement."""
     rows = con.execute(
-        f"SELECT l.match_class, count(*) {LINES_FROM} GROUP BY 1",
+        f"select statement_lines.match_class, count(*) as line_count {LINES_OF_STATEMENT} group by 1",
         [viewer.partner_id, viewer.role, period],
     ).fetchall()
     return {str(match_class): int(n) for match_class, n in rows}
@@ -70,8 +81,9 @@ def lines_page(
 ) -> pl.DataFrame:
     """One page of a class's lines, the largest differences first."""
     return con.execute(
-        f"""SELECT {LINE_COLUMNS} {LINES_FROM} AND l.match_class = ?
-        ORDER BY abs(l.difference) DESC, l.transaction_id LIMIT ? OFFSET ?""",
+        f"""select {LINE_COLUMNS} {LINES_FROM} and statement_lines.match_class = ?
+        order by abs(statement_lines.difference) desc, statement_lines.transaction_id asc
+            limit ? offset ?""",
         [viewer.partner_id, viewer.role, period, match_class, limit, offset],
     ).pl()
 
@@ -79,8 +91,8 @@ def lines_page(
 def disputable_lines(con: duckdb.DuckDBPyConnection, viewer: Viewer, period: str) -> pl.DataFrame:
     """The lines worth disputing: Huawei pays less than the rules give, largest first."""
     return con.execute(
-        f"""SELECT {LINE_COLUMNS} {LINES_FROM} AND l.is_disputable
-        ORDER BY l.difference DESC, l.transaction_id""",
+        f"""select {LINE_COLUMNS} {LINES_FROM} and statement_lines.is_disputable
+        order by statement_lines.difference desc, statement_lines.transaction_id asc""",
         [viewer.partner_id, viewer.role, period],
     ).pl()
 
@@ -173,7 +185,7 @@ def dispute_xlsx(lines: pl.DataFrame) -> bytes:
 def dispute_threshold(con: duckdb.DuckDBPyConnection) -> Decimal:
     """The seed parameter above which a line is worth disputing."""
     row = con.execute(
-        """SELECT cast(value AS DECIMAL(18, 2)) FROM seeds.business_parameters
-        WHERE parameter = 'reconciliation_dispute_threshold'"""
+        """select cast(value as decimal(18, 2)) as threshold from seeds.business_parameters
+        where parameter = 'reconciliation_dispute_threshold'"""
     ).fetchone()
     return Decimal(row[0]) if row else Decimal("0.00")

@@ -81,7 +81,7 @@ def _opening_problem(path: Path) -> str | None:
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             tables = con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
+                "select table_name from information_schema.tables where table_schema = ?",
                 ["marts"],
             ).fetchall()
     except duckdb.Error as exc:

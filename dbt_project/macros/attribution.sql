@@ -88,6 +88,17 @@
     left join {{ periods }} as attributed_to
         on
             consumption.customer_id = attributed_to.customer_id
-            and attributed_to.associated_at < consumption.usage_date + interval 1 day
-            and {{ open_ended('attributed_to.disassociated_at') }} >= consumption.usage_date + interval 1 day
+            and {{ in_force_at_end_of('attributed_to', 'consumption.usage_date') }}
+{%- endmacro %}
+
+{#- Whether the association `period` (a row of int_association_periods: [associated_at,
+    disassociated_at)) is in force at the END of the day `day` (a date, Asia/Shanghai wall
+    time): it started before the next midnight and had not ended by then. The one
+    definition of "the association of a day" (rules 1, 4, 6, 7 and the customer board): a
+    customer who changes partner during the day is the new partner's that day, one
+    disassociated during the day is nobody's. An open end is written with open_ended, never
+    an OR, so that a join on it keeps its equality keys (see open_ended). -#}
+{% macro in_force_at_end_of(period, day) -%}
+    {{ period }}.associated_at < {{ day }} + interval 1 day
+    and {{ open_ended(period ~ '.disassociated_at') }} >= {{ day }} + interval 1 day
 {%- endmacro %}

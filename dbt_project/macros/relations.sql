@@ -17,14 +17,3 @@
     {%- endif -%}
     {{ return(relation.include(database=false)) }}
 {%- endmacro %}
-
-{#- Whether an existing relation (e.g. {{ this }} of an incremental model) has a column:
-    lets an incremental model fall back to reprocessing everything when it was written
-    before that column existed. -#}
-{% macro relation_has_column(relation, column_name) -%}
-    {%- if not execute -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-    {{ return(column_name | lower in names) }}
-{%- endmacro %}

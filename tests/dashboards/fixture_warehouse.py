@@ -1,7 +1,8 @@
 """A hand-made warehouse with the `marts.*` tables the dashboards read.
 
-Columns are those of DOMAIN section 6 plus the extras of docs/ARCHITECTURE.md, with
-their contract types. `build_fixture_warehouse(path, version)` writes one; `publish(folder,
+The tables are created from the marts' dbt contracts (the `contract: enforced` columns of
+dbt_project/models/marts/*.yml, in order, with their types); a fixture row fills the
+leading columns and leaves the rest null. `build_fixture_warehouse(path, version)` writes one; `publish(folder,
 version)` writes `warehouse-<version>.duckdb` into a published folder and swaps `CURRENT`
 (atomically, with os.replace), as the pipeline does. To test against the real pipeline
 output instead, point `PARTNER_WAREHOUSE_PUBLISHED` at its published folder.
@@ -20,90 +21,80 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import duckdb
+import yaml
 
 AS_OF = date(2026, 11, 23)
 
-DDL = """
-CREATE SCHEMA IF NOT EXISTS marts;
-CREATE TABLE marts.incentive_details (
-    transaction_id VARCHAR, transaction_type VARCHAR, order_no VARCHAR, partner_id VARCHAR,
-    billing_period VARCHAR, customer_id VARCHAR, customer_name VARCHAR, account_name VARCHAR,
-    reseller_name VARCHAR, customer_manager_name VARCHAR, supervisor_name VARCHAR,
-    product_type VARCHAR, incentive_type VARCHAR, eligible_amount DECIMAL(18,2),
-    rate DECIMAL(9,6), incentive_amount DECIMAL(18,2), statement_status VARCHAR,
-    statement_id VARCHAR, transaction_date DATE, owner_partner_id VARCHAR, reseller_id VARCHAR,
-    customer_manager_id VARCHAR, supervisor_id VARCHAR, association_type VARCHAR,
-    billing_mode VARCHAR, year INTEGER
-);
-CREATE TABLE marts.incentive_statements (
-    partner_id VARCHAR, billing_period VARCHAR, incentive_amount DECIMAL(18,2), status VARCHAR,
-    invoice_received_at TIMESTAMP, payment_due_date DATE, paid_at TIMESTAMP, is_overdue BOOLEAN,
-    statement_id VARCHAR, partner_name VARCHAR, generated_at TIMESTAMP, confirmed_at TIMESTAMP,
-    is_auto_confirmed BOOLEAN, ops_approved_at TIMESTAMP, detail_rows BIGINT
-);
-CREATE TABLE marts.incentive_board (
-    partner_id VARCHAR, billing_period VARCHAR, supervisor_name VARCHAR,
-    customer_manager_name VARCHAR, status VARCHAR, incentive_amount DECIMAL(18,2),
-    supervisor_id VARCHAR, customer_manager_id VARCHAR, year INTEGER, owner_partner_id VARCHAR
-);
-CREATE TABLE marts.indicators (
-    partner_id VARCHAR, indicator_code VARCHAR, indicator_name_zh VARCHAR,
-    indicator_name_en VARCHAR, statistical_method VARCHAR, statistical_period VARCHAR,
-    reconciliation_period VARCHAR, indicator_value DECIMAL(18,2), sort_order INTEGER,
-    statistical_method_zh VARCHAR, statistical_period_zh VARCHAR,
-    statistical_method_en VARCHAR, statistical_period_en VARCHAR, measure VARCHAR, unit VARCHAR
-);
-CREATE TABLE marts.customer_board_daily (
-    partner_id VARCHAR, period DATE, customers_at_end BIGINT, new_associated BIGINT,
-    disassociated BIGINT, contributed_revenue DECIMAL(18,2)
-);
-CREATE TABLE marts.customer_board_monthly AS SELECT * FROM marts.customer_board_daily;
-CREATE TABLE marts.customer_board_breakdown (
-    partner_id VARCHAR, grain VARCHAR, period DATE, dimension VARCHAR, dimension_value VARCHAR,
-    customers_at_end BIGINT, new_associated BIGINT, disassociated BIGINT,
-    contributed_revenue DECIMAL(18,2), dimension_key VARCHAR
-);
-CREATE TABLE marts.customer_warnings (
-    warning_date DATE, partner_id VARCHAR, customer_id VARCHAR, warning_type VARCHAR,
-    severity VARCHAR, detail VARCHAR, first_seen DATE, category VARCHAR, customer_name VARCHAR,
-    settlement_partner_id VARCHAR, is_reseller_customer BOOLEAN, assignee_staff_id VARCHAR,
-    assignee_name VARCHAR, detail_amount DECIMAL(18,2), detail_reference_amount DECIMAL(18,2),
-    detail_ratio DECIMAL(18,4), detail_days INTEGER, detail_date DATE, detail_count BIGINT,
-    detail_items VARCHAR
-);
-CREATE TABLE marts.sub_customers (
-    viewer_partner_id VARCHAR, customer_id VARCHAR, customer_name VARCHAR, account_name VARCHAR,
-    association_type VARCHAR, owner_partner_id VARCHAR, associated_at TIMESTAMP,
-    credit_limit DECIMAL(18,2), discount_rate DECIMAL(9,6), is_own_customer BOOLEAN,
-    customer_manager_id VARCHAR, supervisor_id VARCHAR, industry VARCHAR, region VARCHAR,
-    available_balance DECIMAL(18,2)
-);
-CREATE TABLE marts.customer_resources (
-    customer_id VARCHAR, resource_id VARCHAR, product_type VARCHAR, billing_mode VARCHAR,
-    start_date DATE, expire_date DATE, status VARCHAR
-);
-CREATE TABLE marts.customer_access (
-    viewer_kind VARCHAR, viewer_id VARCHAR, customer_id VARCHAR, access_level VARCHAR
-);
-CREATE TABLE marts.association_events (
-    event_id VARCHAR, customer_id VARCHAR, partner_id VARCHAR, event_type VARCHAR,
-    association_type VARCHAR, invitation_channel VARCHAR, customer_manager_id VARCHAR,
-    event_time TIMESTAMP, is_accepted BOOLEAN, rejection_reason VARCHAR,
-    rejection_code VARCHAR, rejection_partner_id VARCHAR, rejection_since DATE,
-    rejection_limit INTEGER
-);
-CREATE TABLE marts.staff_directory (
-    staff_id VARCHAR, partner_id VARCHAR, staff_name VARCHAR, role VARCHAR,
-    supervisor_id VARCHAR, supervisor_name VARCHAR
-);
-CREATE TABLE marts.partner_directory (
-    partner_id VARCHAR, partner_name VARCHAR, partner_type VARCHAR, parent_partner_id VARCHAR
-);
-CREATE TABLE marts.publication (as_of_date DATE, run_id VARCHAR);
-"""
+MARTS_MODELS = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts"
+
+# The marts the fixture fills, created as their dbt contracts declare them (columns, order
+# and types from the models' YAML), so the fixture cannot drift from the warehouse.
+FIXTURE_TABLES = (
+    "incentive_details",
+    "incentive_statements",
+    "incentive_board",
+    "indicators",
+    "customer_board_daily",
+    "customer_board_monthly",
+    "customer_board_breakdown",
+    "customer_warnings",
+    "sub_customers",
+    "customer_resources",
+    "customer_access",
+    "association_events",
+    "staff_directory",
+    "partner_directory",
+    "customer_directory",
+    "publication",
+)
+
+
+@cache
+def contract_columns() -> dict[str, list[tuple[str, str]]]:
+    """Columns and data types, in order, of every mart whose dbt contract is enforced."""
+    contracts = {}
+    for path in sorted(MARTS_MODELS.glob("*.yml")):
+        for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
+            if model.get("config", {}).get("contract", {}).get("enforced"):
+                contracts[model["name"]] = [
+                    (column["name"], column["data_type"]) for column in model["columns"]
+                ]
+    return contracts
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+    for table in FIXTURE_TABLES:
+        columns = ", ".join(f"{name} {data_type}" for name, data_type in contract_columns()[table])
+        con.execute(f"CREATE TABLE marts.{table} ({columns})")
+
+
+def _leading_columns(table: str, count: int) -> str:
+    """The column list of the first `count` contract columns of marts.<table>: a fixture row
+    gives those in order, and a column the contract adds later stays null here instead of
+    breaking the fixture."""
+    return "(" + ", ".join(name for name, _ in contract_columns()[table][:count]) + ")"
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[tuple[object, ...]],
+    columns: tuple[str, ...] | None = None,
+) -> None:
+    """Insert rows holding `columns` of marts.<table>, else its leading contract columns
+    (_leading_columns)."""
+    width = len(rows[0])
+    names = f"({', '.join(columns)})" if columns else _leading_columns(table, width)
+    con.executemany(
+        f"INSERT INTO marts.{table} {names} VALUES ({', '.join('?' * width)})",
+        rows,
+    )
+
 
 PARTNER_NAMES = {"D1": "华东云总代有限公司", "R1": "杭州云联经销", "X1": "Other Partner"}
 # partner_id: (partner_type, parent_partner_id)
@@ -611,35 +602,35 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
         path.unlink()
     con = duckdb.connect(str(path))
     try:
-        con.execute(DDL)
+        _create_tables(con)
         details = _detail_rows(version)
-        con.executemany(
-            f"INSERT INTO marts.incentive_details VALUES ({', '.join(['?'] * 26)})", details
-        )
-        con.execute("""INSERT INTO marts.incentive_board
+        _insert(con, "incentive_details", details)
+        con.execute("""INSERT INTO marts.incentive_board BY NAME
             SELECT partner_id, billing_period, supervisor_name, customer_manager_name,
-                statement_status, sum(incentive_amount), supervisor_id, customer_manager_id, year,
+                statement_status AS status, sum(incentive_amount) AS incentive_amount,
+                supervisor_id, customer_manager_id, year,
+                sum(eligible_amount) AS eligible_amount, count(*) AS detail_rows,
                 owner_partner_id
             FROM marts.incentive_details GROUP BY ALL""")
-        con.execute(
-            "INSERT INTO marts.publication VALUES (?, ?)", [AS_OF, f"fixture-run-{version}"]
-        )
+        _insert(con, "publication", [(AS_OF, f"fixture-run-{version}")])
         _statements(con)
         _indicators(con, version)
         _customer_board(con, version)
         _warnings(con)
         _customers(con, version)
         _audit(con)
-        con.executemany(
-            "INSERT INTO marts.customer_access VALUES (?, ?, ?, ?)",
+        _insert(
+            con,
+            "customer_access",
             [
                 (kind, vid, cid, level)
                 for (kind, vid), m in ACCESS.items()
                 for cid, level in m.items()
             ],
         )
-        con.executemany(
-            "INSERT INTO marts.staff_directory VALUES (?, ?, ?, ?, ?, ?)",
+        _insert(
+            con,
+            "staff_directory",
             [
                 (sid, p, n, r, sup, STAFF[sup][1] if sup else None)
                 for sid, (p, n, r, sup) in STAFF.items()
@@ -657,10 +648,11 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
                 sum(incentive_amount) AS incentive_amount, count(*) AS detail_rows
             FROM marts.incentive_details GROUP BY ALL""")
         # The directories the searches match names in, as the dbt marts derive them.
-        con.execute("""CREATE TABLE marts.customer_directory AS
+        con.execute("""INSERT INTO marts.customer_directory BY NAME
             SELECT DISTINCT customer_id, customer_name, account_name FROM marts.incentive_details""")
-        con.executemany(
-            "INSERT INTO marts.partner_directory VALUES (?, ?, ?, ?)",
+        _insert(
+            con,
+            "partner_directory",
             [(pid, PARTNER_NAMES[pid], *PARTNER_TYPES[pid]) for pid in PARTNER_NAMES],
         )
     finally:
@@ -678,7 +670,7 @@ def _statements(con: duckdb.DuckDBPyConnection) -> None:
     }
     for period, (gen, conf, inv, due, paid, overdue) in events.items():
         con.execute(
-            """INSERT INTO marts.incentive_statements
+            f"""INSERT INTO marts.incentive_statements {_leading_columns("incentive_statements", 15)}
             SELECT 'D1', ?, coalesce(sum(incentive_amount), 0), ?, ?::TIMESTAMP, ?::DATE,
                 ?::TIMESTAMP, ?, 'D1-' || ?, ?, ?::TIMESTAMP, ?::TIMESTAMP, ?, ?::TIMESTAMP,
                 count(*)
@@ -699,7 +691,7 @@ def _statements(con: duckdb.DuckDBPyConnection) -> None:
                 period,
             ],
         )
-    con.execute("""INSERT INTO marts.incentive_statements
+    con.execute(f"""INSERT INTO marts.incentive_statements {_leading_columns("incentive_statements", 15)}
         SELECT 'X1', '202611', sum(incentive_amount), 'estimated', NULL, NULL, NULL, FALSE,
             'X1-202611', 'Other Partner', NULL, NULL, FALSE, NULL, count(*)
         FROM marts.incentive_details WHERE partner_id = 'X1'""")
@@ -744,7 +736,7 @@ def _indicators(con: duckdb.DuckDBPyConnection, version: int) -> None:
                         unit,
                     )
                 )
-    con.executemany(f"INSERT INTO marts.indicators VALUES ({', '.join('?' * 15)})", rows)
+    _insert(con, "indicators", rows)
 
 
 def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
@@ -810,12 +802,9 @@ def _customer_board(con: duckdb.DuckDBPyConnection, version: int) -> None:
                 _money("450.55" if day == 20 else "0.00", version),
             )
         )
-    con.executemany("INSERT INTO marts.customer_board_monthly VALUES (?, ?, ?, ?, ?, ?)", monthly)
-    con.executemany("INSERT INTO marts.customer_board_daily VALUES (?, ?, ?, ?, ?, ?)", daily)
-    con.executemany(
-        "INSERT INTO marts.customer_board_breakdown VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        breakdown,
-    )
+    _insert(con, "customer_board_monthly", monthly)
+    _insert(con, "customer_board_daily", daily)
+    _insert(con, "customer_board_breakdown", breakdown)
 
 
 def _warnings(con: duckdb.DuckDBPyConnection) -> None:
@@ -892,7 +881,7 @@ def _warnings(con: duckdb.DuckDBPyConnection) -> None:
                     *figures,
                 )
             )
-    con.executemany(f"INSERT INTO marts.customer_warnings VALUES ({', '.join('?' * 20)})", rows)
+    _insert(con, "customer_warnings", rows)
 
 
 def _customers(con: duckdb.DuckDBPyConnection, version: int) -> None:
@@ -936,7 +925,7 @@ def _customers(con: duckdb.DuckDBPyConnection, version: int) -> None:
                     _money(balance, version),
                 )
             )
-    con.executemany(f"INSERT INTO marts.sub_customers VALUES ({', '.join(['?'] * 15)})", subs)
+    _insert(con, "sub_customers", subs)
     resources = [
         (
             "C1",
@@ -996,7 +985,7 @@ def _customers(con: duckdb.DuckDBPyConnection, version: int) -> None:
             "active",
         ),
     ]
-    con.executemany("INSERT INTO marts.customer_resources VALUES (?, ?, ?, ?, ?, ?, ?)", resources)
+    _insert(con, "customer_resources", resources)
 
 
 # The audit tables ingestion writes (pipelines/ingest/tables.py), with their DDL, and the
@@ -1190,9 +1179,26 @@ def _audit(con: duckdb.DuckDBPyConnection) -> None:
         TIMESTAMP '2026-11-23 06:05:00', 'not_a_drop_date',
         '[{"code":"not_a_drop_date","folder":"latest"}]')"""
     )
-    con.executemany(
-        "INSERT INTO marts.association_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    _insert(
+        con,
+        "association_events",
         [(*event[:8], event[8] is None, *event[8:]) for event in ASSOCIATION_EVENTS],
+        (
+            "event_id",
+            "customer_id",
+            "partner_id",
+            "event_type",
+            "association_type",
+            "invitation_channel",
+            "customer_manager_id",
+            "event_time",
+            "is_accepted",
+            "rejection_reason",
+            "rejection_code",
+            "rejection_partner_id",
+            "rejection_since",
+            "rejection_limit",
+        ),
     )
 
 

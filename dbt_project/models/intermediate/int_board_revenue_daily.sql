@@ -67,22 +67,36 @@ customers as (
         from {{ ref('int_customer_daily') }} as daily
         left join customers on daily.customer_id = customers.customer_id
         where daily.transaction_date in (select recomputed_days.transaction_date from recomputed_days)
-        {% for version, sign in [('previous_', -1), ('', 1)] %}
-            union all
-            select
-                daily.owner_partner_id,
-                daily.transaction_date,
-                daily.association_type,
-                daily.customer_manager_id,
-                changed_profiles.{{ version }}industry,
-                changed_profiles.{{ version }}region,
-                changed_profiles.{{ version }}is_new_customer,
-                daily.eligible_amount,
-                {{ sign }} as sign
-            from {{ ref('int_customer_daily') }} as daily
-            inner join changed_profiles on daily.customer_id = changed_profiles.customer_id
-            where daily.transaction_date not in (select recomputed_days.transaction_date from recomputed_days)
-        {% endfor %}
+        -- a customer whose profile changed, on the days kept: out of its old values...
+        union all
+        select
+            daily.owner_partner_id,
+            daily.transaction_date,
+            daily.association_type,
+            daily.customer_manager_id,
+            changed_profiles.previous_industry as industry,
+            changed_profiles.previous_region as region,
+            changed_profiles.previous_is_new_customer as is_new_customer,
+            daily.eligible_amount,
+            -1 as sign
+        from {{ ref('int_customer_daily') }} as daily
+        inner join changed_profiles on daily.customer_id = changed_profiles.customer_id
+        where daily.transaction_date not in (select recomputed_days.transaction_date from recomputed_days)
+        -- ...into its new ones
+        union all
+        select
+            daily.owner_partner_id,
+            daily.transaction_date,
+            daily.association_type,
+            daily.customer_manager_id,
+            changed_profiles.industry,
+            changed_profiles.region,
+            changed_profiles.is_new_customer,
+            daily.eligible_amount,
+            1 as sign
+        from {{ ref('int_customer_daily') }} as daily
+        inner join changed_profiles on daily.customer_id = changed_profiles.customer_id
+        where daily.transaction_date not in (select recomputed_days.transaction_date from recomputed_days)
     ),
 {% else %}
     contributions as (
@@ -151,9 +165,9 @@ final as (
         grouped.transaction_date,
         {% if incremental %}
             -- the recomputed days were deleted first: only moved values add to a kept one
-            cast(coalesce(existing.contributed_revenue, 0) + grouped.contributed_revenue as decimal(18, 2))
+            cast(coalesce(kept.contributed_revenue, 0) + grouped.contributed_revenue as decimal(18, 2))
                 as contributed_revenue,
-            cast(coalesce(existing.contributing_rows, 0) + grouped.contributing_rows as bigint)
+            cast(coalesce(kept.contributing_rows, 0) + grouped.contributing_rows as bigint)
                 as contributing_rows
         {% else %}
             cast(grouped.contributed_revenue as decimal(18, 2)) as contributed_revenue,
@@ -161,12 +175,12 @@ final as (
         {% endif %}
     from grouped
     {% if incremental %}
-        left join {{ this }} as existing
+        left join {{ this }} as kept
             on
-                grouped.partner_id = existing.partner_id
-                and grouped.dimension = existing.dimension
-                and grouped.dimension_key = existing.dimension_key
-                and grouped.transaction_date = existing.transaction_date
+                grouped.partner_id = kept.partner_id
+                and grouped.dimension = kept.dimension
+                and grouped.dimension_key = kept.dimension_key
+                and grouped.transaction_date = kept.transaction_date
     {% endif %}
 )
 

@@ -28,11 +28,13 @@ with
     ),
 
     changed_partners as (
-        select state_key as partner_id from changed_inputs where kind = 'partner'
+        select state_key as partner_id from changed_inputs
+        where kind = 'partner'
     ),
 
     changed_policies as (
-        select * from changed_inputs where kind = 'policy'
+        select * from changed_inputs
+        where kind = 'policy'
     ),
 
     -- Each condition its own branch, no OR, and the large relations read where they are

@@ -74,9 +74,7 @@ window_customer_days as (
         periods.customer_manager_id
     from window_days
     inner join periods
-        on
-            periods.associated_at < window_days.day_start + interval 1 day
-            and {{ open_ended('periods.disassociated_at') }} >= window_days.day_start + interval 1 day
+        on {{ in_force_at_end_of('periods', 'window_days.day_start') }}
 ),
 
 -- the customer-days this run evaluates

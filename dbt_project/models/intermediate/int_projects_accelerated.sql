@@ -124,8 +124,7 @@ final as (
         on
             computed.customer_id = periods.customer_id
             and computed.partner_id = periods.partner_id
-            and periods.associated_at < computed.start_date + interval 1 day
-            and {{ open_ended('periods.disassociated_at') }} >= computed.start_date + interval 1 day
+            and {{ in_force_at_end_of('periods', 'computed.start_date') }}
     left join staff on periods.customer_manager_id = staff.staff_id
     where computed.amount_before_cap is not null
 )

@@ -8,10 +8,8 @@ access as (
 ),
 
 periods as (
-    select * from {{ ref('int_association_periods') }}
-    where
-        associated_at < {{ as_of_end() }}
-        and (disassociated_at is null or disassociated_at >= {{ as_of_end() }})
+    select * from {{ ref('int_association_periods') }} as periods
+    where {{ in_force_at_end_of('periods', as_of()) }}
 ),
 
 customers as (
