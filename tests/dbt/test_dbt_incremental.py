@@ -32,8 +32,9 @@ def invocation_id(work: Path) -> str:
 # The tables incremental runs keep, without the column that says which run wrote a row.
 KEPT_STATE = {
     "rated": "select * exclude (_written_by) from intermediate.int_transactions_rated order by all",
-    "daily": "select * from intermediate.int_incentive_daily order by all",
-    "customers": "select * from intermediate.int_customer_daily order by all",
+    "daily": "select * exclude (_written_by) from intermediate.int_incentive_daily order by all",
+    "customers": "select * exclude (_written_by) from intermediate.int_customer_daily order by all",
+    "board revenue": "select * from intermediate.int_board_revenue_daily order by all",
 }
 
 
@@ -99,14 +100,18 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
         "where _written_by = ? and transaction_type = 'consumption' order by 1",
         [second_run],
     )
-    # only the new day (C1, 40.00 at 3% for SP1); C4's consumption was recomputed (its
-    # associations changed) and still belongs to nobody, so it has no rated row
+    # only the new day (C1, 40.00 at 3% for SP1). C4's disassociation on 07-03 changes who
+    # owns its rows from 07-03 on (int_changed_customers): it has none, so its consumption of
+    # 02-15 is not recomputed
     assert written == [("consumption:RES1:2026-07-02", "SP1", D("40.00"))]
+    assert query(
+        db, "select customer_id, changed_from from intermediate.int_changed_customers"
+    ) == [("C4", date(2026, 7, 3))]
     assert query(
         db,
         "select source_key from intermediate.int_transaction_changes "
         "where source_key like 'consumption:%' order by 1",
-    ) == [("consumption:RES1:2026-07-02",), ("consumption:RES4:2026-02-15",)]
+    ) == [("consumption:RES1:2026-07-02",)]
     untouched = query(
         db,
         "select count(*) from intermediate.int_transactions_rated "
