@@ -54,77 +54,23 @@ customers as (
     ),
 
     contributions as (
-        select
-            daily.owner_partner_id,
-            daily.transaction_date,
-            daily.association_type,
-            daily.customer_manager_id,
-            customers.industry,
-            customers.region,
-            customers.is_new_customer,
-            daily.eligible_amount,
-            1 as sign
-        from {{ ref('int_customer_daily') }} as daily
-        left join customers on daily.customer_id = customers.customer_id
-        where daily.transaction_date in (select recomputed_days.transaction_date from recomputed_days)
+        -- the recomputed days, with today's profiles
+        {{ board_contributions('left join', 'customers', '', 1, 'in') }}
         -- a customer whose profile changed, on the days kept: out of its old values...
         union all
-        select
-            daily.owner_partner_id,
-            daily.transaction_date,
-            daily.association_type,
-            daily.customer_manager_id,
-            changed_profiles.previous_industry as industry,
-            changed_profiles.previous_region as region,
-            changed_profiles.previous_is_new_customer as is_new_customer,
-            daily.eligible_amount,
-            -1 as sign
-        from {{ ref('int_customer_daily') }} as daily
-        inner join changed_profiles on daily.customer_id = changed_profiles.customer_id
-        where daily.transaction_date not in (select recomputed_days.transaction_date from recomputed_days)
+        {{ board_contributions('inner join', 'changed_profiles', 'previous_', -1, 'not in') }}
         -- ...into its new ones
         union all
-        select
-            daily.owner_partner_id,
-            daily.transaction_date,
-            daily.association_type,
-            daily.customer_manager_id,
-            changed_profiles.industry,
-            changed_profiles.region,
-            changed_profiles.is_new_customer,
-            daily.eligible_amount,
-            1 as sign
-        from {{ ref('int_customer_daily') }} as daily
-        inner join changed_profiles on daily.customer_id = changed_profiles.customer_id
-        where daily.transaction_date not in (select recomputed_days.transaction_date from recomputed_days)
+        {{ board_contributions('inner join', 'changed_profiles', '', 1, 'not in') }}
     ),
 {% else %}
     contributions as (
-        select
-            daily.owner_partner_id,
-            daily.transaction_date,
-            daily.association_type,
-            daily.customer_manager_id,
-            customers.industry,
-            customers.region,
-            customers.is_new_customer,
-            daily.eligible_amount,
-            1 as sign
-        from {{ ref('int_customer_daily') }} as daily
-        left join customers on daily.customer_id = customers.customer_id
+        {{ board_contributions('left join', 'customers', '', 1) }}
     ),
 {% endif %}
 
 dimensions as (
-    select 'industry' as dimension
-    union all
-    select 'region' as dimension
-    union all
-    select 'association_type' as dimension
-    union all
-    select 'customer_kind' as dimension
-    union all
-    select 'customer_manager' as dimension
+    {{ board_dimensions() }}
 ),
 
 transaction_values as (
@@ -134,13 +80,7 @@ transaction_values as (
         contributions.eligible_amount * contributions.sign as eligible_amount,
         contributions.sign,
         dimensions.dimension,
-        coalesce(case dimensions.dimension
-            when 'industry' then contributions.industry
-            when 'region' then contributions.region
-            when 'association_type' then contributions.association_type
-            when 'customer_kind' then case when contributions.is_new_customer then 'new' else 'existing' end
-            when 'customer_manager' then contributions.customer_manager_id
-        end, 'unknown') as dimension_key
+        {{ board_dimension_key('dimensions.dimension', 'contributions', 'contributions') }} as dimension_key
     from contributions
     cross join dimensions
 ),

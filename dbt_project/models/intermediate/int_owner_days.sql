@@ -50,15 +50,7 @@ spine as (
 ),
 
 dimensions as (
-    select 'industry' as dimension
-    union all
-    select 'region' as dimension
-    union all
-    select 'association_type' as dimension
-    union all
-    select 'customer_kind' as dimension
-    union all
-    select 'customer_manager' as dimension
+    {{ board_dimensions() }}
 ),
 
 period_values as (
@@ -67,13 +59,7 @@ period_values as (
         periods.started_on,
         periods.ended_on,
         dimensions.dimension,
-        coalesce(case dimensions.dimension
-            when 'industry' then customers.industry
-            when 'region' then customers.region
-            when 'association_type' then periods.association_type
-            when 'customer_kind' then case when customers.is_new_customer then 'new' else 'existing' end
-            when 'customer_manager' then periods.customer_manager_id
-        end, 'unknown') as dimension_key
+        {{ board_dimension_key('dimensions.dimension', 'periods', 'customers') }} as dimension_key
     from periods
     cross join dimensions
     left join customers on periods.customer_id = customers.customer_id
