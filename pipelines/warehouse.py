@@ -185,6 +185,10 @@ WRITER_CONFIG = {"memory_limit": "2GB"}
 # The landing folder as a run found it, walked once per run (run id -> inventory): every
 # ingestion asset reads it, and a walk costs in proportion to the files landed so far.
 _RUN_INVENTORIES: dict[str, Inventory] = {}
+# The run's open connection to its working file (run id -> connection), shared by the steps
+# that write through DuckDB in this process (ingestion and its checks): opening and closing
+# the file per step (26 a run) cost about 0.7 s at 10M rows, checkpoints included.
+_RUN_CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -276,10 +280,23 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(str(self.begin(run_id)), config=WRITER_CONFIG)
+        """The run's connection to its working file, opened on first use and kept until
+        `release` (dbt, the commit and the end of the run need the file to themselves). A
+        step that fails closes it: a statement that failed may leave a transaction open."""
+        con = _RUN_CONNECTIONS.get(run_id)
+        if con is None:
+            con = duckdb.connect(str(self.begin(run_id)), config=WRITER_CONFIG)
+            _RUN_CONNECTIONS[run_id] = con
         try:
             yield con
-        finally:
+        except BaseException:
+            self.release(run_id)
+            raise
+
+    def release(self, run_id: str) -> None:
+        """Close the run's connection (if open), checkpointing what it wrote."""
+        con = _RUN_CONNECTIONS.pop(run_id, None)
+        if con is not None:
             con.close()
 
     def commit(self, run_id: str) -> Path:
@@ -288,6 +305,7 @@ class Warehouse(dg.ConfigurableResource):
         Everything that needs disk space (the published copy, the new `CURRENT`) is written
         before the swap, so a full disk fails the run with nothing changed; what follows is
         renames only."""
+        self.release(run_id)
         working = self.begin(run_id)
         with duckdb.connect(str(working)) as con:
             con.execute("checkpoint")
@@ -350,6 +368,7 @@ class Warehouse(dg.ConfigurableResource):
     def end(self, run_id: str) -> None:
         """Forget a run: drop its working file (if it did not commit) and release the lock."""
         _RUN_INVENTORIES.pop(run_id, None)
+        self.release(run_id)
         if _WriterLock.holder(self.lock_file) == run_id:
             self.working_file.unlink(missing_ok=True)
             _WriterLock.release(self.lock_file)

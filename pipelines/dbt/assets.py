@@ -190,6 +190,8 @@ def dbt_models(
     warehouse: Warehouse,
     compute: Engine,
 ):
+    # dbt's process opens the working file: this process lets go of it first
+    warehouse.release(context.run.run_id)
     working = warehouse.begin(context.run.run_id)
     engine = compute.name
     spark_root = compute.spark_root(warehouse.warehouse_file)
