@@ -7,7 +7,6 @@ build of the same folder: every raw table and every mart must be equal, to the c
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -64,11 +63,15 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
 
 
 def fresh_build(root: Path, work: Path) -> dict[str, list[tuple]]:
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir()
+    """A new database loaded from `root` and built whole. Its data tests change nothing
+    compared, so they are left out; the work folder (dbt's partial parse) is kept."""
+    work.mkdir(exist_ok=True)
+    for stale in work.glob("fresh.duckdb*"):
+        stale.unlink()
     db = loaded(work / "fresh.duckdb", root)
-    run_dbt(["build", *FAST], db_path=db, work_dir=work, as_of=AS_OF)
+    run_dbt(
+        ["build", *FAST, "--exclude-resource-type", "test"], db_path=db, work_dir=work, as_of=AS_OF
+    )
     return snapshot(db)
 
 
@@ -180,7 +183,8 @@ def test_any_sequence_of_incremental_builds_equals_a_fresh_build(tmp_path: Path)
     for step in STEPS:
         step(root)
         loaded(db, root)
-        run_dbt(["build", *FAST], db_path=db, work_dir=work, as_of=AS_OF)
+        # as a pipeline run builds a day (pipelines/dbt/assets.py: dbt_build_args)
+        run_dbt(["build", *FAST, "--selector", "daily"], db_path=db, work_dir=work, as_of=AS_OF)
         incremental, fresh = snapshot(db), fresh_build(root, tmp_path / "fresh")
         assert incremental.keys() == fresh.keys(), step.__name__
         for table, table_rows in fresh.items():
