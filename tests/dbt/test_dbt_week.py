@@ -39,6 +39,7 @@ import pytest
 from dbt_fixtures import query, run_dbt
 from test_dbt_landing_sequence import loaded, write_rows
 
+from contract.published import PUBLIC_MARTS
 from contract.sources import SOURCES
 from pipelines.dbt.project import dbt_project
 from tools.generate import generate_landing
@@ -143,18 +144,18 @@ def corrected_re_export(landing: Path, db: Path, drop: str) -> None:
 
 
 def changed_profile(landing: Path, db: Path, drop: str) -> None:
-    columns = ", ".join(SOURCES["customers"].columns)
+    columns = SOURCES["customers"].columns
+    industry = columns.index("industry")
     (row,) = query(
-        db, f"select {columns} from raw.customers where customer_id = ?", [PROFILE_CUSTOMER]
-    )
-    (other,) = query(
         db,
-        "select min(industry) from raw.customers where industry != ?",
-        [row[SOURCES["customers"].columns.index("industry")]],
-    )[0:1]
-    text = ["" if v is None else str(v) for v in row]
-    text[SOURCES["customers"].columns.index("industry")] = other[0]
-    text = ["true" if v == "True" else "false" if v == "False" else v for v in text]
+        f"select {', '.join(columns)} from raw.customers where customer_id = ?",
+        [PROFILE_CUSTOMER],
+    )
+    ((other,),) = query(
+        db, "select min(industry) from raw.customers where industry != ?", [row[industry]]
+    )
+    text = ["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in row]
+    text[industry] = other
     write_rows(landing, "customers", drop, "profile.csv", [text])
 
 
@@ -296,17 +297,7 @@ def test_the_comparison_covers_every_mart_and_kept_table(week: dict[date, Day]) 
     tables = compared_tables(last)
     assert set(KEPT_TABLES) <= set(tables)
     assert incremental_models() <= set(KEPT_TABLES)
-    for mart in (
-        "incentive_details",
-        "incentive_statements",
-        "incentive_board",
-        "indicators",
-        "customer_board_daily",
-        "customer_board_monthly",
-        "customer_warnings",
-        "sub_customers",
-        "customer_resources",
-    ):
+    for mart in PUBLIC_MARTS:
         assert f"marts.{mart}" in tables
         assert query(last, f"select count(*) from marts.{mart}")[0][0] > 0, mart
 
