@@ -3,9 +3,10 @@ the selection, and the file holds exactly the mart's rows in page order."""
 
 from __future__ import annotations
 
-import ctypes
-import gc
-import re
+import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,18 +18,56 @@ import pytest
 from dashboards import export
 from dashboards import queries as q
 
-ROWS = 600_000
-DAYS = 150
+ROWS = 1_000_000
+DAYS = 250
 FIRST_DAY = date(2026, 1, 1)
 CUSTOMERS = 500
 PARTNER = "D9"
+REPO = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
 # What one export may add to a running app's peak memory: a chunk (export.CHUNK_ROWS =
-# 20,000 rows) as DuckDB's result, as a frame and as CSV text. Measured alone: 11 MiB at
-# 100k, 300k and 1M rows alike (the file: 15, 45 and 151 MiB); in a process that ran the
-# other dashboard tests first, up to 35 MiB. 48 MiB is about 2.4 KiB a row of one chunk,
-# and half the file of this test (91 MiB).
+# 20,000 rows) as DuckDB's result, as a frame and as CSV text. Measured in a fresh process:
+# 11 MiB at 100k, 300k and 1M rows alike (the file: 15, 45 and 151 MiB). 48 MiB is about
+# 2.4 KiB a row of one chunk, and under a third of this test's file.
+# What is measured is the memory the export holds: it runs in a process of its own, whose
+# glibc malloc gives freed memory back at once (GLIBC_TUNABLES below). With the default
+# tunables, freed chunks stay in malloc's per-thread free lists and the same export measured
+# 20-135 MiB from run to run (35-68 MiB in the test process on CI), with DuckDB holding
+# 14 MiB; with them, 13-19 MiB over six runs, and the RSS of five exports in a row stayed at
+# 274-287 MiB (without them: 308 -> 451 MiB, given back by malloc_trim).
 GROWTH_BOUND = 48 * MIB
+FREED_MEMORY_RETURNED = (
+    "glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072:glibc.malloc.arena_max=2"
+)
+
+# The app's side of the export, in a fresh interpreter: a warm-up export (a running app has
+# started DuckDB's thread pools and read the table before), then the measured one.
+MEASURED_EXPORT = r"""
+import gc, json, re, sys
+from pathlib import Path
+import duckdb
+from dashboards import export
+from dashboards import queries as q
+
+def status(field):
+    text = Path("/proc/self/status").read_text()
+    return int(re.search(field + r":\s+(\d+)", text).group(1)) * 1024
+
+def exported(con, viewer, path):
+    with open(path, "wb") as handle:
+        chunks = q.incentive_details_chunks(con, viewer, q.DetailFilter(), export.CHUNK_ROWS)
+        return export.write_csv(chunks, handle)
+
+db, out, warm_up, partner = sys.argv[1:5]
+viewer = q.Viewer("admin", "partner_admin", partner)
+with duckdb.connect(db, read_only=True) as con:
+    exported(con, viewer, warm_up)
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")  # the peak RSS starts from here
+    before = status("VmRSS")
+    written = exported(con, viewer, out)
+    print(json.dumps({"rows": written, "growth": status("VmHWM") - before}))
+"""
 
 
 def build(path: Path) -> None:
@@ -85,14 +124,6 @@ def build(path: Path) -> None:
                 ON s.partner_id = f.partner_id AND s.billing_period = f.billing_period""")
 
 
-def peak_rss_since_reset() -> int:
-    return int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) * 1024
-
-
-def current_rss() -> int:
-    return int(re.search(r"VmRSS:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) * 1024
-
-
 @pytest.fixture(scope="module")
 def details_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("export") / "details.duckdb"
@@ -100,11 +131,19 @@ def details_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def exported(con: duckdb.DuckDBPyConnection, viewer: q.Viewer, out: Path) -> int:
-    with out.open("wb") as handle:
-        return export.write_csv(
-            q.incentive_details_chunks(con, viewer, q.DetailFilter(), export.CHUNK_ROWS), handle
-        )
+def measured_export(details_db: Path, out: Path, warm_up: Path) -> dict[str, int]:
+    args = [str(details_db), str(out), str(warm_up), PARTNER]
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED_EXPORT, *args],
+        cwd=REPO,
+        env={**os.environ, "GLIBC_TUNABLES": FREED_MEMORY_RETURNED},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_a_long_export_grows_memory_by_a_chunk_and_equals_the_mart(
@@ -112,17 +151,10 @@ def test_a_long_export_grows_memory_by_a_chunk_and_equals_the_mart(
 ) -> None:
     viewer = q.Viewer("admin", "partner_admin", PARTNER)
     out = tmp_path / "details.csv"
+    measured = measured_export(details_db, out, tmp_path / "warm-up.csv")
+    written, growth = measured["rows"], measured["growth"]
     with duckdb.connect(str(details_db), read_only=True) as con:
         totals = q.incentive_details_totals(con, viewer, q.DetailFilter())
-        # A running app has started its thread pools and read the table before: the first
-        # export in a fresh process also pays that, once (65-100 MiB here).
-        exported(con, viewer, tmp_path / "warm-up.csv")
-        gc.collect()
-        ctypes.CDLL("libc.so.6").malloc_trim(0)  # freed memory counts again when reused
-        Path("/proc/self/clear_refs").write_text("5")  # the peak RSS starts from here
-        before = current_rss()
-        written = exported(con, viewer, out)
-        growth = peak_rss_since_reset() - before
         mart = con.execute(
             """SELECT transaction_id, customer_name, incentive_amount FROM marts.incentive_details
             ORDER BY billing_period DESC, transaction_date DESC, transaction_id"""
@@ -138,7 +170,7 @@ def test_a_long_export_grows_memory_by_a_chunk_and_equals_the_mart(
     back = pl.read_csv(out, infer_schema=False, encoding="utf8")
     assert out.read_bytes()[:3] == export.BOM
     assert back.height == ROWS
-    # Sum of ((i mod 1000) + 1) / 100 over i < ROWS: 600 full cycles of 1..1000.
+    # Sum of ((i mod 1000) + 1) / 100 over i < ROWS: 1,000 full cycles of 1..1000.
     expected = Decimal(ROWS // 1000 * (1000 * 1001 // 2)) / 100
     assert sum(Decimal(v) for v in back["incentive_amount"]) == expected == totals.incentive_amount
     # Row by row the mart's rows, in page order.
