@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from handmade_landing import write_landing
+from handmade_site import HANDMADE_AS_OF
 
 from contract.published import published_warehouse
 from pipelines.cli import main
@@ -23,13 +23,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp("run")
-    landing = write_landing(root / "landing")
-    warehouse = Warehouse(path=str(root / "warehouse.duckdb"), landing_dir=str(landing))
-    summary = run_pipeline(warehouse, AS_OF)
-    assert summary.success, summary.error
-    return warehouse
+def built(handmade_copy: Warehouse) -> Warehouse:
+    """The hand-made set built as of AS_OF (conftest), this module's own copy."""
+    assert AS_OF == HANDMADE_AS_OF
+    return handmade_copy
 
 
 def query(warehouse: Warehouse, sql: str) -> list[tuple]:

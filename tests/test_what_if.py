@@ -15,12 +15,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from handmade_landing import write_landing
+from handmade_site import HANDMADE_AS_OF, warehouse_in
 
 from contract.published import published_warehouse
 from pipelines.cli import main
-from pipelines.run import run_pipeline
-from pipelines.warehouse import Warehouse
 from pipelines.what_if import ScenarioError, actual_policies, scenario_from_frame, what_if
 
 AS_OF = date(2026, 7, 20)
@@ -28,13 +26,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("whatif")
-    landing = write_landing(root / "landing")
-    warehouse = Warehouse(path=str(root / "warehouse.duckdb"), landing_dir=str(landing))
-    summary = run_pipeline(warehouse, AS_OF)
-    assert summary.success, summary.error
-    path = published_warehouse(warehouse.published_root)
+def published(handmade_site: Path) -> Path:
+    """The hand-made set built as of AS_OF (conftest): its published copy, read only."""
+    assert AS_OF == HANDMADE_AS_OF
+    path = published_warehouse(warehouse_in(handmade_site).published_root)
     assert path is not None
     return path
 

@@ -126,7 +126,11 @@ def kept_partial_parse(invocation_target: Path) -> None:
     one (the project's target folder), so that the next run parses only what changed."""
     parsed = invocation_target / "partial_parse.msgpack"
     if parsed.is_file():
-        shutil.copyfile(parsed, dbt_project.project_dir / dbt_project.target_path / parsed.name)
+        kept = dbt_project.project_dir / dbt_project.target_path / parsed.name
+        # Copied aside, then renamed: a run starting meanwhile reads the old file or the new.
+        aside = kept.with_name(f"{parsed.name}.{invocation_target.name}")
+        shutil.copyfile(parsed, aside)
+        aside.replace(kept)
 
 
 # Invocation folders (`target/dbt_models-*`, about 8 MB each: compiled SQL, manifest, logs)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from handmade_landing import write_landing
+from handmade_site import HANDMADE_AS_OF, copied_site, warehouse_in
 from streamlit.testing.v1 import AppTest
 
 from contract.sources import SOURCES
@@ -42,20 +42,12 @@ VIEWERS = {
 pytestmark = pytest.mark.slow
 
 
-def built_warehouse(root: Path) -> Warehouse:
-    """The hand-made set run through the pipeline into root, published."""
-    warehouse = Warehouse(
-        path=str(root / "warehouse.duckdb"), landing_dir=str(write_landing(root / "landing"))
-    )
-    summary = run_pipeline(warehouse, AS_OF)
-    assert summary.success, summary.error
-    return warehouse
-
-
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> Warehouse:
-    """Shared by the read-only tests of this module; never run again."""
-    return built_warehouse(tmp_path_factory.mktemp("real"))
+def real(handmade_site: Path) -> Warehouse:
+    """The hand-made set built as of AS_OF (conftest), shared by the read-only tests of this
+    module; never run again."""
+    assert AS_OF == HANDMADE_AS_OF
+    return warehouse_in(handmade_site)
 
 
 @pytest.mark.parametrize("who", list(VIEWERS))
@@ -111,9 +103,11 @@ READER = textwrap.dedent(
 )
 
 
-def test_readers_never_fail_nor_mix_old_and_new_during_a_run(tmp_path) -> None:
+def test_readers_never_fail_nor_mix_old_and_new_during_a_run(
+    handmade_site: Path, tmp_path: Path
+) -> None:
     # Its own warehouse: this test lands a new day and runs again.
-    real = built_warehouse(tmp_path / "run")
+    real = copied_site(handmade_site, tmp_path / "run")
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(real.published_root), str(stop)],

@@ -8,14 +8,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from handmade_landing import write_landing
+from handmade_site import HANDMADE_AS_OF, warehouse_in
 from streamlit.testing.v1 import AppTest
 
 from contract.published import published_warehouse
 from dashboards import fmt
 from dashboards.queries import Viewer
-from pipelines.run import run_pipeline
-from pipelines.warehouse import Warehouse
 from pipelines.what_if import actual_policies
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
@@ -25,14 +23,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("whatif_page")
-    warehouse = Warehouse(
-        path=str(root / "warehouse.duckdb"), landing_dir=str(write_landing(root / "landing"))
-    )
-    summary = run_pipeline(warehouse, AS_OF)
-    assert summary.success, summary.error
-    return warehouse.published_root
+def published(handmade_site: Path) -> Path:
+    """The hand-made set built as of AS_OF (conftest): its published folder, read only."""
+    assert AS_OF == HANDMADE_AS_OF
+    return warehouse_in(handmade_site).published_root
 
 
 def opened(published: Path, monkeypatch, page: str, viewer: Viewer, lang: str) -> AppTest:

@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from figures import record
-from handmade_landing import write_landing
+from handmade_site import HANDMADE_AS_OF
 
 import pipelines.warehouse as warehouse_module
 from contract.published import published_warehouse
@@ -70,14 +70,11 @@ def late_order(order_no: str, paid: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    root = tmp_path_factory.mktemp("faults")
-    landing = write_landing(root / "landing")
-    warehouse = Warehouse(path=str(root / "warehouse.duckdb"), landing_dir=str(landing))
-    summary = run_pipeline(warehouse, AS_OF)
-    assert summary.success, summary.error
-    assert statements(warehouse) == BASE
-    return warehouse
+def site(handmade_copy: Warehouse) -> Warehouse:
+    """The hand-made set built as of AS_OF (conftest), this module's own copy."""
+    assert AS_OF == HANDMADE_AS_OF
+    assert statements(handmade_copy) == BASE
+    return handmade_copy
 
 
 def land(warehouse: Warehouse, order_no: str, paid: str) -> None:
