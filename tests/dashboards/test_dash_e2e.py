@@ -33,10 +33,21 @@ webdriver = pytest.importorskip("selenium.webdriver")
 if not (CHROMIUM and DRIVER):
     pytest.skip("chromium / chromedriver not installed", allow_module_level=True)
 
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait as SeleniumWait  # noqa: E402
+
+
+class WebDriverWait(SeleniumWait):
+    """Selenium's wait, retrying also when Streamlit re-rendered an element between finding it
+    and reading it (a CI run failed on a heading replaced under `.text`)."""
+
+    def __init__(self, driver, timeout: float, **kwargs) -> None:
+        kwargs.setdefault("ignored_exceptions", (StaleElementReferenceException,))
+        super().__init__(driver, timeout, **kwargs)
+
 
 PAGES = [
     "incentive_board",
