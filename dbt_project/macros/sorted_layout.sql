@@ -1,7 +1,8 @@
 {#- A table kept sorted by a search key (not by date), so that a search for a few keys reads
     the few row groups whose zone maps hold them. A full build writes it sorted; an
     incremental run appends its rows at the end (`in_sorted_part` false: the tail, which a
-    search reads whole); once the tail exceeds `tail_fraction` of the table, the post-hook
+    search reads whole); once the tail exceeds a fraction of the table (dbt var
+    `sorted_tail_fraction`, default 0.1: a tenth), the post-hook
     rewrites the table sorted. A rewrite costs the table, but it comes after a number of
     days proportional to the table: per day it costs about 1 / tail_fraction times the day's
     rows (docs/PERFORMANCE.md, "Searches"). On Spark the model is rebuilt whole each run
@@ -16,7 +17,8 @@
     {{ 'false' if is_incremental() else 'true' }}
 {%- endmacro %}
 
-{% macro compact_sorted_tail(columns, tail_fraction=0.1) -%}
+{% macro compact_sorted_tail(columns) -%}
+    {%- set tail_fraction = var('sorted_tail_fraction', 0.1) -%}
     {%- if is_incremental() and execute -%}
         {%- set counts = run_query(
             'select count(*) filter (where not in_sorted_part), count(*) from ' ~ this
