@@ -173,6 +173,8 @@ class SearchField:
 
 
 _LIKE = "ilike ? escape '\\'"
+# ILIKE is LIKE on both sides lower-cased: the directory keeps its names lower-cased.
+_LOWER_LIKE = "like lower(?) escape '\\'"
 # An order's rows are dated by its order time and, refunded, its refund time (macro
 # attributed_orders: transaction_date = cast(transaction_time as date)), as staged.
 _ORDER_DAYS = f"""select distinct cast(order_time as date) from staging.stg_raw__orders
@@ -185,7 +187,7 @@ SEARCH_PREDICATES: dict[str, SearchField] = {
     "customer": SearchField(
         "details.customer_id",
         "select customer_id from marts.customer_directory "
-        f"where customer_name {_LIKE} or account_name {_LIKE}",
+        f"where customer_name_lower {_LOWER_LIKE} or account_name_lower {_LOWER_LIKE}",
     ),
     "reseller": SearchField(
         "details.reseller_id",

@@ -666,7 +666,10 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
             FROM marts.incentive_details WHERE order_no IS NOT NULL GROUP BY order_no""")
         # The directories the searches match names in, as the dbt marts derive them.
         con.execute("""INSERT INTO marts.customer_directory BY NAME
-            SELECT DISTINCT customer_id, customer_name, account_name FROM marts.incentive_details""")
+            SELECT DISTINCT customer_id, customer_name, account_name,
+                lower(customer_name) AS customer_name_lower,
+                lower(account_name) AS account_name_lower
+            FROM marts.incentive_details""")
         _insert(
             con,
             "partner_directory",
