@@ -374,7 +374,10 @@ def _search_clause(
             predicates.append(sql)
         else:
             predicates.append(_search_predicate(con, SEARCH_PREDICATES[name], pattern, params))
-    return "(" + " or ".join(predicates) + ")"
+    # A field nothing matched is left out: `false or customer_id in (...)` hid the IN list
+    # from the scan's zone maps (137 ms instead of 8 at 10M rows).
+    matched = [p for p in predicates if p != "false"]
+    return "(" + " or ".join(matched) + ")" if matched else "false"
 
 
 def _details_from(
@@ -521,15 +524,20 @@ def incentive_details_chunks(
 _DAILY_SEARCHES = ("reseller", "manager", "statement")
 
 
-def _totals_table(flt: DetailFilter) -> str:
+def _totals_table(con: duckdb.DuckDBPyConnection, flt: DetailFilter) -> str:
     """The daily groups when they hold every column the filter reads; the per-customer
     daily groups (sorted by customer: a search reads the matching customers' row groups)
-    when a customer is searched; else the rows."""
+    when a customer is searched, or any field and no order number matches (the other
+    fields are columns of those groups); else the rows."""
+    text = flt.search.strip()
     if flt.transaction_id is not None:
         return FACTS
-    if not flt.search.strip() or flt.search_in in _DAILY_SEARCHES:
+    if not text or flt.search_in in _DAILY_SEARCHES:
         return DAILY
-    return CUSTOMER_DAILY if flt.search_in == "customer" else FACTS
+    if flt.search_in == "customer":
+        return CUSTOMER_DAILY
+    no_order = _matching_days(con, SEARCH_PREDICATES["order_no"], like_pattern(text)) == ()
+    return CUSTOMER_DAILY if flt.search_in == "any" and no_order else FACTS
 
 
 def incentive_details_totals(
@@ -538,7 +546,7 @@ def incentive_details_totals(
     """Row count and incentive total of the filtered rows (hidden amounts not summed), and
     the rows per day that pages are found by, in one pass over the daily groups (per
     customer when a customer is searched; the rows when an order is)."""
-    table = _totals_table(flt)
+    table = _totals_table(con, flt)
     ctes, base, params = _details_from(con, viewer, flt, table)
     rows = "1" if table == FACTS else "details.detail_rows"
     sql = f"""{_with(ctes)} select details.billing_period, details.transaction_date,

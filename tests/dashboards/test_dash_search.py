@@ -22,6 +22,9 @@ SEARCHES = [
     q.DetailFilter(search="no such order", search_in="order_no"),
     q.DetailFilter(search="0805"),
     q.DetailFilter(search="acme"),
+    q.DetailFilter(search="李娜"),
+    q.DetailFilter(search="D1-2026"),
+    q.DetailFilter(search="nothing matches this"),
 ]
 USERS = ["admin-d1", "sup1", "cm1", "admin-r1", "cm-r1"]
 
@@ -33,7 +36,7 @@ def every_row(monkeypatch: pytest.MonkeyPatch):
 
     def switch() -> None:
         monkeypatch.setattr(
-            q, "_totals_table", lambda flt: q.DAILY if not flt.search.strip() else q.FACTS
+            q, "_totals_table", lambda con, flt: q.DAILY if not flt.search.strip() else q.FACTS
         )
         monkeypatch.setitem(q.SEARCH_PREDICATES, "order_no", q.SearchField("details.order_no"))
 
@@ -71,9 +74,14 @@ def test_an_order_number_finds_its_order_and_refund(con) -> None:
     assert [str(d.transaction_date) for d in totals.days] == ["2026-09-18", "2026-08-05"]
 
 
-def test_a_customer_search_reads_the_customer_groups() -> None:
-    assert q._totals_table(q.DetailFilter(search="acme", search_in="customer")) == (
-        q.CUSTOMER_DAILY
-    )
-    assert q._totals_table(q.DetailFilter(search="acme")) == q.FACTS
-    assert q._totals_table(q.DetailFilter(search="x", search_in="reseller")) == q.DAILY
+def test_a_search_totals_on_the_groups_that_hold_its_columns(con) -> None:
+    def table(**search: str) -> str:
+        return q._totals_table(con, q.DetailFilter(**search))
+
+    assert table(search="acme", search_in="customer") == q.CUSTOMER_DAILY
+    # Any field: the per-customer groups unless an order number matches (only rows have one).
+    assert table(search="acme") == q.CUSTOMER_DAILY
+    assert table(search="0805") == q.FACTS
+    assert table(search="0805", search_in="order_no") == q.FACTS
+    assert table(search="x", search_in="reseller") == q.DAILY
+    assert table() == q.DAILY
