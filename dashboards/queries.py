@@ -536,8 +536,10 @@ def _totals_table(con: duckdb.DuckDBPyConnection, flt: DetailFilter) -> str:
         return DAILY
     if flt.search_in == "customer":
         return CUSTOMER_DAILY
+    if flt.search_in != "any":
+        return FACTS
     no_order = _matching_days(con, SEARCH_PREDICATES["order_no"], like_pattern(text)) == ()
-    return CUSTOMER_DAILY if flt.search_in == "any" and no_order else FACTS
+    return CUSTOMER_DAILY if no_order else FACTS
 
 
 def incentive_details_totals(
