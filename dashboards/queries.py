@@ -163,19 +163,31 @@ def settlement_partner(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> Settle
 class SearchField:
     """A detail column a search filters. A name is matched in a small directory first (`?`
     is the LIKE pattern) and the details are filtered by an IN list of the matching ids:
-    matching text on every detail row took about 1 s per search at 10M rows."""
+    matching text on every detail row took about 1 s per search at 10M rows. `days`: the
+    transaction dates the matching rows can have, looked up first so that the rows' zone
+    maps skip every other day (the facts are written in date order)."""
 
     column: str
     directory: str | None = None
+    days: str | None = None
 
 
 _LIKE = "ilike ? escape '\\'"
+# ILIKE is LIKE on both sides lower-cased: the directory keeps its names lower-cased.
+_LOWER_LIKE = "like lower(?) escape '\\'"
+# An order's rows are dated by its order time and, refunded, its refund time (macro
+# attributed_orders: transaction_date = cast(transaction_time as date)), as staged.
+_ORDER_DAYS = f"""select distinct cast(order_time as date) from staging.stg_raw__orders
+    where order_no {_LIKE}
+    union
+    select distinct cast(refund_time as date) from staging.stg_raw__orders
+    where order_no {_LIKE} and refund_time is not null"""
 SEARCH_PREDICATES: dict[str, SearchField] = {
-    "order_no": SearchField("details.order_no"),
+    "order_no": SearchField("details.order_no", days=_ORDER_DAYS),
     "customer": SearchField(
         "details.customer_id",
         "select customer_id from marts.customer_directory "
-        f"where customer_name {_LIKE} or account_name {_LIKE}",
+        f"where customer_name_lower {_LOWER_LIKE} or account_name_lower {_LOWER_LIKE}",
     ),
     "reseller": SearchField(
         "details.reseller_id",
@@ -200,8 +212,13 @@ def _search_predicate(
     con: duckdb.DuckDBPyConnection, field: SearchField, pattern: str, params: list[object]
 ) -> str:
     if field.directory is None:
+        days = _matching_days(con, field, pattern)
+        if days is not None and not days:
+            return "false"
         params.append(pattern)
-        return f"{field.column} {_LIKE}"
+        if days is None:
+            return f"{field.column} {_LIKE}"
+        return f"{field.column} {_LIKE} and {_in('details.transaction_date', days, params)}"
     directory_params = [pattern] * field.directory.count("?")
     ids = [row[0] for row in con.execute(field.directory, directory_params).fetchall()]
     if len(ids) > MAX_LISTED_IDS:
@@ -210,6 +227,19 @@ def _search_predicate(
     if not ids:
         return "false"
     return _in(field.column, tuple(ids), params)
+
+
+def _matching_days(
+    con: duckdb.DuckDBPyConnection, field: SearchField, pattern: str
+) -> tuple[date, ...] | None:
+    """The days `field.days` finds for `pattern` (None: the field has no such lookup, or it
+    finds more days than an IN list narrows)."""
+    if field.days is None:
+        return None
+    days = con.execute(field.days, [pattern] * field.days.count("?")).fetchall()
+    if len(days) > MAX_LISTED_IDS:
+        return None
+    return tuple(sorted(row[0] for row in days))
 
 
 @dataclass(frozen=True)
@@ -273,6 +303,7 @@ _DETAIL_NAMES = """
 
 FACTS = "marts.incentive_facts"
 DAILY = "marts.incentive_daily"
+CUSTOMER_DAILY = "marts.incentive_customer_daily"
 
 
 def _detail_scope(viewer: Viewer, table: str = FACTS) -> tuple[list[str], str, list[object]]:
@@ -343,7 +374,10 @@ def _search_clause(
             predicates.append(sql)
         else:
             predicates.append(_search_predicate(con, SEARCH_PREDICATES[name], pattern, params))
-    return "(" + " or ".join(predicates) + ")"
+    # A field nothing matched is left out: `false or customer_id in (...)` hid the IN list
+    # from the scan's zone maps (137 ms instead of 8 at 10M rows).
+    matched = [p for p in predicates if p != "false"]
+    return "(" + " or ".join(matched) + ")" if matched else "false"
 
 
 def _details_from(
@@ -490,21 +524,33 @@ def incentive_details_chunks(
 _DAILY_SEARCHES = ("reseller", "manager", "statement")
 
 
-def _totals_table(flt: DetailFilter) -> str:
-    """The daily groups when they hold every column the filter reads, else the rows."""
-    searched = bool(flt.search.strip()) and flt.search_in not in _DAILY_SEARCHES
-    return FACTS if searched or flt.transaction_id is not None else DAILY
+def _totals_table(con: duckdb.DuckDBPyConnection, flt: DetailFilter) -> str:
+    """The daily groups when they hold every column the filter reads; the per-customer
+    daily groups (sorted by customer: a search reads the matching customers' row groups)
+    when a customer is searched, or any field and no order number matches (the other
+    fields are columns of those groups); else the rows."""
+    text = flt.search.strip()
+    if flt.transaction_id is not None:
+        return FACTS
+    if not text or flt.search_in in _DAILY_SEARCHES:
+        return DAILY
+    if flt.search_in == "customer":
+        return CUSTOMER_DAILY
+    if flt.search_in != "any":
+        return FACTS
+    no_order = _matching_days(con, SEARCH_PREDICATES["order_no"], like_pattern(text)) == ()
+    return CUSTOMER_DAILY if no_order else FACTS
 
 
 def incentive_details_totals(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, flt: DetailFilter
 ) -> DetailTotals:
     """Row count and incentive total of the filtered rows (hidden amounts not summed), and
-    the rows per day that pages are found by, in one pass over the daily groups (or the
-    rows, when a customer or an order is searched)."""
-    table = _totals_table(flt)
+    the rows per day that pages are found by, in one pass over the daily groups (per
+    customer when a customer is searched; the rows when an order is)."""
+    table = _totals_table(con, flt)
     ctes, base, params = _details_from(con, viewer, flt, table)
-    rows = "details.detail_rows" if table == DAILY else "1"
+    rows = "1" if table == FACTS else "details.detail_rows"
     sql = f"""{_with(ctes)} select details.billing_period, details.transaction_date,
         sum({rows}) as detail_rows,
         coalesce(sum(case when {_MASK} then details.incentive_amount end), 0)::decimal(18,2)

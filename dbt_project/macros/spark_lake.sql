@@ -53,6 +53,7 @@
                     "insert overwrite directory '" ~ lake_root() ~ '/published/' ~ node.schema
                     ~ '/' ~ node.alias ~ "' using parquet select * from "
                     ~ node.schema ~ '.' ~ node.alias
+                    ~ (' order by ' ~ node.meta.published_order if node.meta.published_order else '')
                 ) -%}
             {%- endif -%}
         {%- endfor -%}

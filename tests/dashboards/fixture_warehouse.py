@@ -647,9 +647,29 @@ def build_fixture_warehouse(path: Path, version: int = 1) -> Path:
                 billing_period, year, transaction_date, sum(eligible_amount) AS eligible_amount,
                 sum(incentive_amount) AS incentive_amount, count(*) AS detail_rows
             FROM marts.incentive_details GROUP BY ALL""")
+        # Per customer (dbt: marts.incentive_customer_daily, sorted by customer there).
+        con.execute("""CREATE VIEW marts.incentive_customer_daily AS
+            SELECT customer_id, partner_id, owner_partner_id, reseller_id, customer_manager_id,
+                association_type, product_type, transaction_type, billing_mode, incentive_type,
+                billing_period, year, transaction_date, sum(eligible_amount) AS eligible_amount,
+                sum(incentive_amount) AS incentive_amount, count(*) AS detail_rows
+            FROM marts.incentive_details GROUP BY ALL""")
+        # The staged orders an order-number search finds its days in: an order row is dated
+        # its order time, a refund row its refund time (dbt: macro attributed_orders).
+        con.execute("CREATE SCHEMA staging")
+        con.execute("""CREATE VIEW staging.stg_raw__orders AS
+            SELECT order_no,
+                max(transaction_date) FILTER (WHERE transaction_type = 'order')::timestamp
+                    AS order_time,
+                max(transaction_date) FILTER (WHERE transaction_type = 'refund')::timestamp
+                    AS refund_time
+            FROM marts.incentive_details WHERE order_no IS NOT NULL GROUP BY order_no""")
         # The directories the searches match names in, as the dbt marts derive them.
         con.execute("""INSERT INTO marts.customer_directory BY NAME
-            SELECT DISTINCT customer_id, customer_name, account_name FROM marts.incentive_details""")
+            SELECT DISTINCT customer_id, customer_name, account_name,
+                lower(customer_name) AS customer_name_lower,
+                lower(account_name) AS account_name_lower
+            FROM marts.incentive_details""")
         _insert(
             con,
             "partner_directory",

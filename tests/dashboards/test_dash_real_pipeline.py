@@ -213,3 +213,38 @@ def test_data_quality_reads_the_audit_tables_of_the_published_copy(real) -> None
     assert rejected["rejection_reason"][0] == "customer is still associated with partner R1"
     assert s1["event_id"].to_list() == ["E3"]
     assert s1["rejection_reason"][0].startswith("offline invitation: the customer account")
+
+
+def test_searches_on_the_pipeline_output_read_their_access_paths(real, monkeypatch) -> None:
+    """The customer and order searches on the real marts (incentive_customer_daily, the
+    staged orders' days) answer what reading every row answers, and the hand figures."""
+    from dashboards import queries as q
+    from dashboards import warehouse
+
+    s1 = Viewer("s1", "partner_admin", "S1")
+    searches = [
+        # C1 (广州星河, account xinghe_gz) while D1's: O1 1,000.00 x 5% = 50.00 and the
+        # 06-14 consumption (no policy: 0.00); the account matched in any case.
+        (VIEWERS["admin"], q.DetailFilter(search="星河", search_in="customer"), 2, "50.00"),
+        (VIEWERS["admin"], q.DetailFilter(search="XINGHE", search_in="customer"), 2, "50.00"),
+        (VIEWERS["admin"], q.DetailFilter(search="xinghe"), 2, "50.00"),
+        # O2, S1's: ordered 06-25 500.00 x 4% = 20.00, refunded 07-03 -200.00 x 4% = -8.00.
+        (s1, q.DetailFilter(search="o2", search_in="order_no"), 2, "12.00"),
+        (s1, q.DetailFilter(search="O2"), 2, "12.00"),
+    ]
+    con = warehouse.current(real.published_root).cursor()
+    try:
+        answers = [
+            (q.incentive_details_totals(con, v, f), q.incentive_details_export(con, v, f, 100))
+            for v, f, _, _ in searches
+        ]
+        monkeypatch.setattr(
+            q, "_totals_table", lambda con, flt: q.DAILY if not flt.search.strip() else q.FACTS
+        )
+        monkeypatch.setitem(q.SEARCH_PREDICATES, "order_no", q.SearchField("details.order_no"))
+        for (viewer, flt, rows, amount), (totals, export) in zip(searches, answers, strict=True):
+            assert (totals.rows, totals.incentive_amount) == (rows, Decimal(amount)), flt
+            assert totals == q.incentive_details_totals(con, viewer, flt)
+            assert export.equals(q.incentive_details_export(con, viewer, flt, 100))
+    finally:
+        con.close()

@@ -35,7 +35,11 @@ KEPT_STATE = {
     "daily": "select * exclude (_written_by) from intermediate.int_incentive_daily order by all",
     "customers": "select * exclude (_written_by) from intermediate.int_customer_daily order by all",
     "board revenue": "select * from intermediate.int_board_revenue_daily order by all",
+    "customer groups": "select * exclude (in_sorted_part) "
+    "from intermediate.int_incentive_customer_daily order by all",
 }
+CUSTOMER_GROUPS = """select customer_id, transaction_date, in_sorted_part
+    from intermediate.int_incentive_customer_daily where customer_id = 'C1' order by all"""
 
 
 def marts_snapshot(db: Path) -> dict[str, list[tuple]]:
@@ -92,8 +96,16 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
     )
     con.close()
 
-    run_dbt(["build", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
+    c1_days = [row[1] for row in query(db, CUSTOMER_GROUPS)]
+    # The sorted table's tail is rewritten only past a fraction of the table: here never, so
+    # the new day stays in the tail (the build's singular test customer_aggregate_equals_facts
+    # checks the customer groups against the rows, sorted part and tail together).
+    keep_tail = ["--vars", "{sorted_tail_fraction: 1}"]
+    run_dbt(["build", *FAST, *keep_tail], db_path=db, work_dir=tmp_path, as_of=AS_OF)
     second_run = invocation_id(tmp_path)
+    assert query(db, CUSTOMER_GROUPS) == sorted(
+        [("C1", day, True) for day in c1_days] + [("C1", date(2026, 7, 2), False)]
+    )
     written = query(
         db,
         "select transaction_id, owner_partner_id, eligible_amount from intermediate.int_transactions_rated "
@@ -150,6 +162,11 @@ def test_new_partition_only_touches_that_day_and_full_refresh_agrees(tmp_path: P
     con.close()
     run_dbt(["build", *FAST], db_path=db, work_dir=tmp_path, as_of=AS_OF)
     third_run = invocation_id(tmp_path)
+    # This run's tail is more than a tenth of the table (the default): rewritten sorted.
+    assert query(
+        db,
+        "select count(*) from intermediate.int_incentive_customer_daily where not in_sorted_part",
+    ) == [(0,)]
     written = query(
         db,
         "select transaction_id, owner_partner_id from intermediate.int_transactions_rated "

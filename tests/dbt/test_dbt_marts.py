@@ -49,9 +49,9 @@ def test_views_work_in_a_copy_under_another_name(warehouse: Path, tmp_path: Path
     shutil.copy(warehouse, copy)
     views = rows(copy, "select schema_name, view_name from duckdb_views() where not internal")
     # 13 staging views; the intermediate attribution, rating- and warning-input and combining
-    # views; the details mart and the id-only facts and daily totals the pages read; the
-    # warnings mart (names joined where read); the reconciliation with Huawei's export
-    # (docs/RULES.md)
+    # views; the details mart and the id-only facts, daily totals and per-customer daily
+    # totals the pages read; the warnings mart (names joined where read); the
+    # reconciliation with Huawei's export (docs/RULES.md)
     assert {view for schema, view in views if schema != "staging"} == {
         "int_consumption_attributed",
         "int_orders_attributed",
@@ -62,12 +62,13 @@ def test_views_work_in_a_copy_under_another_name(warehouse: Path, tmp_path: Path
         "incentive_details",
         "incentive_facts",
         "incentive_daily",
+        "incentive_customer_daily",
         "customer_warnings",
         "int_reconciliation_lines",
         "reconciliation_lines",
         "reconciliation_statements",
     }
-    assert len(views) == 26
+    assert len(views) == 27
     for schema, view in views:
         query(copy, f"select count(*) from {schema}.{view}")
 
