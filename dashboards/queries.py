@@ -218,7 +218,8 @@ def _search_predicate(
         params.append(pattern)
         if days is None:
             return f"{field.column} {_LIKE}"
-        return f"{field.column} {_LIKE} and {_in('details.transaction_date', days, params)}"
+        on_days = _in("details.transaction_date", days, params)
+        return f"{field.column} {_LIKE} and {on_days}"
     directory_params = [pattern] * field.directory.count("?")
     ids = [row[0] for row in con.execute(field.directory, directory_params).fetchall()]
     if len(ids) > MAX_LISTED_IDS:
