@@ -19,3 +19,38 @@
     association_type,
     customer_manager_id
 {%- endmacro %}
+
+{#- The incentive rows summed per day and grouping column, up to the as-of date: the base
+    rows from a kept aggregate (`base`: int_incentive_daily, or int_incentive_customer_daily
+    with `keys` 'customer_id'), the acceleration rows (one per project) as they are. Nothing
+    dated after the as-of date counts anywhere: it waits for its day. -#}
+{% macro incentive_groups_to_as_of(base, keys=none) -%}
+    {%- for incentive_type, source, detail_rows in [
+        ('base', base, 'detail_rows'),
+        ('acceleration', ref('int_projects_accelerated'), 'cast(1 as bigint)'),
+    ] %}
+        {%- if not loop.first %}
+
+    union all
+
+        {% endif %}
+    select
+        {% if keys %}{{ keys }},{% endif %}
+        settlement_partner_id,
+        owner_partner_id,
+        reseller_id,
+        customer_manager_id,
+        association_type,
+        product_type,
+        transaction_type,
+        billing_mode,
+        '{{ incentive_type }}' as incentive_type,
+        billing_period,
+        transaction_date,
+        eligible_amount,
+        incentive_amount,
+        {{ detail_rows }}{% if detail_rows != 'detail_rows' %} as detail_rows{% endif %}
+    from {{ source }}
+    where transaction_date <= {{ as_of() }}
+    {%- endfor %}
+{%- endmacro %}

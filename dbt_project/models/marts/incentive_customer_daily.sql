@@ -3,15 +3,12 @@
 -- details page filters by (those of incentive_daily): what the details page totals and
 -- finds its days by when a customer is searched. The base rows come from their kept
 -- aggregate, sorted by customer (int_incentive_customer_daily), the acceleration rows (one
--- per project) as they are. Spark publishes it as a table written in `published_order`.
+-- per project) as they are (macro incentive_groups_to_as_of). Spark publishes it as a
+-- table written in `published_order`.
 with
 
-customers as (
-    select * from {{ ref('int_incentive_customer_daily') }}
-),
-
-accelerated as (
-    select * from {{ ref('int_projects_accelerated') }}
+groups as (
+    {{ incentive_groups_to_as_of(ref('int_incentive_customer_daily'), keys='customer_id') }}
 ),
 
 final as (
@@ -25,37 +22,14 @@ final as (
         product_type,
         transaction_type,
         billing_mode,
-        'base' as incentive_type,
+        incentive_type,
         billing_period,
         cast(left(billing_period, 4) as integer) as year,
         transaction_date,
         eligible_amount,
         incentive_amount,
         detail_rows
-    from customers
-    where transaction_date <= {{ as_of() }}
-
-    union all
-
-    select
-        customer_id,
-        settlement_partner_id as partner_id,
-        owner_partner_id,
-        reseller_id,
-        customer_manager_id,
-        association_type,
-        product_type,
-        transaction_type,
-        billing_mode,
-        'acceleration' as incentive_type,
-        billing_period,
-        cast(left(billing_period, 4) as integer) as year,
-        transaction_date,
-        eligible_amount,
-        incentive_amount,
-        cast(1 as bigint) as detail_rows
-    from accelerated
-    where transaction_date <= {{ as_of() }}
+    from groups
 )
 
 select * from final
