@@ -168,6 +168,67 @@ def has_incremental_state(working: Path) -> bool:
     return found == len(INCREMENTAL_STATE)
 
 
+# The dbt tag of views whose SQL is the same every day: a daily run of the last build's
+# project does not rewrite them (selector daily_same_project in dbt_project/selectors.yml).
+SAME_EVERY_DAY = "same_every_day"
+
+
+def kept_views(context: dg.AssetExecutionContext) -> set[dg.AssetKey]:
+    """The views of this run's selection an incremental run leaves as the last build wrote
+    them (tag same_every_day): their SQL is the same every day, and a view reads its tables
+    when queried, so what it shows is this run's."""
+    kept = set()
+    for spec in context.assets_def.specs:
+        view = (spec.metadata or {}).get("dagster-dbt/materialization_type") == "view"
+        if view and SAME_EVERY_DAY in (spec.tags or {}):
+            kept.add(spec.key)
+    return kept & set(context.selected_asset_keys)
+
+
+def event_asset_key(context: dg.AssetExecutionContext, event: object) -> dg.AssetKey | None:
+    """The asset an output or materialization of dbt's stream is of (None for checks)."""
+    if isinstance(event, dg.Output):
+        return context.asset_key_for_output(event.output_name)
+    if isinstance(event, dg.AssetMaterialization | dg.MaterializeResult):
+        return event.asset_key
+    return None
+
+
+def with_kept_views(
+    context: dg.AssetExecutionContext, events: Iterator[Any], kept: set[dg.AssetKey]
+) -> Iterator[Any]:
+    """dbt's events, with the kept views recorded as materialized by this run: each just
+    before the first asset built downstream of it, the rest at the end. Dagster takes a
+    multi-asset's assets in topological order only, and skips publish unless every model it
+    waits for was materialized."""
+    deps = context.assets_def.asset_deps
+    pending = set(kept)
+
+    def ancestors(key: dg.AssetKey) -> set[dg.AssetKey]:
+        seen: set[dg.AssetKey] = set()
+        stack = list(deps.get(key, ()))
+        while stack:
+            parent = stack.pop()
+            if parent not in seen:
+                seen.add(parent)
+                stack.extend(deps.get(parent, ()))
+        return seen
+
+    def recorded(keys: set[dg.AssetKey]) -> Iterator[dg.MaterializeResult]:
+        for key in sorted(keys, key=lambda k: len(ancestors(k))):
+            pending.discard(key)
+            yield dg.MaterializeResult(
+                asset_key=key, metadata={"kept": "the last build's view: the same SQL every day"}
+            )
+
+    for event in events:
+        key = event_asset_key(context, event)
+        if key is not None and pending:
+            yield from recorded(pending & ancestors(key))
+        yield event
+    yield from recorded(set(pending))
+
+
 def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:
     """`dbt build` arguments. Unit tests check the SQL, not the data: they run in CI
     (tests/dbt), not every day. The as-of date is not a --vars flag: any change of --vars
@@ -226,9 +287,10 @@ def dbt_models(
         "PARTNER_WAREHOUSE_AS_OF": as_of.isoformat(),
         "PARTNER_WAREHOUSE_RUN_ID": context.run.run_id,
     }
+    kept = set() if full_refresh else kept_views(context)
     with dbt_env(env):
         invocation = dbt.cli(args, context=context)
-        yield from invocation.stream()
+        yield from with_kept_views(context, invocation.stream(), kept)
     kept_partial_parse(invocation.target_path)
     pruned_invocation_targets(invocation.target_path)
     if engine == "spark":

@@ -4,6 +4,7 @@ and staging views either. A full refresh and the test suite build everything."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,40 @@ def test_the_same_project_does_not_rewrite_seeds_and_staging_views(selections) -
 def test_the_selector_follows_the_build() -> None:
     assert dbt_build_args("duckdb", full_refresh=True)[-1] == "--full-refresh"
     assert dbt_build_args("duckdb", False)[-2:] == ["--selector", "daily_same_project"]
+
+
+def compiled_views(work: Path, as_of: str) -> dict[str, tuple[str, list[str]]]:
+    """Every view model's compiled SQL and tags, compiled as of `as_of`."""
+    run_dbt(
+        ["compile", "--select", "config.materialized:view", "-q"],
+        db_path=work / "unused.duckdb",
+        work_dir=work,
+        as_of=as_of,
+    )
+    manifest = json.loads((work / "target" / "manifest.json").read_text())
+    return {
+        node["name"]: (node["compiled_code"], node["tags"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "view"
+    }
+
+
+def test_views_left_out_of_daily_runs_read_neither_the_day_nor_the_run(
+    selections, tmp_path: Path, monkeypatch
+) -> None:
+    # A view not rebuilt keeps the SQL of the build that made it: right only if its SQL is
+    # the same whatever the as-of date and the run (a view reads its tables when queried).
+    monkeypatch.delenv("PARTNER_WAREHOUSE_AS_OF", raising=False)
+    monkeypatch.setenv("PARTNER_WAREHOUSE_RUN_ID", "first-run")
+    first = compiled_views(tmp_path / "first", "2026-07-10")
+    monkeypatch.setenv("PARTNER_WAREHOUSE_RUN_ID", "second-run")
+    second = compiled_views(tmp_path / "second", "2026-08-11")
+    kept = {name for name, (_, tags) in first.items() if "same_every_day" in tags}
+    assert {"incentive_details", "customer_warnings", "int_incentives_combined"} <= kept
+    for name in kept:
+        assert first[name][0] == second[name][0], f"{name} reads the as-of date or the run"
+    # The check can fail: views that filter by the as-of date compile differently.
+    assert first["incentive_facts"][0] != second["incentive_facts"][0]
+    same = selections["daily_same_project"]
+    assert not kept & same
+    assert {"incentive_facts", "int_incentives_by_day"} <= same

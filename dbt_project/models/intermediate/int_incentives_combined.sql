@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', tags=['same_every_day']) }}
 -- Every incentive row of the details: base incentive of orders, refunds and consumption,
 -- and the acceleration incentive of projects. One row per transaction_id. The supervisor
 -- is the customer manager's as the staff snapshot says now, joined here and not stored

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', tags=['same_every_day']) }}
 -- Yearly/monthly orders as transactions, attributed point in time (macro attributed_orders,
 -- rule 1); a transaction outside any association keeps a null owner. A view: the rating
 -- attributes only the orders a run recomputes, with the same macro.

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', tags=['same_every_day']) }}
 -- What a rated transaction depends on besides its own raw row, one fingerprint per thing:
 -- each association period, each partner's settlement, each policy version.
 -- int_applied_state keeps the fingerprints a build used; the next build compares.

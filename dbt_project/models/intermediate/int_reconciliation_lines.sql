@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', tags=['same_every_day']) }}
 -- Huawei's incentive detail lines matched one by one with the warehouse's lines of the
 -- same settlement partner and billing period (docs/RULES.md, "Reconciliation with
 -- Huawei's export"). Only the partner-periods Huawei has sent (a statement or a detail

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', tags=['same_every_day']) }}
 -- 激励明细 (S14): one row per transaction and incentive type, with the names to search
 -- by and the status of the statement the row belongs to, up to the as-of date.
 -- A view: the transactions are kept incrementally (int_transactions_rated), and what

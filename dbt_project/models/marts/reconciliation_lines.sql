@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', tags=['same_every_day']) }}
 -- Huawei's incentive detail export reconciled line by line with the warehouse
 -- (int_reconciliation_lines): one row per line of either side, in exactly one class, with
 -- the evidence a dispute needs. A view: pages read it filtered by partner and period.

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', tags=['same_every_day']) }}
 -- One row per partner and billing period Huawei has sent: its statement amount, the
 -- warehouse's, the difference split by class, and what is worth disputing. A view over
 -- reconciliation_lines: reading one partner's rows costs that partner's reconciled lines,
