@@ -163,6 +163,13 @@ VARIABLES: tuple[Variable, ...] = (
         dbt_default="2",
     ),
     Variable(
+        "PARTNER_WAREHOUSE_SPARK_DRIVER_MEMORY",
+        "2g",
+        "heap of Spark's driver (the whole JVM in local mode)",
+        "dbt",
+        dbt_default="2g",
+    ),
+    Variable(
         "PARTNER_WAREHOUSE_SPARK_SHUFFLE_PARTITIONS",
         "4",
         "Spark's shuffle partitions (small data); raise it on a cluster",
