@@ -54,3 +54,25 @@
     where transaction_date <= {{ as_of() }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- The columns of the published day groups (marts.incentive_daily and, after its
+    customer_id, marts.incentive_customer_daily), in one order: the details page reads
+    either for its totals and its days, so they must agree. From a relation with the
+    columns of incentive_groups_to_as_of. -#}
+{% macro day_group_columns() -%}
+    settlement_partner_id as partner_id,
+    owner_partner_id,
+    reseller_id,
+    customer_manager_id,
+    association_type,
+    product_type,
+    transaction_type,
+    billing_mode,
+    incentive_type,
+    billing_period,
+    cast(left(billing_period, 4) as integer) as year,
+    transaction_date,
+    eligible_amount,
+    incentive_amount,
+    detail_rows
+{%- endmacro %}

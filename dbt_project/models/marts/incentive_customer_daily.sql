@@ -14,21 +14,7 @@ groups as (
 final as (
     select
         customer_id,
-        settlement_partner_id as partner_id,
-        owner_partner_id,
-        reseller_id,
-        customer_manager_id,
-        association_type,
-        product_type,
-        transaction_type,
-        billing_mode,
-        incentive_type,
-        billing_period,
-        cast(left(billing_period, 4) as integer) as year,
-        transaction_date,
-        eligible_amount,
-        incentive_amount,
-        detail_rows
+        {{ day_group_columns() }}
     from groups
 )
 
