@@ -169,6 +169,15 @@ def descendants(process: subprocess.Popen) -> list[psutil.Process]:
     return psutil.Process(process.pid).children(recursive=True)
 
 
+def command_line(process: psutil.Process) -> str:
+    """The process's command line; empty for one that ended meanwhile (a finished run not
+    yet reaped is a zombie, whose command line psutil cannot read: a CI run failed so)."""
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def all_gone(processes: list[psutil.Process]) -> bool:
     for process in processes:
         try:
@@ -233,7 +242,7 @@ def test_a_schedule_tick_in_the_daemon_is_a_recorded_run_the_webserver_shows(
         assert len(shown) >= 2  # the CLI's run of the fixture too
         assert answers(f"http://127.0.0.1:{port}/_stcore/health")
         started = descendants(process)
-        names = " ".join(" ".join(p.cmdline()) for p in started)
+        names = " ".join(command_line(p) for p in started)
         assert "streamlit" in names and "dagster-webserver" in names
         assert "dagster-daemon" in names
     finally:
