@@ -126,6 +126,15 @@ VARIABLES: tuple[Variable, ...] = (
         dbt_default="",
     ),
     Variable(
+        "PARTNER_WAREHOUSE_LOADED_THROUGH",
+        "",
+        "a batch of a full build: the last load of orders and consumption dbt reads; "
+        "empty: every load",
+        "dbt",
+        set_by_pipeline=True,
+        dbt_default="",
+    ),
+    Variable(
         "PARTNER_WAREHOUSE_LAKE",
         "",
         "the Parquet lake of a Spark run (`raw/`, `published/`): `lake/` under the Spark "
@@ -133,6 +142,14 @@ VARIABLES: tuple[Variable, ...] = (
         "dbt",
         set_by_pipeline=True,
         dbt_default="../data/lake",
+    ),
+    Variable(
+        "PARTNER_WAREHOUSE_BATCH_ROWS",
+        "12000000",
+        "transactions (orders and consumption rows) per batch of a full build on DuckDB: "
+        "history is built in batches of loads, each appended as a day is, so that memory "
+        "and spill stay those of a batch",
+        "pipeline",
     ),
     Variable(
         "PARTNER_WAREHOUSE_DBT_THREADS",
@@ -143,10 +160,10 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(
         "PARTNER_WAREHOUSE_DBT_MEMORY",
-        "5GB",
-        "DuckDB's memory limit in the dbt step (spills beyond); raise it for 100M rows",
+        "3GB",
+        "DuckDB's memory limit in the dbt step (spills beyond)",
         "dbt",
-        dbt_default="5GB",
+        dbt_default="3GB",
     ),
     Variable(
         "PARTNER_WAREHOUSE_SPARK_MASTER",
@@ -242,6 +259,7 @@ class Settings:
     schedule_on: bool
     schedule_cron: str
     users_file: str
+    batch_rows: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -260,6 +278,7 @@ class Settings:
             schedule_on=values["SCHEDULE"].strip().lower() not in SCHEDULE_OFF,
             schedule_cron=values["SCHEDULE_CRON"],
             users_file=values["USERS"],
+            batch_rows=int(values["BATCH_ROWS"]),
         )
 
     @property

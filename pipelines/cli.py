@@ -98,7 +98,11 @@ def warehouse_of(args: argparse.Namespace) -> Warehouse | None:
 
 
 def engine_of(args: argparse.Namespace) -> Engine:
-    return Engine(name=args.engine, spark_dir=args.spark_dir or "")
+    return Engine(
+        name=args.engine,
+        spark_dir=args.spark_dir or "",
+        batch_rows=Settings.from_env().batch_rows,
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from contract.settings import Settings
+from contract.settings import BY_NAME, Settings
 
 
 class Engine(dg.ConfigurableResource):
@@ -20,10 +20,14 @@ class Engine(dg.ConfigurableResource):
     name: str = "duckdb"  # one of contract.settings.ENGINES (pipelines/spark.py, dbt_target)
     # Spark's tables, metastore and Parquet lake; default: `spark/` beside the warehouse file.
     spark_dir: str = ""
+    # Transactions per batch of a full build on DuckDB (pipelines/dbt/assets.py).
+    batch_rows: int = int(BY_NAME["PARTNER_WAREHOUSE_BATCH_ROWS"].default)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
-        return cls(name=settings.engine, spark_dir=settings.spark_dir)
+        return cls(
+            name=settings.engine, spark_dir=settings.spark_dir, batch_rows=settings.batch_rows
+        )
 
     def spark_root(self, warehouse_file: Path) -> Path:
         return Path(self.spark_dir).resolve() if self.spark_dir else warehouse_file.parent / "spark"

@@ -229,17 +229,60 @@ def with_kept_views(
     yield from recorded(set(pending))
 
 
+def full_build_batches(working: Path, batch_rows: int) -> list[int | None]:
+    """The last load each batch of a full build reads (macro loaded_through), the last batch
+    None (every load): loads of orders and consumption in id order, cut after about
+    `batch_rows` transactions. One batch (`[None]`) when history is smaller."""
+    with duckdb.connect(str(working), read_only=True) as con:
+        loads = con.execute(
+            """
+            select _load_id, count(*) from (
+                select _load_id from raw.orders
+                union all
+                select _load_id from raw.consumption
+            ) as transactions
+            group by _load_id
+            order by _load_id
+            """
+        ).fetchall()
+    cuts: list[int | None] = []
+    rows = 0
+    for load_id, count in loads[:-1]:
+        rows += count
+        if rows >= batch_rows:
+            cuts.append(load_id)
+            rows = 0
+    return [*cuts, None]
+
+
+def build_args(engine: str) -> list[str]:
+    """`dbt build` of every node but the unit tests, which check the SQL, not the data: they
+    run in CI (tests/dbt), not every day."""
+    return ["build", "--target", dbt_target(engine), "--exclude-resource-type", "unit_test"]
+
+
 def dbt_build_args(engine: str, full_refresh: bool) -> list[str]:
-    """`dbt build` arguments. Unit tests check the SQL, not the data: they run in CI
-    (tests/dbt), not every day. The as-of date is not a --vars flag: any change of --vars
-    makes dbt re-parse the whole project (see macro as_of_text). An incremental run (the
-    project of the last build, see dbt_models) leaves out the data tests that read all of
-    history, the seeds and the staging views (selector `daily_same_project` in
+    """The build of a run. The as-of date is not a --vars flag: any change of --vars makes
+    dbt re-parse the whole project (see macro as_of_text). An incremental run (the project
+    of the last build, see dbt_models) leaves out the data tests that read all of history,
+    the seeds and the staging views (selector `daily_same_project` in
     dbt_project/selectors.yml); a full refresh builds and tests everything."""
-    args = ["build", "--target", dbt_target(engine), "--exclude-resource-type", "unit_test"]
     if full_refresh:
-        return [*args, "--full-refresh"]
-    return [*args, "--selector", "daily_same_project"]
+        return [*build_args(engine), "--full-refresh"]
+    return [*build_args(engine), "--selector", "daily_same_project"]
+
+
+def batch_build_args(engine: str, number: int, batches: int) -> list[str]:
+    """The build of batch `number` (from 0) of a full build in `batches` batches: the first
+    a full refresh; each before the last without data tests and without the models the last
+    one builds whole (selector `history_batch`); the last the build of every load with every
+    node. The staging views are built each time: they read the batch's loads."""
+    args = build_args(engine)
+    if number == 0:
+        args.append("--full-refresh")
+    if number < batches - 1:
+        args += ["--exclude-resource-type", "test", "--selector", "history_batch"]
+    return args
 
 
 @dbt_assets(
@@ -286,8 +329,25 @@ def dbt_models(
         **dbt_environment(working, engine, spark_root),
         "PARTNER_WAREHOUSE_AS_OF": as_of.isoformat(),
         "PARTNER_WAREHOUSE_RUN_ID": context.run.run_id,
+        "PARTNER_WAREHOUSE_LOADED_THROUGH": "",
     }
     kept = set() if full_refresh else kept_views(context)
+    batches = (
+        full_build_batches(working, compute.batch_rows)
+        if full_refresh and engine == "duckdb"
+        else [None]
+    )
+    # History in batches of loads, each built on the one before as a daily run builds on
+    # the last: memory and spill are those of a batch (docs/PERFORMANCE.md). The last batch
+    # reads every load and runs every test; its events are the run's.
+    for number, through in enumerate(batches[:-1]):
+        context.log.info(f"full build, batch {number + 1}/{len(batches)}: loads <= {through}")
+        with dbt_env({**env, "PARTNER_WAREHOUSE_LOADED_THROUGH": str(through)}):
+            batch = dbt.cli(batch_build_args(engine, number, len(batches)), context=context)
+            if (error := batch.wait().get_error()) is not None:
+                raise error
+    if len(batches) > 1:
+        args = batch_build_args(engine, len(batches) - 1, len(batches))
     with dbt_env(env):
         invocation = dbt.cli(args, context=context)
         yield from with_kept_views(context, invocation.stream(), kept)

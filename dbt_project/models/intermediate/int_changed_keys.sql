@@ -45,7 +45,7 @@ with
         where _load_id > {{ orders_seen }}
         union
         select order_no from {{ source('raw_withdrawn', 'orders') }}
-        where _load_id > {{ orders_seen }}
+        where _load_id > {{ orders_seen }} and {{ loaded_through('orders') }}
         union
         -- an order and its refund are attributed at their own instants: only those from
         -- the changed day on may change owner
@@ -69,7 +69,7 @@ with
             resource_id,
             usage_date
         from {{ source('raw_withdrawn', 'consumption') }}
-        where _load_id > {{ consumption_seen }}
+        where _load_id > {{ consumption_seen }} and {{ loaded_through('consumption') }}
         union
         select
             consumption.resource_id,

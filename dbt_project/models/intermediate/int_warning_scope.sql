@@ -9,7 +9,9 @@
 -- resources and order days are not kept by date here: a customer whose fingerprint of
 -- them changed is re-evaluated whole. New parameters, or an as-of earlier than the
 -- previous one, re-evaluate the whole window. A full build evaluates the whole window.
-{% set incremental = builds_on_previous_run() %}
+{#- without the evaluated warnings (a batch of a full build leaves them out): the whole window -#}
+{% set incremental = builds_on_previous_run()
+    and previous_relation('int_customer_warnings_evaluated') is not none %}
 with
 
 params as (

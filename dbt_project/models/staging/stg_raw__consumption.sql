@@ -2,6 +2,8 @@ with
 
 source as (
     select * from {{ source('raw', 'consumption') }}
+    -- a batch of a full build reads the loads up to its last (macros/incremental_state.sql)
+    where {{ loaded_through('consumption') }}
 ),
 
 renamed as (
