@@ -10,10 +10,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from handmade_site import HANDMADE_AS_OF
+from handmade_site import HANDMADE_AS_OF, copied_site
 
 from contract.published import published_warehouse
 from pipelines.cli import main
+from pipelines.dbt.assets import full_build_batches
+from pipelines.engine import Engine
 from pipelines.ingest.load import file_sha256
 from pipelines.run import run_pipeline
 from pipelines.warehouse import Warehouse
@@ -300,3 +302,47 @@ def test_nothing_new_builds_nothing_and_new_models_rebuild_everything(built: War
         built, "select full_refresh from audit.dbt_builds order by built_at desc limit 1"
     )
     assert builds == [(True,)]
+
+
+def test_a_full_build_in_batches_equals_the_build_in_one(
+    handmade_site: Path, tmp_path: Path
+) -> None:
+    """Issue 13, item 7: a full build in batches of loads (here a batch per load: the 4
+    orders' load and the 4 consumption rows' load) writes the tables a build in one batch
+    writes."""
+    batched = copied_site(handmade_site, tmp_path / "batched")
+    one = snapshot(batched.warehouse_file)
+    with duckdb.connect(str(batched.warehouse_file), read_only=True) as con:
+        loads = con.execute(
+            "select _load_id, transaction_type, count(*) from ("
+            "select _load_id, 'order' as transaction_type from raw.orders union all "
+            "select _load_id, 'consumption' from raw.consumption) group by 1, 2 order by 1"
+        ).fetchall()
+    assert sorted(count for _, _, count in loads) == [4, 4]
+    (first_load, first_type, _), (_, last_type, _) = loads
+    assert full_build_batches(batched.warehouse_file, 4) == [first_load, None]
+    assert full_build_batches(batched.warehouse_file, 8) == [None]
+    summary = run_pipeline(batched, AS_OF, full_refresh=True, engine=Engine(batch_rows=4))
+    assert summary.success, summary.error
+    assert summary.checks_passed > 0 and not summary.checks_failed
+    # two dbt builds wrote the rated rows, one per load (a build in one writes both)
+    writers = query(
+        batched,
+        "select distinct case when transaction_type = 'consumption' then 'consumption' "
+        "else 'order' end, _written_by from intermediate.int_transactions_rated",
+    )
+    assert sorted(source for source, _ in writers) == sorted([first_type, last_type])
+    assert len({writer for _, writer in writers}) == 2
+    after = snapshot(batched.warehouse_file)
+    # what the last batch changed (empty after a build in one batch), and the builds' log
+    not_compared = {
+        "audit.dbt_builds",
+        *(f"intermediate.{name}" for name in ("int_changed_inputs", "int_changed_keys")),
+        "intermediate.int_transaction_changes",
+    }
+    assert one.keys() == after.keys()
+    for name, table in one.items():
+        if name in not_compared:
+            continue
+        kept = [column for column in table.columns if column != "_written_by"]
+        assert table.select(kept).sort(kept).equals(after[name].select(kept).sort(kept)), name

@@ -2,6 +2,7 @@
 become asset checks."""
 
 import importlib.metadata
+import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
@@ -185,6 +186,32 @@ def kept_views(context: dg.AssetExecutionContext) -> set[dg.AssetKey]:
     return kept & set(context.selected_asset_keys)
 
 
+# The dbt tag of models a full build in batches builds whole in its last batch, once
+# (selector history_batch in dbt_project/selectors.yml).
+WHOLE_IN_LAST_BATCH = "whole_in_last_batch"
+
+
+def built_whole_in_last_batch(manifest_path: Path) -> list[tuple[str, str, str]]:
+    """(schema, name, materialization) of the models tagged whole_in_last_batch."""
+    nodes = json.loads(manifest_path.read_text())["nodes"].values()
+    return sorted(
+        (node["schema"], node["name"], node["config"]["materialized"])
+        for node in nodes
+        if node["resource_type"] == "model" and WHOLE_IN_LAST_BATCH in node["tags"]
+    )
+
+
+def dropped_relations(working: Path, relations: list[tuple[str, str, str]]) -> list[str]:
+    """Drop `relations` from the working file. A batched full build leaves the models built
+    whole in its last batch out of the batches before: the last one must then find no table
+    of a previous build (it would increment a table the old build wrote)."""
+    with duckdb.connect(str(working)) as con:
+        for schema, name, materialized in relations:
+            kind = "view" if materialized == "view" else "table"
+            con.execute(f'drop {kind} if exists "{schema}"."{name}"')
+    return [f"{schema}.{name}" for schema, name, _ in relations]
+
+
 def event_asset_key(context: dg.AssetExecutionContext, event: object) -> dg.AssetKey | None:
     """The asset an output or materialization of dbt's stream is of (None for checks)."""
     if isinstance(event, dg.Output):
@@ -340,6 +367,9 @@ def dbt_models(
     # History in batches of loads, each built on the one before as a daily run builds on
     # the last: memory and spill are those of a batch (docs/PERFORMANCE.md). The last batch
     # reads every load and runs every test; its events are the run's.
+    if len(batches) > 1:
+        dropped = dropped_relations(working, built_whole_in_last_batch(dbt_project.manifest_path))
+        context.log.info(f"full build in {len(batches)} batches; built whole last: {dropped}")
     for number, through in enumerate(batches[:-1]):
         context.log.info(f"full build, batch {number + 1}/{len(batches)}: loads <= {through}")
         with dbt_env({**env, "PARTNER_WAREHOUSE_LOADED_THROUGH": str(through)}):

@@ -1,6 +1,7 @@
 {{
     config(
         materialized=incremental_materialization(),
+        tags=['whole_in_last_batch'],
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         pre_hook="{{ withdraw_rescoped_warnings() }}",

@@ -2,6 +2,7 @@
 {{
     config(
         materialized=incremental_materialization(),
+        tags=['whole_in_last_batch'],
         incremental_strategy='append',
         pre_hook="{{ withdraw_touched_customer_days() }}",
         post_hook="{{ compact_sorted_tail('customer_id, transaction_date') }}"

@@ -1,3 +1,4 @@
+{{ config(tags=['whole_in_last_batch']) }}
 -- depends_on: {{ ref('int_changed_inputs') }}
 -- depends_on: {{ ref('stg_raw__consumption') }}
 -- depends_on: {{ ref('stg_raw__balances') }}

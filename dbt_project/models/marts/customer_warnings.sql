@@ -1,4 +1,4 @@
-{{ config(materialized='view', tags=['same_every_day']) }}
+{{ config(materialized='view', tags=['same_every_day', 'whole_in_last_batch']) }}
 -- 客户预警 (S2): customer x day x warning type for every day of the warning window ending
 -- at as_of, under the owner partner of that day, assigned to the customer manager, else
 -- to the partner. A view: the names and the assignee are joined where read, so a renamed
