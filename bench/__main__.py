@@ -77,6 +77,18 @@ def returned_day(holding: Path, landing: Path, day: str) -> None:
         folder.rename(landing / folder.parent.name / day)
 
 
+def thinned_day(landing: Path, day: str, rows: int) -> None:
+    """Keep `rows` of the day's consumption rows, spread evenly over its files' rows: the day
+    of a larger set at the daily volume of a smaller one, so that the two days differ only in
+    the history behind them."""
+    files = sorted(landing.glob(f"consumption/{day}/*"))
+    frames = [pl.read_parquet(file) for file in files]
+    total = sum(frame.height for frame in frames)
+    every = max(1, total // rows)
+    for file, frame in zip(files, frames, strict=True):
+        frame.gather_every(every).write_parquet(file)
+
+
 def one_row_landing(landing: Path, out: Path) -> None:
     """One row per source, from the first file of each source, as UTF-8 CSV."""
     for source_dir in sorted(p for p in landing.iterdir() if p.is_dir()):
@@ -245,6 +257,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the pandas peer (it holds every row in memory: about 0.7 GiB per 1M rows)",
     )
+    parser.add_argument(
+        "--day-rows",
+        type=int,
+        default=0,
+        help="consumption rows of the timed day (default: the day as generated); e.g. the "
+        "10M set's daily volume on the 100M set, so that the two days differ only in history",
+    )
     args = parser.parse_args(argv)
     label = args.label or f"{args.rows}"
     work = Path(args.work).resolve() / label
@@ -293,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     # floor and the peer: the peer holds every row in memory (7 GB at 10M rows) and leaves
     # the page cache cold, which is no part of a day's cost (it cost 3 s at 10M).
     returned_day(holding, landing, last_day)
+    if args.day_rows:
+        thinned_day(landing, last_day, args.day_rows)
     for engine in args.engines:
         runs[engine]["incremental"] = pipeline_run(
             landing,
@@ -351,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         + (f" --days {args.days}" if args.days != DAYS else "")
         + (f" --engines {','.join(args.engines)}" if args.engines != [DEFAULT_ENGINE] else "")
         + (f" --publish {args.publish}" if args.publish != DEFAULT_PUBLISH else "")
-        + (" --no-peer" if args.no_peer else ""),
+        + (" --no-peer" if args.no_peer else "")
+        + (f" --day-rows {args.day_rows}" if args.day_rows else ""),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
