@@ -145,7 +145,7 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(
         "PARTNER_WAREHOUSE_BATCH_ROWS",
-        "12000000",
+        "5000000",
         "transactions (orders and consumption rows) per batch of a full build on DuckDB: "
         "history is built in batches of loads, each appended as a day is, so that memory "
         "and spill stay those of a batch",

@@ -179,7 +179,7 @@ class _WriterLock:
 
 # DuckDB takes 80% of RAM by default; a run shares the machine with the dashboards and
 # its polars frames, and spills to disk beyond this (dbt's limit is in profiles.yml).
-WRITER_CONFIG = {"memory_limit": "2GB"}
+WRITER_CONFIG = {"memory_limit": "1500MB"}
 
 
 # The landing folder as a run found it, walked once per run (run id -> inventory): every
