@@ -1,4 +1,10 @@
-{{ config(materialized='view', tags=['whole_in_last_batch'], meta={'published_order': 'customer_id, transaction_date'}) }}
+{{
+    config(
+        materialized='view',
+        tags=['whole_in_last_batch'],
+        meta={'published_order': 'customer_id, transaction_date'}
+    )
+}}
 -- The incentive detail rows counted and summed per customer, day and every column the
 -- details page filters by (those of incentive_daily): what the details page totals and
 -- finds its days by when a customer is searched. The base rows come from their kept
