@@ -373,6 +373,10 @@ def dbt_models(
     if len(batches) > 1:
         dropped = dropped_relations(working, built_whole_in_last_batch(dbt_project.manifest_path))
         context.log.info(f"full build in {len(batches)} batches; built whole last: {dropped}")
+    if len(batches) > 1:
+        # One node at a time: two at once (a batch's rating beside another model, the
+        # warnings beside the per-customer table) went past 4 GiB or out of memory at 100M.
+        env["PARTNER_WAREHOUSE_DBT_THREADS"] = "1"
     for number, through in enumerate(batches[:-1]):
         context.log.info(f"full build, batch {number + 1}/{len(batches)}: loads <= {through}")
         with dbt_env({**env, "PARTNER_WAREHOUSE_LOADED_THROUGH": str(through)}):
