@@ -66,12 +66,14 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The end of a full build's select of a date-keyed incremental table: rows written in date
-    order, so that every later run's reads and deletes of a few days (date bounds, and the
-    date range DuckDB passes from a join's small side to the scan) skip the row groups of
-    other days. An incremental run appends its days at the end, which keeps the order. -#}
+{#- The end of the select of a date-keyed incremental table: rows written in date order, so
+    that every later run's reads and deletes of a few days (date bounds, and the date range
+    DuckDB passes from a join's small side to the scan) skip the row groups of other days.
+    An incremental run appends its rows sorted too: a day's are a few row groups either
+    way, but a batch of a full build (5M rows over weeks) appended unsorted left row groups
+    spanning all of its days (the 10M details' searches 48 -> 77 ms). -#}
 {% macro written_in_date_order(column) -%}
-    {%- if incremental_materialization() == 'incremental' and not is_incremental() -%}
+    {%- if incremental_materialization() == 'incremental' -%}
         order by {{ column }}
     {%- endif -%}
 {%- endmacro %}
