@@ -76,3 +76,13 @@
     incentive_amount,
     detail_rows
 {%- endmacro %}
+
+{#- The columns the base incentive is grouped by per day (int_incentive_daily, and after
+    customer_id int_incentive_customer_daily): every column the details page filters by,
+    in one list so that the two tables keep the same groups. -#}
+{% macro incentive_day_dimensions() -%}
+    {{ return([
+        'settlement_partner_id', 'owner_partner_id', 'reseller_id', 'customer_manager_id',
+        'association_type', 'product_type', 'transaction_type', 'billing_mode',
+        'billing_period', 'transaction_date']) }}
+{%- endmacro %}

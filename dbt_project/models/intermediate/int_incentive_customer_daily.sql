@@ -40,16 +40,9 @@ rated as (
 final as (
     select
         customer_id,
-        settlement_partner_id,
-        owner_partner_id,
-        reseller_id,
-        customer_manager_id,
-        association_type,
-        product_type,
-        transaction_type,
-        billing_mode,
-        billing_period,
-        transaction_date,
+        {% for dimension in incentive_day_dimensions() %}
+            {{ dimension }},
+        {% endfor %}
         cast(sum(eligible_amount) as decimal(18, 2)) as eligible_amount,
         cast(sum(incentive_amount) as decimal(18, 2)) as incentive_amount,
         cast(count(*) as bigint) as detail_rows,
@@ -57,16 +50,9 @@ final as (
     from rated
     group by
         customer_id,
-        settlement_partner_id,
-        owner_partner_id,
-        reseller_id,
-        customer_manager_id,
-        association_type,
-        product_type,
-        transaction_type,
-        billing_mode,
-        billing_period,
-        transaction_date
+        {% for dimension in incentive_day_dimensions() %}
+            {{ dimension }}{% if not loop.last %},{% endif %}
+        {% endfor %}
 )
 
 select * from final

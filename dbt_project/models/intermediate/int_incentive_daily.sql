@@ -11,10 +11,7 @@
 -- board, the indicators and the customer board group by: those marts read this table
 -- (thousands of rows) instead of every transaction. Kept by difference (macro
 -- delta_aggregate): a new day costs that day's rows.
-{% set dimensions = [
-    'settlement_partner_id', 'owner_partner_id', 'reseller_id', 'customer_manager_id',
-    'association_type', 'product_type', 'transaction_type', 'billing_mode',
-    'billing_period', 'transaction_date'] %}
+{% set dimensions = incentive_day_dimensions() %}
 with
 
 final as (
