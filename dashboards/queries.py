@@ -421,6 +421,11 @@ def _with(ctes: list[str]) -> str:
 
 
 _DETAIL_ORDER = "order by details.billing_period desc, details.transaction_date desc, details.transaction_id asc"
+# The page order read from its end: a page past the middle of its days is the first rows of
+# this order (`_days_cut`).
+_DETAIL_ORDER_REVERSED = (
+    "order by details.billing_period asc, details.transaction_date asc, details.transaction_id desc"
+)
 
 
 def _page_days(totals: DetailTotals, limit: int, offset: int) -> tuple[list[DayCount], int]:
@@ -456,12 +461,42 @@ def _days_predicate(days: list[DayCount], params: list[object]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class PageCut:
+    """Rows `offset`..`offset + limit` of the page's days, counted from their first row in
+    page order or, `reversed`, from their last."""
+
+    limit: int
+    offset: int
+    reversed: bool = False
+
+
+def _days_cut(days: list[DayCount], limit: int, inside: int) -> PageCut:
+    """How to read `limit` rows from row `inside` of `days`: a LIMIT/OFFSET keeps every row
+    up to its end in a sort (DuckDB's top-N holds offset + limit rows), so a page in the
+    later half of its days is read from their end: the last page of a 10,000-row day sorts
+    50 rows, not 10,000 (185 -> ~50 ms for the largest statement's last page at 100M)."""
+    held = sum(day.rows for day in days)
+    if inside + limit <= held - inside:
+        return PageCut(limit, inside)
+    return PageCut(max(0, min(limit, held - inside)), max(0, held - inside - limit), True)
+
+
 def _rows_sql(
-    ctes: list[str], base: str, params: list[object], days: list[DayCount], cut: str = ""
+    ctes: list[str],
+    base: str,
+    params: list[object],
+    days: list[DayCount],
+    cut: PageCut | None = None,
 ) -> str:
-    """The rows of `base` on `days` in page order (`cut`: a LIMIT/OFFSET), with names joined
-    to those rows only; `params` gets the days' values."""
-    rows = f"page as (select details.* {base} and {_days_predicate(days, params)} {_DETAIL_ORDER} {cut})"
+    """The rows of `base` on `days` in page order (`cut`: which of them), with names joined
+    to those rows only; `params` gets the days' values and the cut's."""
+    order = _DETAIL_ORDER_REVERSED if cut is not None and cut.reversed else _DETAIL_ORDER
+    rows = f"page as (select details.* {base} and {_days_predicate(days, params)} {order}"
+    if cut is not None:
+        rows += " limit ? offset ?"
+        params += [cut.limit, cut.offset]
+    rows += ")"
     return f"""{_with([*ctes, rows])}
         select {DETAIL_COLUMNS} from page as details {_DETAIL_NAMES} {_DETAIL_ORDER}"""
 
@@ -498,8 +533,8 @@ def incentive_details_page(
     totals = totals if totals is not None else incentive_details_totals(con, viewer, flt)
     days, inside = _page_days(totals, limit, offset)
     ctes, base, params = _details_from(con, viewer, flt)
-    sql = _rows_sql(ctes, base, params, days, "limit ? offset ?")
-    return _frame(con, sql, [*params, int(limit), int(inside)])
+    sql = _rows_sql(ctes, base, params, days, _days_cut(days, int(limit), int(inside)))
+    return _frame(con, sql, params)
 
 
 def incentive_details_chunks(

@@ -29,6 +29,18 @@ def test_a_page_reads_only_the_days_that_hold_it() -> None:
     assert q._page_days(totals, 2, 8) == ([], 0)
 
 
+def test_a_page_past_the_middle_of_its_days_is_read_from_their_end() -> None:
+    ten = [q.DayCount("202610", date(2026, 10, 30), 10)]
+    # Rows 0-2 of 10: from the start.
+    assert q._days_cut(ten, 3, 0) == q.PageCut(3, 0)
+    # Rows 3-5: 6 rows kept from the start, 7 from the end.
+    assert q._days_cut(ten, 3, 3) == q.PageCut(3, 3)
+    # Rows 6-8: rows 1-3 counted from the end (row 9 is the end's row 0).
+    assert q._days_cut(ten, 3, 6) == q.PageCut(3, 1, reversed=True)
+    # Rows 9-11 of 10: row 9 only, the end's row 0.
+    assert q._days_cut(ten, 3, 9) == q.PageCut(1, 0, reversed=True)
+
+
 def test_export_chunks_are_whole_days() -> None:
     assert [[d.rows for d in c] for c in q._day_chunks(DAYS, 4)] == [[3, 1], [4]]
     assert [[d.rows for d in c] for c in q._day_chunks(DAYS, 2)] == [[3], [1], [4]]

@@ -90,11 +90,11 @@ def test_no_user_value_is_formatted_into_sql() -> None:
     # constants of SEARCH_PREDICATES (checked below), and binds the pattern and the ids;
     # `_settled_or_owned` formats a table alias its callers pass as a literal and binds the
     # partner ids. `_count`, `_rows_sql` and `_with` assemble SQL other functions built
-    # (CTEs, FROM/WHERE with `?`, the literal "LIMIT ? OFFSET ?") and `_days_predicate`
-    # binds every day's values; `_detail_scope` formats the table constants FACTS or DAILY;
-    # `_raw_record` formats a source name and a WHERE clause from the constant `_SOURCE_OF`
-    # and binds the keys; `_statement_cells` formats conditions its callers pass as
-    # literals or from `_in`, and binds the values; `quarantined_rows` hands `sources` to
+    # (CTEs, FROM/WHERE with `?`, one of two constant orders, a bound LIMIT/OFFSET) and
+    # `_days_predicate` binds every day's values; `_detail_scope` formats the table
+    # constants FACTS or DAILY; `_raw_record` formats a source name and a WHERE clause
+    # from the constant `_SOURCE_OF` and binds the keys; `_statement_cells` formats
+    # conditions its callers pass as literals or from `_in`, and binds the values; `quarantined_rows` hands `sources` to
     # `_in`, which binds them; `_optional_columns` formats a table alias its callers pass as
     # a literal, with column names and types from the constants QUARANTINE_CODES and
     # REJECTION_CODES, and binds the table's name. A new entry here is a new way for input
@@ -110,7 +110,6 @@ def test_no_user_value_is_formatted_into_sql() -> None:
         "_raw_record: where",
         "_rows_sql: base",
         "_rows_sql: ctes",
-        "_rows_sql: cut",
         "_rows_sql: days",
         "_rows_sql: params",
         "_search_predicate: field",
