@@ -18,12 +18,24 @@ import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
     DbtCliResource,
     dbt_assets,
 )
+from dagster_dbt.asset_utils import (
+    extract_runtime_selection_from_args,
+    get_updated_cli_invocation_params_for_context,
+)
+from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME
 from packaging import version
 
-from pipelines.dbt.prepare import project_digest
+from pipelines.dbt.in_process import (
+    InProcessDbtInvocation,
+    dbt_database,
+    in_process_args,
+    prepared_manifest,
+)
+from pipelines.dbt.prepare import newest_source_mtime, project_digest
 from pipelines.dbt.project import dbt_project
 from pipelines.engine import Engine
 from pipelines.spark import (
@@ -73,7 +85,68 @@ class WarehouseDbt(DbtCliResource):
     """dagster-dbt's dbt resource without the dbt adapter it opens in the run's own process
     before every command (2.6 s a run, dagster-dbt 0.29 with dbt-core < 2): that adapter
     serves row counts and column metadata fetched from Dagster, which this project does not
-    fetch. dbt itself runs in its subprocess as before."""
+    fetch. `cli` runs dbt in its subprocess; `cli_in_process` in this process on the prepared
+    manifest (pipelines/dbt/in_process.py)."""
+
+    def cli_in_process(
+        self,
+        args: Sequence[str],
+        *,
+        context: dg.AssetExecutionContext,
+        warehouse_file: Path,
+    ) -> DbtCliInvocation:
+        """`cli(args, context=context)` with dbt on a thread of this process, on the manifest
+        of the last parse with its relations in `warehouse_file` (parsed again in process when
+        that manifest is not current). The same selection, target folder and events as `cli`."""
+        cleaned_args, selects, excludes = extract_runtime_selection_from_args(args)
+        params = get_updated_cli_invocation_params_for_context(
+            context=context,
+            manifest={},
+            dagster_dbt_translator=DagsterDbtTranslator(),
+            runtime_selects=selects,
+            runtime_excludes=excludes,
+        )
+        project_dir = Path(
+            params.dbt_project.project_dir if params.dbt_project else self.project_dir
+        )
+        target_path = self._get_unique_target_path(context=context)
+        if not target_path.is_absolute():
+            target_path = project_dir / target_path
+        prepared = project_dir / dbt_project.target_path
+        manifest = prepared_manifest(
+            prepared, newest_source_mtime(project_dir), dbt_database(warehouse_file)
+        )
+        if manifest is None and (prepared / PARTIAL_PARSE_FILE_NAME).is_file():
+            # dbt parses: what changed since the last parse only (as dagster-dbt does)
+            target_path.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(
+                prepared / PARTIAL_PARSE_FILE_NAME, target_path / PARTIAL_PARSE_FILE_NAME
+            )
+        extra = {"--profile": self.profile} if self.profile else {}
+        if self.target:
+            extra["--target"] = self.target
+        if params.indirect_selection:
+            extra["--indirect-selection"] = params.indirect_selection
+        dbt_args = in_process_args(
+            [*self.global_config_flags, *cleaned_args, *params.selection_args],
+            project_dir=project_dir,
+            profiles_dir=Path(self.profiles_dir or project_dir),
+            target_path=target_path,
+            extra=extra,
+        )
+        context.log.info(f"dbt in process{'' if manifest else ' (parsing)'}: {dbt_args[:12]}")
+        return InProcessDbtInvocation.start(
+            dbt_args,
+            manifest,
+            manifest=params.manifest,
+            dagster_dbt_translator=params.dagster_dbt_translator,
+            project_dir=project_dir,
+            target_path=target_path,
+            raise_on_error=True,
+            cli_version=self._cli_version,
+            project=params.dbt_project,
+            context=context,
+        )
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
         return None
@@ -328,7 +401,7 @@ def batch_build_args(engine: str, number: int, batches: int) -> list[str]:
 )
 def dbt_models(
     context: dg.AssetExecutionContext,
-    dbt: DbtCliResource,
+    dbt: WarehouseDbt,
     warehouse: Warehouse,
     compute: Engine,
 ):
@@ -366,6 +439,14 @@ def dbt_models(
         "PARTNER_WAREHOUSE_LOADED_THROUGH": "",
     }
     kept = set() if full_refresh else kept_views(context)
+
+    def invoked(args: list[str]) -> DbtCliInvocation:
+        # DuckDB: dbt in this process on the prepared manifest, no start and no parse
+        # (pipelines/dbt/in_process.py); Spark's session stays in dbt's own process.
+        if engine == "duckdb":
+            return dbt.cli_in_process(args, context=context, warehouse_file=working)
+        return dbt.cli(args, context=context)
+
     batches = (
         full_build_batches(working, compute.batch_rows)
         if full_refresh and engine == "duckdb"
@@ -389,13 +470,13 @@ def dbt_models(
             # (a tree of 4.3 GiB); the last batch keeps the 3GB its whole-window warnings need.
             batch_env["PARTNER_WAREHOUSE_DBT_MEMORY"] = BATCH_DBT_MEMORY
         with dbt_env(batch_env):
-            batch = dbt.cli(batch_build_args(engine, number, len(batches)), context=context)
+            batch = invoked(batch_build_args(engine, number, len(batches)))
             if (error := batch.wait().get_error()) is not None:
                 raise error
     if len(batches) > 1:
         args = batch_build_args(engine, len(batches) - 1, len(batches))
     with dbt_env(env):
-        invocation = dbt.cli(args, context=context)
+        invocation = invoked(args)
         yield from with_kept_views(context, invocation.stream(), kept)
     kept_partial_parse(invocation.target_path)
     pruned_invocation_targets(invocation.target_path)
