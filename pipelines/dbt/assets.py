@@ -441,9 +441,12 @@ def dbt_models(
     kept = set() if full_refresh else kept_views(context)
 
     def invoked(args: list[str]) -> DbtCliInvocation:
-        # DuckDB: dbt in this process on the prepared manifest, no start and no parse
-        # (pipelines/dbt/in_process.py); Spark's session stays in dbt's own process.
-        if engine == "duckdb":
+        # A daily DuckDB build: dbt in this process on the prepared manifest, no start and
+        # no parse (pipelines/dbt/in_process.py). A full build keeps dbt's own process: each
+        # batch's memory goes back to the system when its process ends (the 4 GiB bound at
+        # 100M), and a start of seconds is nothing beside its minutes. Spark's session (a
+        # JVM) stays in dbt's process too.
+        if engine == "duckdb" and not full_refresh:
             return dbt.cli_in_process(args, context=context, warehouse_file=working)
         return dbt.cli(args, context=context)
 
