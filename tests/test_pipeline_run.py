@@ -158,15 +158,13 @@ def test_a_run_that_fails_halfway_leaves_the_warehouse_as_it_was(
     import pipelines.ingest.assets as ingest_assets
 
     real_load_source = ingest_assets.load_source
-    calls = {"n": 0}
 
-    def crash_on_second_source(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError("simulated crash while loading")
-        return real_load_source(*args, **kwargs)
+    def crash_after_loading(*args, **kwargs):
+        # the only source with news (orders) is loaded into the working file, then the crash
+        real_load_source(*args, **kwargs)
+        raise OSError("simulated crash while loading")
 
-    monkeypatch.setattr(ingest_assets, "load_source", crash_on_second_source)
+    monkeypatch.setattr(ingest_assets, "load_source", crash_after_loading)
     summary = run_pipeline(built, AS_OF)
     assert not summary.success
     assert "simulated crash" in (summary.error or "")
@@ -271,6 +269,50 @@ def test_statements_indicators_and_customer_board_by_hand(built: Warehouse) -> N
     # S1 owns C1 from 06-20: O2 500.00 in June, the refund -200.00 in July.
     assert board[("S1", "2026-06")] == [1, 1, 0, Decimal("500.00")]
     assert board[("S1", "2026-07")] == [1, 0, 0, Decimal("-200.00")]
+
+
+def test_a_run_with_nothing_new_does_not_copy_the_warehouse(
+    built: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipelines.warehouse as warehouse_module
+
+    copied: list[str] = []
+    real_copyfile = warehouse_module.shutil.copyfile
+
+    def copyfile(source, target, **kwargs):
+        copied.append(Path(source).name)
+        return real_copyfile(source, target, **kwargs)
+
+    monkeypatch.setattr(warehouse_module.shutil, "copyfile", copyfile)
+    summary = run_pipeline(built, AS_OF)
+    assert summary.success and summary.unchanged, summary.error
+    assert copied == []  # read where it lies: no working file, nothing published
+    assert not list(built.warehouse_file.parent.glob("*.run-*"))
+
+
+def test_a_file_it_cannot_load_is_published_when_nothing_else_is_new(built: Warehouse) -> None:
+    published = published_warehouse(built.published_root)
+    junk = built.landing_root / "notes" / "2026-07-20" / "readme.csv"
+    junk.parent.mkdir(parents=True)
+    junk.write_text("a,b\n1,2\n")
+    try:
+        summary = run_pipeline(built, AS_OF)
+        assert summary.success and not summary.unchanged, summary.error
+        assert published_warehouse(built.published_root) != published
+        assert query(built, "select file, reason_code from audit.files_not_loaded") == [
+            ("notes/2026-07-20/readme.csv", "unknown_source")
+        ]
+        # the same junk again: nothing new
+        summary = run_pipeline(built, AS_OF)
+        assert summary.success and summary.unchanged, summary.error
+    finally:
+        junk.unlink()
+        junk.parent.rmdir()
+        junk.parent.parent.rmdir()
+    # gone from the folder: gone from the list, published again
+    summary = run_pipeline(built, AS_OF)
+    assert summary.success and not summary.unchanged, summary.error
+    assert query(built, "select count(*) from audit.files_not_loaded") == [(0,)]
 
 
 def test_nothing_new_builds_nothing_and_new_models_rebuild_everything(built: Warehouse) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 import pipelines.warehouse as warehouse_module
 from contract.published import published_warehouse
+from pipelines.ingest.tables import ensure_tables
 from pipelines.preflight import SPACE_MARGIN_BYTES, warehouse_problem
 from pipelines.warehouse import Warehouse, WarehouseUnwritable
 
@@ -121,3 +122,40 @@ def test_the_free_space_check_counts_one_copy_when_publishing_links(warehouse, m
     problem = warehouse_problem(warehouse)
     assert problem is not None
     assert "(a working copy and a published copy)" in problem
+
+
+def test_a_run_reads_the_committed_file_until_it_writes(tmp_path: Path) -> None:
+    warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
+    with duckdb.connect(str(warehouse.warehouse_file)) as con:
+        ensure_tables(con)
+    assert warehouse.current_file("r1") == warehouse.warehouse_file
+    with warehouse.reader("r1") as con:
+        assert con.execute("select count(*) from audit.load_log").fetchall() == [(0,)]
+    assert not warehouse.working_file.exists()
+    with warehouse.connect("r1") as con:  # the first write makes the working file
+        con.execute(
+            "insert into audit.files_not_loaded (file, reason, seen_at) values ('x', 'y', now())"
+        )
+    assert warehouse.current_file("r1") == warehouse.working_file
+    with warehouse.reader("r1") as con:  # and the run reads what it wrote
+        assert con.execute("select count(*) from audit.files_not_loaded").fetchall() == [(1,)]
+    warehouse.end("r1")
+    assert not warehouse.working_file.exists()
+
+
+def test_a_committed_file_without_this_versions_columns_is_copied_and_completed(
+    tmp_path: Path,
+) -> None:
+    warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
+    with duckdb.connect(str(warehouse.warehouse_file)) as con:
+        ensure_tables(con)
+        con.execute("alter table audit.load_log drop column file_mtime_ns")
+    try:
+        assert warehouse.current_file("r1") == warehouse.working_file
+        with warehouse.reader("r1") as con:
+            assert con.execute(
+                "select count(*) from duckdb_columns() where table_name = 'load_log' "
+                "and column_name = 'file_mtime_ns'"
+            ).fetchall() == [(1,)]
+    finally:
+        warehouse.end("r1")

@@ -407,17 +407,19 @@ def dbt_models(
 ):
     # dbt's process opens the working file: this process lets go of it first
     warehouse.release(context.run.run_id)
-    working = warehouse.begin(context.run.run_id)
+    warehouse.close_reader(context.run.run_id)
+    # the working file when ingestion wrote one, else the committed warehouse (not copied)
+    built_on = warehouse.current_file(context.run.run_id)
     engine = compute.name
     spark_root = compute.spark_root(warehouse.warehouse_file)
     as_of = run_as_of(context.run.tags)
-    inputs = build_inputs(working, engine, as_of)
-    last = last_build_inputs(working)
+    inputs = build_inputs(built_on, engine, as_of)
+    last = last_build_inputs(built_on)
     # Another version of the models (or a warehouse without a recorded build) is rebuilt
     # whole: a table an incremental model kept was written by the old SQL.
     full_refresh = (
         context.run.tags.get(FULL_REFRESH_TAG) == "true"
-        or not has_incremental_state(working)
+        or not has_incremental_state(built_on)
         or last is None
         or (last.project_digest, last.engine) != (inputs.project_digest, engine)
     )
@@ -426,6 +428,7 @@ def dbt_models(
         # materialized, so publish is skipped and readers keep the current publication.
         context.log.info(f"nothing new since the last build ({inputs}): dbt not run")
         return
+    working = warehouse.begin(context.run.run_id)
     args = dbt_build_args(engine, full_refresh)
     lake = lake_root(spark_root)
     if engine == "spark":

@@ -10,8 +10,14 @@ source and day (about 4,000 for six months) for no information the log does not 
 import dagster as dg
 
 from contract.sources import SOURCES, Source
-from pipelines.ingest.discover import replace_files_not_loaded
-from pipelines.ingest.load import load_source, withdrawal_refusal
+from pipelines.ingest.discover import listed_as_not_loaded, replace_files_not_loaded
+from pipelines.ingest.load import (
+    FileLoad,
+    SourceLoad,
+    landed_as_loaded,
+    load_source,
+    withdrawal_refusal,
+)
 from pipelines.warehouse import ALLOW_WITHDRAW_TAG, Warehouse
 
 # Withdrawn files named in a materialization's metadata (the count is always complete).
@@ -29,18 +35,25 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         inventory = warehouse.inventory(context.run.run_id)
-        with warehouse.connect(context.run.run_id) as con:
+        files = inventory.files.get(source.name, [])
+        with warehouse.reader(context.run.run_id) as con:
             refusal = withdrawal_refusal(con, inventory)
             if refusal and context.run.tags.get(ALLOW_WITHDRAW_TAG) != "true":
                 raise dg.Failure(description=refusal)
-            result = load_source(con, source, inventory.files.get(source.name, []))
-            for load in result.files:
-                if load.unreadable:
-                    context.log.warning(f"{load.file}: quarantined whole: {load.unreadable}")
-            for gone in result.withdrawals:
-                context.log.info(
-                    f"{gone.file}: {gone.reason}, {gone.rows_withdrawn} rows withdrawn"
-                )
+            current = landed_as_loaded(con, source, files)
+        if current:  # nothing to write: the run goes on reading the committed warehouse
+            result = SourceLoad(
+                files=[FileLoad(source.name, f.file, 0, 0, 0, skipped=True) for f in files]
+            )
+        else:
+            with warehouse.connect(context.run.run_id) as con:
+                result = load_source(con, source, files)
+        for load in result.files:
+            if load.unreadable:
+                context.log.warning(f"{load.file}: quarantined whole: {load.unreadable}")
+        for gone in result.withdrawals:
+            context.log.info(f"{gone.file}: {gone.reason}, {gone.rows_withdrawn} rows withdrawn")
+        with warehouse.reader(context.run.run_id) as con:
             table_rows = con.execute(f"select count(*) from raw.{source.name}").fetchall()[0][0]
         loads = result.files
         fresh = [load for load in loads if not load.skipped]
@@ -75,7 +88,7 @@ def rows_accounted_check(source: Source) -> dg.AssetChecksDefinition:
         description="For every file of the source: rows landed = rows loaded + rows quarantined.",
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.connect(context.run.run_id) as con:
+        with warehouse.reader(context.run.run_id) as con:
             broken = con.execute(
                 "select file from audit.load_log where source = ? "
                 "and rows_landed <> rows_loaded + rows_quarantined",
@@ -100,8 +113,11 @@ def files_not_loaded(
     context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
     not_loaded = warehouse.inventory(context.run.run_id).not_loaded
-    with warehouse.connect(context.run.run_id) as con:
-        replace_files_not_loaded(con, not_loaded)
+    with warehouse.reader(context.run.run_id) as con:
+        listed = listed_as_not_loaded(con, not_loaded)
+    if not listed:
+        with warehouse.connect(context.run.run_id) as con:
+            replace_files_not_loaded(con, not_loaded)
     for entry in not_loaded:
         context.log.info(f"{entry.file!r}: not loaded: {entry.reason}")
     return dg.MaterializeResult(

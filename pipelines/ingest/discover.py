@@ -163,15 +163,31 @@ def landed_partitions(landing_root: Path) -> list[str]:
     return [day.isoformat() for day in sorted(days)]
 
 
+def not_loaded_rows(not_loaded: list[NotLoaded]) -> set[tuple[str, str, str, str]]:
+    """(file, reason, reason_code, reason_details) of each file not loaded."""
+    return {(n.file, n.reason, n.why.code, joined_details([n.why])) for n in not_loaded}
+
+
+def listed_as_not_loaded(con: duckdb.DuckDBPyConnection, not_loaded: list[NotLoaded]) -> bool:
+    """Whether `audit.files_not_loaded` lists these files with these reasons, and no other."""
+    listed = con.execute(
+        "select file, reason, reason_code, reason_details from audit.files_not_loaded"
+    ).fetchall()
+    return len(listed) == len(not_loaded) and set(listed) == not_loaded_rows(not_loaded)
+
+
 def replace_files_not_loaded(con: duckdb.DuckDBPyConnection, not_loaded: list[NotLoaded]) -> None:
-    """`audit.files_not_loaded` describes the landing folder as it is now: replaced whole."""
+    """`audit.files_not_loaded` describes the landing folder as it is now: replaced whole. The
+    change takes a load id, as a load does: what the landing folder says changed, so the run
+    builds and publishes it (a run whose only news is a file it cannot load says so)."""
+    rows = sorted(not_loaded_rows(not_loaded))
     frame = pl.DataFrame(
         {
-            "file": [n.file for n in not_loaded],
-            "reason": [n.reason for n in not_loaded],
-            "reason_code": [n.why.code for n in not_loaded],
-            "reason_details": [joined_details([n.why]) for n in not_loaded],
-            "seen_at": [datetime.now()] * len(not_loaded),
+            "file": [row[0] for row in rows],
+            "reason": [row[1] for row in rows],
+            "reason_code": [row[2] for row in rows],
+            "reason_details": [row[3] for row in rows],
+            "seen_at": [datetime.now()] * len(rows),
         },
         schema={
             "file": pl.String,
@@ -184,6 +200,7 @@ def replace_files_not_loaded(con: duckdb.DuckDBPyConnection, not_loaded: list[No
     con.register("files_not_loaded", frame)
     try:
         with transaction(con):
+            con.execute("select nextval('audit.load_ids')")
             con.execute("delete from audit.files_not_loaded")
             con.execute("insert into audit.files_not_loaded by name select * from files_not_loaded")
     finally:

@@ -76,6 +76,31 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_change(before: LoadedFile | None, path: Path) -> tuple[FileStat, str] | None:
+    """None when the file at `path` holds what was loaded from it (`before`): its recorded
+    size and modification time, else its recorded content. Otherwise its stat and content
+    hash, to load it by."""
+    stat = FileStat.of(path)
+    if before is not None and before.stat == stat:
+        return None
+    sha256 = file_sha256(path)
+    if before is not None and before.sha256 == sha256:
+        return None
+    return stat, sha256
+
+
+def landed_as_loaded(
+    con: duckdb.DuckDBPyConnection, source: Source, files: list[LandingFile]
+) -> bool:
+    """Whether `files` (the source's whole landing folder) are what the source was loaded
+    from: the same files, none changed (`file_change`). `load_source` would then write
+    nothing, so a run can tell it without a working file."""
+    known = loaded_files(con, source)
+    if {landing.file for landing in files} != set(known):
+        return False
+    return all(file_change(known[landing.file], landing.path) is None for landing in files)
+
+
 def loaded_files(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, LoadedFile]:
     """File -> what was loaded from it, for every file of the source loaded before."""
     rows = con.execute(
@@ -379,15 +404,11 @@ def load_source(
     result = SourceLoad()
     batch = Batch()
     for landing in files:
-        stat = FileStat.of(landing.path)
-        before = known.get(landing.file)
-        if before and before.stat == stat:
+        change = file_change(known.get(landing.file), landing.path)
+        if change is None:
             result.files.append(FileLoad(source.name, landing.file, 0, 0, 0, skipped=True))
             continue
-        sha256 = file_sha256(landing.path)
-        if before and before.sha256 == sha256:
-            result.files.append(FileLoad(source.name, landing.file, 0, 0, 0, skipped=True))
-            continue
+        stat, sha256 = change
         batch.stats[landing.file] = stat
         try:
             landed = read_landed_file(landing.path, source)
