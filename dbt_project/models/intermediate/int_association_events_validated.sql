@@ -15,8 +15,8 @@ orders as (
     select * from {{ ref('stg_raw__orders') }}
 ),
 
-consumption as (
-    select * from {{ ref('stg_raw__consumption') }}
+spend_days as (
+    select * from {{ ref('int_customer_spend_daily') }}
 ),
 
 balances as (
@@ -44,9 +44,9 @@ first_order_spend as (
 first_consumption_spend as (
     select
         customer_id,
-        min(usage_date) as first_usage_spend_on
-    from consumption
-    where paid_amount > 0
+        min(activity_date) as first_usage_spend_on
+    from spend_days
+    where paid
     group by customer_id
 ),
 

@@ -26,7 +26,8 @@ final as (
         customer_id,
         usage_date as activity_date,
         cast(sum(paid_amount) as decimal(18, 2)) as spend,
-        bool_or(consumption_amount > 0 or paid_amount > 0) as consumed
+        bool_or(consumption_amount > 0 or paid_amount > 0) as consumed,
+        bool_or(paid_amount > 0) as paid
     from consumption
     group by customer_id, usage_date
 )
