@@ -90,23 +90,20 @@ periods_in_scope as (
 ),
 
 customer_days as (
-    select
-        periods.customer_id,
-        cast(days_from_scope.day_start as date) as warning_date,
-        periods.partner_id,
-        periods.customer_manager_id
-    from days_from_scope
-    inner join periods
-        on {{ in_force_at_end_of('periods', 'days_from_scope.day_start') }}
-    union
-    select
-        periods_in_scope.customer_id,
-        cast(window_days.day_start as date) as warning_date,
-        periods_in_scope.partner_id,
-        periods_in_scope.customer_manager_id
-    from window_days
-    inner join periods_in_scope
-        on {{ in_force_at_end_of('periods_in_scope', 'window_days.day_start') }}
+    {% for days, days_periods in [
+        ('days_from_scope', 'periods'),
+        ('window_days', 'periods_in_scope'),
+    ] %}
+        {% if not loop.first %}union{% endif %}
+        select
+            {{ days_periods }}.customer_id,
+            cast({{ days }}.day_start as date) as warning_date,
+            {{ days_periods }}.partner_id,
+            {{ days_periods }}.customer_manager_id
+        from {{ days }}
+        inner join {{ days_periods }}
+            on {{ in_force_at_end_of(days_periods, days ~ '.day_start') }}
+    {% endfor %}
 ),
 
 -- The first day evaluated per customer: its spend windows reach back from there; earlier
