@@ -313,36 +313,33 @@ class Warehouse(dg.ConfigurableResource):
         that finds nothing new never writes). The working file is made as before when there
         is no warehouse yet, or it lacks a table or column of this version (`begin` adds
         them). Holds the writer lock, as writing does."""
-        con = _RUN_CONNECTIONS.get(run_id) or _RUN_READERS.get(run_id)
-        if con is None:
-            path = self.current_file(run_id)
-            if path == self.working_file:
-                con = duckdb.connect(str(path), config=WRITER_CONFIG)
-                _RUN_CONNECTIONS[run_id] = con
-            else:
-                con = _RUN_READERS[run_id] = duckdb.connect(str(path), read_only=True)
-        yield con
+        if run_id not in _RUN_CONNECTIONS and self.current_file(run_id) == self.warehouse_file:
+            yield _RUN_READERS[run_id]
+        else:
+            with self.connect(run_id) as con:
+                yield con
 
     def current_file(self, run_id: str) -> Path:
         """The file the run builds on: its working file once it has one, else the committed
-        warehouse when it has this version's raw and audit tables (else a working file is
-        made from it, which adds them). Takes the writer lock."""
+        warehouse when it has this version's raw and audit tables (kept open for `reader`),
+        else a working file made from it (which adds them). Takes the writer lock."""
         continuing = _WriterLock.holder(self.lock_file) == run_id
         _WriterLock.acquire(self.lock_file, run_id)
         if continuing and self.working_file.exists():
             return self.working_file
-        if run_id in _RUN_READERS:
-            return self.warehouse_file
-        if self.warehouse_file.exists():
+        if run_id not in _RUN_READERS and self.warehouse_file.exists():
             try:
-                with duckdb.connect(str(self.warehouse_file), read_only=True) as con:
-                    columns = schema_columns(con)
+                con = duckdb.connect(str(self.warehouse_file), read_only=True)
             except duckdb.Error as exc:
                 if looks_corrupt(str(exc)):
                     raise self.corrupt(exc) from None
                 raise
-            if current_schema() <= columns:
-                return self.warehouse_file
+            if current_schema() <= schema_columns(con):
+                _RUN_READERS[run_id] = con
+            else:
+                con.close()
+        if run_id in _RUN_READERS:
+            return self.warehouse_file
         return self.begin(run_id)
 
     def close_reader(self, run_id: str) -> None:

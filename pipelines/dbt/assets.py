@@ -407,7 +407,6 @@ def dbt_models(
 ):
     # dbt's process opens the working file: this process lets go of it first
     warehouse.release(context.run.run_id)
-    warehouse.close_reader(context.run.run_id)
     # the working file when ingestion wrote one, else the committed warehouse (not copied)
     built_on = warehouse.current_file(context.run.run_id)
     engine = compute.name

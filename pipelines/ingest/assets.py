@@ -42,9 +42,7 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
                 raise dg.Failure(description=refusal)
             current = landed_as_loaded(con, source, files)
         if current:  # nothing to write: the run goes on reading the committed warehouse
-            result = SourceLoad(
-                files=[FileLoad(source.name, f.file, 0, 0, 0, skipped=True) for f in files]
-            )
+            result = SourceLoad(files=[FileLoad.unchanged(source.name, f.file) for f in files])
         else:
             with warehouse.connect(context.run.run_id) as con:
                 result = load_source(con, source, files)

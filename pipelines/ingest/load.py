@@ -51,6 +51,11 @@ class FileLoad:
     sha256: str | None = None
     stat: FileStat | None = None
 
+    @classmethod
+    def unchanged(cls, source: str, file: str) -> FileLoad:
+        """A file whose content was loaded before: skipped, nothing read."""
+        return cls(source, file, 0, 0, 0, skipped=True)
+
 
 @dataclass(frozen=True)
 class FileStat:
@@ -406,7 +411,7 @@ def load_source(
     for landing in files:
         change = file_change(known.get(landing.file), landing.path)
         if change is None:
-            result.files.append(FileLoad(source.name, landing.file, 0, 0, 0, skipped=True))
+            result.files.append(FileLoad.unchanged(source.name, landing.file))
             continue
         stat, sha256 = change
         batch.stats[landing.file] = stat
