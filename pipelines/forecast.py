@@ -139,14 +139,18 @@ def daily_incentive(
     con: duckdb.DuckDBPyConnection, as_of: date, days: int = REFUND_DAYS
 ) -> pl.DataFrame:
     """Base incentive per settlement partner, day and transaction type over the `days` days
-    up to `as_of` (by default the longest look-back of the model)."""
+    up to `as_of` (by default the longest look-back of the model), from the published day
+    groups (marts.incentive_daily): their sums equal the rows' (test
+    `aggregates_equal_transactions`) and a day holds thousands of groups, not every
+    transaction (read from the rated transactions, the forecast took 563 ms at 100M rows
+    and 74 ms at 10M)."""
     return (
         con.execute(
             """
-        select settlement_partner_id as partner_id, transaction_date, transaction_type,
+        select partner_id, transaction_date, transaction_type,
             sum(incentive_amount)::double as incentive
-        from intermediate.int_transactions_rated
-        where transaction_date between ?::date - ? + 1 and ?::date
+        from marts.incentive_daily
+        where incentive_type = 'base' and transaction_date between ?::date - ? + 1 and ?::date
         group by all
         """,
             [as_of, days, as_of],
@@ -158,11 +162,11 @@ def daily_incentive(
 
 def open_period_to_date(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
     """`partner_id, actual_to_date`: the open period's incentive up to `as_of` (base and
-    acceleration), as the details count it."""
+    acceleration), as the details count it (their day groups)."""
     return con.execute(
         """
         select partner_id, sum(incentive_amount)::double as actual_to_date
-        from marts.incentive_facts
+        from marts.incentive_daily
         where billing_period = ? and transaction_date <= ?
         group by partner_id
         """,
@@ -209,7 +213,7 @@ def backtest(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     facts = con.execute(
         """select partner_id, billing_period, transaction_date,
             sum(incentive_amount)::double as incentive
-        from marts.incentive_facts group by all"""
+        from marts.incentive_daily group by all"""
     ).pl()
     finals = facts.group_by("partner_id", "billing_period").agg(
         pl.col("incentive").sum().alias("actual")
