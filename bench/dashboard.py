@@ -57,13 +57,13 @@ def largest_statement(con: duckdb.DuckDBPyConnection, partner_id: str) -> str:
 def details_query(
     viewer: Viewer, flt: DetailFilter, page: int = 1
 ) -> Callable[[duckdb.DuckDBPyConnection], object]:
-    """What the details page runs on each search or page: a page of rows and the live total."""
+    """What the details page runs on each search or page (dashboards/views/incentive_details.py):
+    the live total, then the page of rows found by it."""
 
     def run(con: duckdb.DuckDBPyConnection) -> object:
         offset = (page - 1) * PAGE_ROWS
-        return incentive_details_page(
-            con, viewer, flt, PAGE_ROWS, offset
-        ), incentive_details_totals(con, viewer, flt)
+        totals = incentive_details_totals(con, viewer, flt)
+        return totals, incentive_details_page(con, viewer, flt, PAGE_ROWS, offset, totals)
 
     return run
 
@@ -71,13 +71,14 @@ def details_query(
 def last_page_query(
     viewer: Viewer, statement_id: str
 ) -> Callable[[duckdb.DuckDBPyConnection], object]:
-    """The drill-down's total, then its last page (as the page does when told to go there)."""
+    """The drill-down's total, then its last page found by it (dashboards/views/statements.py,
+    told to go there)."""
     flt = DetailFilter(statement_id=statement_id)
 
     def run(con: duckdb.DuckDBPyConnection) -> object:
         totals = incentive_details_totals(con, viewer, flt)
         last = max(0, (totals.rows - 1) // PAGE_ROWS) * PAGE_ROWS
-        return totals, incentive_details_page(con, viewer, flt, PAGE_ROWS, last)
+        return totals, incentive_details_page(con, viewer, flt, PAGE_ROWS, last, totals)
 
     return run
 
