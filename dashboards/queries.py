@@ -21,7 +21,8 @@ Who sees what (DOMAIN rule 7) is enforced here, in SQL, never by hiding widgets:
 - "Today" is the publication's as-of date (`publication`), never the reader's clock: the
   same published file gives the same pages whenever they are opened.
 
-Every value from a user goes in as a `?` parameter; LIKE patterns escape `\\`, `%`, `_`.
+Every value from a user goes in as a `?` parameter; a search text is matched literally
+(`contains_text`: `%` and `_` are characters).
 """
 
 from __future__ import annotations
@@ -92,10 +93,13 @@ def _team_cte(viewer: Viewer) -> tuple[str, list[object]]:
     return sql, [viewer.partner_id, viewer.staff_id, viewer.role, viewer.staff_id]
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern (ESCAPE '\\') matching `text` anywhere, literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def contains_text(column: str, *, lowered: bool = False) -> str:
+    """`column` (already lower-cased: `lowered`) holds the search text (`?`) anywhere,
+    ignoring case. The text is literal: `%` and `_` are characters, not wildcards. Read
+    with contains(), which is several times faster than ILIKE with an escape: at 100M rows
+    the staged orders took 31 ms a lookup, 6 ms now; the customer directory 25 ms, 9 ms."""
+    target = column if lowered else f"lower({column})"
+    return f"contains({target}, lower(?))"
 
 
 def _in(column: str, values: tuple[object, ...], params: list[object]) -> str:
@@ -162,7 +166,7 @@ def settlement_partner(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> Settle
 @dataclass(frozen=True)
 class SearchField:
     """A detail column a search filters. A name is matched in a small directory first (`?`
-    is the LIKE pattern) and the details are filtered by an IN list of the matching ids:
+    is the search text) and the details are filtered by an IN list of the matching ids:
     matching text on every detail row took about 1 s per search at 10M rows. `days`: the
     transaction dates the matching rows can have, looked up first so that the rows' zone
     maps skip every other day (the facts are written in date order)."""
@@ -172,30 +176,29 @@ class SearchField:
     days: str | None = None
 
 
-_LIKE = "ilike ? escape '\\'"
-# ILIKE is LIKE on both sides lower-cased: the directory keeps its names lower-cased.
-_LOWER_LIKE = "like lower(?) escape '\\'"
 # An order's rows are dated by its order time and, refunded, its refund time (macro
-# attributed_orders: transaction_date = cast(transaction_time as date)), as staged.
-_ORDER_DAYS = f"""select distinct cast(order_time as date) from staging.stg_raw__orders
-    where order_no {_LIKE}
-    union
-    select distinct cast(refund_time as date) from staging.stg_raw__orders
-    where order_no {_LIKE} and refund_time is not null"""
+# attributed_orders: transaction_date = cast(transaction_time as date)), as staged: both
+# read in one pass over the orders.
+_ORDER_DAYS = f"""select distinct order_days.transaction_date from (
+        select unnest([cast(order_time as date), cast(refund_time as date)]) as transaction_date
+        from staging.stg_raw__orders where {contains_text("order_no")}
+    ) as order_days
+    where order_days.transaction_date is not null"""
 SEARCH_PREDICATES: dict[str, SearchField] = {
     "order_no": SearchField("details.order_no", days=_ORDER_DAYS),
     "customer": SearchField(
         "details.customer_id",
-        "select customer_id from marts.customer_directory "
-        f"where customer_name_lower {_LOWER_LIKE} or account_name_lower {_LOWER_LIKE}",
+        "select customer_id from marts.customer_directory where "
+        f"{contains_text('customer_name_lower', lowered=True)} "
+        f"or {contains_text('account_name_lower', lowered=True)}",
     ),
     "reseller": SearchField(
         "details.reseller_id",
-        f"select partner_id from marts.partner_directory where partner_name {_LIKE}",
+        f"select partner_id from marts.partner_directory where {contains_text('partner_name')}",
     ),
     "manager": SearchField(
         "details.customer_manager_id",
-        f"select staff_id from marts.staff_directory where staff_name {_LIKE}",
+        f"select staff_id from marts.staff_directory where {contains_text('staff_name')}",
     ),
     "statement": SearchField("details.statement_id"),
 }
@@ -209,18 +212,18 @@ MAX_LISTED_IDS = 1000
 
 
 def _search_predicate(
-    con: duckdb.DuckDBPyConnection, field: SearchField, pattern: str, params: list[object]
+    con: duckdb.DuckDBPyConnection, field: SearchField, text: str, params: list[object]
 ) -> str:
     if field.directory is None:
-        days = _matching_days(con, field, pattern)
+        days = _matching_days(con, field, text)
         if days is not None and not days:
             return "false"
-        params.append(pattern)
+        params.append(text)
         if days is None:
-            return f"{field.column} {_LIKE}"
+            return contains_text(field.column)
         on_days = _in("details.transaction_date", days, params)
-        return f"{field.column} {_LIKE} and {on_days}"
-    directory_params = [pattern] * field.directory.count("?")
+        return f"{contains_text(field.column)} and {on_days}"
+    directory_params = [text] * field.directory.count("?")
     ids = [row[0] for row in con.execute(field.directory, directory_params).fetchall()]
     if len(ids) > MAX_LISTED_IDS:
         params.extend(directory_params)
@@ -231,13 +234,13 @@ def _search_predicate(
 
 
 def _matching_days(
-    con: duckdb.DuckDBPyConnection, field: SearchField, pattern: str
+    con: duckdb.DuckDBPyConnection, field: SearchField, text: str
 ) -> tuple[date, ...] | None:
-    """The days `field.days` finds for `pattern` (None: the field has no such lookup, or it
+    """The days `field.days` finds for `text` (None: the field has no such lookup, or it
     finds more days than an IN list narrows)."""
     if field.days is None:
         return None
-    days = con.execute(field.days, [pattern] * field.days.count("?")).fetchall()
+    days = con.execute(field.days, [text] * field.days.count("?")).fetchall()
     if len(days) > MAX_LISTED_IDS:
         return None
     return tuple(sorted(row[0] for row in days))
@@ -364,17 +367,16 @@ def _search_clause(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, search_in: str, text: str, params: list[object]
 ) -> str:
     fields = SEARCH_FIELDS.get(search_in, SEARCH_FIELDS["any"])
-    pattern = like_pattern(text)
     predicates = []
     for name in fields:
         if name == "statement":
             sql, values = _statement_cells(
-                con, viewer, f"statements.statement_id {_LIKE}", [pattern]
+                con, viewer, contains_text("statements.statement_id"), [text]
             )
             params.extend(values)
             predicates.append(sql)
         else:
-            predicates.append(_search_predicate(con, SEARCH_PREDICATES[name], pattern, params))
+            predicates.append(_search_predicate(con, SEARCH_PREDICATES[name], text, params))
     # A field nothing matched is left out: `false or customer_id in (...)` hid the IN list
     # from the scan's zone maps (137 ms instead of 8 at 10M rows).
     matched = [p for p in predicates if p != "false"]
@@ -574,7 +576,7 @@ def _totals_table(con: duckdb.DuckDBPyConnection, flt: DetailFilter) -> str:
         return CUSTOMER_DAILY
     if flt.search_in != "any":
         return FACTS
-    no_order = _matching_days(con, SEARCH_PREDICATES["order_no"], like_pattern(text)) == ()
+    no_order = _matching_days(con, SEARCH_PREDICATES["order_no"], text) == ()
     return CUSTOMER_DAILY if no_order else FACTS
 
 

@@ -87,7 +87,9 @@ def test_no_user_value_is_formatted_into_sql() -> None:
     # (checked below) and one `?` per value; `indicators` hands `periods` to `_in`, which
     # binds them; `Viewer.__post_init__` formats an error message, not SQL;
     # `_search_predicate` formats `field.column` and `field.directory`, which are the
-    # constants of SEARCH_PREDICATES (checked below), and binds the pattern and the ids;
+    # constants of SEARCH_PREDICATES (checked below), and binds the text and the ids;
+    # `contains_text` formats a column name its callers pass as a literal and binds the
+    # text;
     # `_settled_or_owned` formats a table alias its callers pass as a literal and binds the
     # partner ids. `_count`, `_rows_sql` and `_with` assemble SQL other functions built
     # (CTEs, FROM/WHERE with `?`, one of two constant orders, a bound LIMIT/OFFSET) and
@@ -116,6 +118,7 @@ def test_no_user_value_is_formatted_into_sql() -> None:
         "_settled_or_owned: alias",
         "_statement_cells: condition",
         "_with: ctes",
+        "contains_text: column",
         "indicators: periods",
         "quarantined_rows: sources",
     ]
