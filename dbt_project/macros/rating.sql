@@ -56,3 +56,40 @@
             and {{ rows }}.transaction_date = matched.transaction_date
             and matched.match_rank = 1
 {%- endmacro %}
+
+{#- Rule 3 for many rows at once. An eligible amount e splits into its sign, its whole yuan
+    w = floor(|e|) and its cents c = |e| - w (0.00-0.99). Under a rate r that is a whole
+    percent (100 x r an integer), w x r has no fraction of a cent, so the row's rounded
+    incentive round_money(e x r) is sign x (w x r + round_money(c x r)) (round_money rounds
+    half away from zero: a refund mirrors its order). Rows that share a sign and cents
+    therefore sum to sign x (sum of w x r + rows x round_money(c x r)): exactly the sum of
+    their per-row amounts, with no row read. int_rated_amount_residues keeps these sums per
+    half-month (`half_month_start`); the what-if rates whole half-months from them. -#}
+{% macro amount_sign(amount) -%}
+    case when {{ amount }} < 0 then -1 else 1 end
+{%- endmacro %}
+
+{% macro amount_whole_yuan(amount) -%}
+    floor(abs({{ amount }}))
+{%- endmacro %}
+
+{% macro amount_cents(amount) -%}
+    cast(abs({{ amount }}) - floor(abs({{ amount }})) as decimal(18, 2))
+{%- endmacro %}
+
+{#- The summed per-row incentive of `rows` rows of one sign and cents whose whole yuan sum
+    to `whole_yuan`, under `rate` (a whole percent: other rates are not exact this way). -#}
+{% macro rated_by_cents(sign, whole_yuan, cents, rows, rate) -%}
+    {{ sign }} * ({{ whole_yuan }} * {{ rate }} + {{ rows }} * {{ round_money(cents ~ ' * ' ~ rate) }})
+{%- endmacro %}
+
+{#- Whether `rate` is a whole percent (rated_by_cents is exact for it). -#}
+{% macro is_whole_percent(rate) -%}
+    ({{ rate }} * 100 = floor({{ rate }} * 100))
+{%- endmacro %}
+
+{#- The half-month of a date, as its first day: the 1st (days 1-15) or the 16th (days 16 to
+    the month's end). Policy versions start on the 1st or the 16th. -#}
+{% macro half_month_start(day) -%}
+    make_date(year({{ day }}), month({{ day }}), case when day({{ day }}) < 16 then 1 else 16 end)
+{%- endmacro %}
