@@ -72,22 +72,30 @@ def round_money_sql(expr: str) -> str:
 
 
 @functools.cache
-def rated_by_cents_sql(sign: str, whole_yuan: str, cents: str, rows: str, rate: str) -> str:
-    """The dbt macro `rated_by_cents`: the per-row incentive of a group of rows of one sign
-    and cents of int_rated_amount_residues under a whole-percent rate, summed."""
-    return str(_macros().rated_by_cents(sign, whole_yuan, cents, rows, rate))  # type: ignore[attr-defined]
+def rated_whole_percent_sql(whole_yuan: str, cents_rated: str, rate: str) -> str:
+    """The dbt macro `rated_whole_percent`: the per-row incentive of the rows of a group of
+    int_incentive_half_months under a whole-percent rate, summed."""
+    return str(_macros().rated_whole_percent(whole_yuan, cents_rated, rate))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def cents_rated_column(percent: int) -> str:
+    """The dbt macro `cents_rated_column`: the column of int_incentive_half_months holding
+    the rows' cents rated at `percent` %."""
+    return str(_macros().cents_rated_column(percent)).strip()  # type: ignore[attr-defined]
 
 
 @functools.cache
 def half_month_start_sql(day: str) -> str:
-    """The dbt macro `half_month_start`: the half-month int_rated_amount_residues groups a
+    """The dbt macro `half_month_start`: the half-month int_incentive_half_months groups a
     day's rows in."""
     return str(_macros().half_month_start(day))  # type: ignore[attr-defined]
 
 
 @functools.cache
 def is_whole_percent_sql(rate: str) -> str:
-    """The dbt macro `is_whole_percent`: whether rated_by_cents is exact at `rate`."""
+    """The dbt macro `is_whole_percent`: whether int_incentive_half_months has a column for
+    `rate`."""
     return str(_macros().is_whole_percent(rate))  # type: ignore[attr-defined]
 
 
@@ -149,10 +157,12 @@ ACTUAL_POLICIES = "staging.stg_raw__incentive_policies"
 RATING_COMBINATION = ("settlement_partner_type", "association_type", "product_type")
 RATING_KEY = (*RATING_COMBINATION, "transaction_date")
 CHANGED_RELATION = "what_if_changed_keys"
-# The combinations and half-months rated from int_rated_amount_residues, with their rate.
-RESIDUE_RELATION = "what_if_residue_half_months"
-RESIDUES = "intermediate.int_rated_amount_residues"
+# The combinations and half-months rated from int_incentive_half_months, with their rate.
+HALF_MONTH_RELATION = "what_if_whole_half_months"
+HALF_MONTHS = "intermediate.int_incentive_half_months"
 AS_OF_SQL = "(select max(as_of_date) from marts.publication)"
+# The half-month of the day after the as-of date: the earlier ones end by the as-of date.
+OPEN_HALF_MONTH_SQL = f"({half_month_start_sql(f'({AS_OF_SQL} + 1)')})"
 
 
 def _changed_keys_sql() -> str:
@@ -163,11 +173,11 @@ def _changed_keys_sql() -> str:
     combination's rows only), on every day from the earliest validity to the as-of date,
     rated by the macro with each library. Only rows with these keys can change.
 
-    Each key says whether its rows are rated from int_rated_amount_residues (`by_residues`):
+    Each key says whether its rows are rated from int_incentive_half_months (`by_half_month`):
     when every day of its half-month is a changed key of its combination with one scenario
-    rate, a whole percent (macro rated_by_cents, exact then), and the half-month ended by the
-    as-of date (its rows are all counted: none is after the as-of date). A half-month that
-    starts before the first day rated has days whose rate did not change: not whole."""
+    rate, a whole percent (macro rated_whole_percent, exact then), and the half-month ended
+    by the as-of date (its rows are all counted: none is after the as-of date). A half-month
+    that starts before the first day rated has days whose rate did not change: not whole."""
     keys = ", ".join(RATING_KEY)
     combination = ", ".join(RATING_COMBINATION)
     policy = ", ".join(POLICIES.columns)
@@ -212,9 +222,9 @@ def _changed_keys_sql() -> str:
         from (select transaction_date, {half_month} as half_month_start from calendar)
         group by half_month_start
         having min(transaction_date) = half_month_start
-            and half_month_start <> {half_month_start_sql(f"({AS_OF_SQL} + 1)")}
+            and half_month_start < {OPEN_HALF_MONTH_SQL}
     ),
-    residue_half_months as (
+    rated_half_months as (
         select {combination}, half_month_start
         from changed
         inner join whole_half_months using (half_month_start)
@@ -222,15 +232,15 @@ def _changed_keys_sql() -> str:
         having count(*) = whole_half_months.days and min(rate) = max(rate)
             and {is_whole_percent_sql("min(rate)")}
     )
-    select changed.*, residue_half_months.half_month_start is not null as by_residues
+    select changed.*, rated_half_months.half_month_start is not null as by_half_month
     from changed
-    left join residue_half_months using ({combination}, half_month_start)
+    left join rated_half_months using ({combination}, half_month_start)
     """
 
 
 def _rows_to_rate_sql(scope: str, days: tuple[date, date] | None) -> str:
     """The published base rows in `scope` to rate again: all of them (`days` None), or those
-    whose rating key changed and is not rated from the residues, read only between those
+    whose rating key changed and is not rated by half-month, read only between those
     keys' first and last day (the table is written in date order, so the bounds skip the
     other days' row groups), each with its key's rate under the scenario (`rate`)."""
     rows = f"""
@@ -257,16 +267,15 @@ def _rows_to_rate_sql(scope: str, days: tuple[date, date] | None) -> str:
         inner join {CHANGED_RELATION} using ({", ".join(RATING_KEY)})"""
 
 
-def _residues_sql(scope: str) -> str:
+def _half_months_sql(scope: str, percents: tuple[int, ...]) -> str:
     """The difference between the scenario's and the stored incentive of the rows of the
-    half-months rated from int_rated_amount_residues (RESIDUE_RELATION), per partner,
-    period, product type and customer manager: each group of rows of one sign and cents
-    rated at once by the macro rated_by_cents, exactly the sum of its rows' amounts. The
-    table is written by combination then half-month, so the join's few keys skip the other
-    combinations' row groups."""
-    rated = rated_by_cents_sql(
-        "h.eligible_sign", "h.whole_yuan", "h.eligible_cents", "h.detail_rows", "w.rate"
-    )
+    half-months rated from int_incentive_half_months (HALF_MONTH_RELATION, at the whole
+    `percents`), per partner, period, product type and customer manager: each group's rows
+    rated at once by the macro rated_whole_percent, exactly the sum of their own amounts.
+    The table is written by combination then half-month, so the join's few keys skip the
+    other combinations' row groups; only the columns of `percents` are read."""
+    cents = " ".join(f"when {k} then h.{cents_rated_column(k)}" for k in percents)
+    rated = rated_whole_percent_sql("h.whole_yuan", f"(case w.percent {cents} end)", "w.rate")
     return f"""
         select
             h.settlement_partner_id as partner_id,
@@ -274,21 +283,23 @@ def _residues_sql(scope: str) -> str:
             h.product_type,
             h.customer_manager_id,
             {rated} - h.incentive_amount as difference
-        from {RESIDUES} as h
-        inner join {RESIDUE_RELATION} as w
+        from {HALF_MONTHS} as h
+        inner join {HALF_MONTH_RELATION} as w
             using ({", ".join(RATING_COMBINATION)}, half_month_start)
         where ({scope})"""
 
 
-def _scenario_sql(scope: str, days: tuple[date, date] | None) -> str:
+def _scenario_sql(scope: str, days: tuple[date, date] | None, percents: tuple[int, ...]) -> str:
     """Actual and scenario incentive per partner, period, product type and customer manager
-    in `scope`. The actual incentive is the stored one, summed per day in int_incentive_daily
-    (equal to the rows' sum: test `aggregates_equal_transactions`), so the cost is that of
-    the rows rated again, not of the partner's history; those add the difference between
-    their amount under the scenario and their stored amount. Every row (`days` None) is
-    rated by the macro `policy_rated`. Otherwise the changed rows of the whole half-months
-    changed to one whole-percent rate are rated from their sign and cents
-    (`_residues_sql`), and the other changed rows (`_rows_to_rate_sql`) each take their
+    in `scope`. The actual incentive is the stored one, summed per half-month in
+    int_incentive_half_months for the half-months ended by the as-of date and per day in
+    int_incentive_daily for the days of the open one (both equal to the rows' sums: tests
+    `half_months_equal_transactions`, `aggregates_equal_transactions`), so the cost is
+    that of the rows rated again, not of the partner's history; those add the difference
+    between their amount under the scenario and their stored amount. Every row (`days`
+    None) is rated by the macro `policy_rated`. Otherwise the changed rows of the whole
+    half-months changed to one whole-percent rate are rated per half-month group
+    (`_half_months_sql`, at `percents`), and the other changed rows (`_rows_to_rate_sql`) each take their
     key's rate (`_changed_keys_sql`) and the macro's rounding: joining millions of rows to
     the policies cost 180 ms of a 200 ms evaluation at 10M, and rating the 650,776 changed
     rows one by one 50 ms more."""
@@ -298,13 +309,13 @@ def _scenario_sql(scope: str, days: tuple[date, date] | None) -> str:
         else f"""select *, {round_money_sql("eligible_amount * rate")} as incentive_amount
         from rows_to_rate"""
     )
-    residues = (
+    half_months = (
         ""
-        if days is None
+        if days is None or not percents
         else f"""
     union all
     select partner_id, billing_period, product_type, customer_manager_id, 0, sum(difference)
-    from ({_residues_sql(scope)})
+    from ({_half_months_sql(scope, percents)})
     group by all"""
     )
     return f"""
@@ -313,13 +324,22 @@ def _scenario_sql(scope: str, days: tuple[date, date] | None) -> str:
     rerated as ({rerated}),
     actual as (
         select
-            d.settlement_partner_id as partner_id,
+            h.settlement_partner_id as partner_id,
+            h.billing_period,
+            h.product_type,
+            h.customer_manager_id,
+            h.incentive_amount as actual_incentive
+        from {HALF_MONTHS} as h
+        where h.half_month_start < {OPEN_HALF_MONTH_SQL} and ({scope})
+        union all
+        select
+            d.settlement_partner_id,
             d.billing_period,
             d.product_type,
             d.customer_manager_id,
-            d.incentive_amount as actual_incentive
+            d.incentive_amount
         from intermediate.int_incentive_daily as d
-        where d.transaction_date <= {AS_OF_SQL} and ({scope})
+        where d.transaction_date between {OPEN_HALF_MONTH_SQL} and {AS_OF_SQL} and ({scope})
     ),
     accelerated as (
         select
@@ -344,26 +364,29 @@ def _scenario_sql(scope: str, days: tuple[date, date] | None) -> str:
     select partner_id, billing_period, product_type, customer_manager_id,
         sum(actual_incentive), sum(actual_incentive)
     from accelerated
-    group by all{residues}
+    group by all{half_months}
     """
 
 
-def _days_to_rate(con: duckdb.DuckDBPyConnection) -> tuple[date, date]:
+def _keys_to_rate(con: duckdb.DuckDBPyConnection) -> tuple[tuple[date, date], tuple[int, ...]]:
     """Registers the changed rating keys rated row by row (CHANGED_RELATION) and the
-    half-months rated from the residues (RESIDUE_RELATION), and returns the first and last
-    day of the former; none: an empty day range (no row is read)."""
+    half-months rated from int_incentive_half_months (HALF_MONTH_RELATION), and returns the
+    first and last day of the former (none: an empty range, no row is read) and the whole
+    percents of the latter."""
     changed = con.execute(_changed_keys_sql()).pl()
-    rows = changed.filter(~pl.col("by_residues")).select(*RATING_KEY, "rate")
+    rows = changed.filter(~pl.col("by_half_month")).select(*RATING_KEY, "rate")
     halves = (
-        changed.filter(pl.col("by_residues"))
+        changed.filter(pl.col("by_half_month"))
         .select(*RATING_COMBINATION, "half_month_start", "rate")
         .unique()
+        .with_columns((pl.col("rate") * 100).cast(pl.Int64).alias("percent"))
     )
     con.register(CHANGED_RELATION, rows.to_arrow())
-    con.register(RESIDUE_RELATION, halves.to_arrow())
+    con.register(HALF_MONTH_RELATION, halves.to_arrow())
+    percents = tuple(sorted(halves["percent"].unique().to_list()))
     if rows.is_empty():
-        return date.max, date.min
-    return rows["transaction_date"].min(), rows["transaction_date"].max()
+        return (date.max, date.min), percents
+    return (rows["transaction_date"].min(), rows["transaction_date"].max()), percents
 
 
 def what_if(
@@ -381,29 +404,32 @@ def what_if(
     unknown = set(by) - set(BREAKDOWNS)
     if unknown:
         raise ValueError(f"no breakdown by {sorted(unknown)}")
-    scope, params = ("settlement_partner_id = ?", [partner_id]) if partner_id else ("true", [])
+    # a named parameter: the scope is used in each part of the query
+    scope, params = (
+        ("settlement_partner_id = $partner_id", {"partner_id": partner_id})
+        if partner_id
+        else ("true", {})
+    )
     keys = ", ".join(("partner_id", "billing_period", *by))
     con.register(SCENARIO_RELATION, policies.select(POLICIES.columns).to_arrow())
     try:
-        days = None if every_row else _days_to_rate(con)
-        # The scope is used three times (rows rated again, actual, acceleration), four with
-        # the residues.
+        days, percents = (None, ()) if every_row else _keys_to_rate(con)
         return con.execute(
             f"""
             select {keys},
                 sum(actual_incentive)::decimal(18, 2) as actual_incentive,
                 sum(scenario_incentive)::decimal(18, 2) as scenario_incentive
-            from ({_scenario_sql(scope, days)})
+            from ({_scenario_sql(scope, days, percents)})
             group by all
             order by {keys}
             """,
-            params * (3 if every_row else 4),
+            params,
         ).pl()
     finally:
         con.unregister(SCENARIO_RELATION)
         if not every_row:
             con.unregister(CHANGED_RELATION)
-            con.unregister(RESIDUE_RELATION)
+            con.unregister(HALF_MONTH_RELATION)
 
 
 def actual_policies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

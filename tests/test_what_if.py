@@ -31,13 +31,24 @@ from pipelines.what_if import (
     RATING_COMBINATION,
     ScenarioError,
     _changed_keys_sql,
+    _macros,
     actual_policies,
+    rated_whole_percent_sql,
+    round_money_sql,
     scenario_from_frame,
     what_if,
 )
 
 AS_OF = date(2026, 7, 20)
 pytestmark = pytest.mark.slow
+
+
+def amount_whole_yuan_sql(amount: str) -> str:
+    return str(_macros().amount_whole_yuan(amount))  # type: ignore[attr-defined]
+
+
+def cents_rated_sql(amount: str, percent: int) -> str:
+    return str(_macros().cents_rated(amount, percent))  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +184,7 @@ CENTS_CONSUMPTION = [
 @pytest.fixture(scope="module")
 def cents_published(handmade_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hand-made set with the cents rows landed in a third drop and run again as of
-    AS_OF (an incremental run: int_rated_amount_residues kept by difference)."""
+    AS_OF (an incremental run: int_incentive_half_months kept by difference)."""
     warehouse = copied_site(handmade_site, tmp_path_factory.mktemp("cents-site"))
     landing = Path(warehouse.landing_dir)
     for source, rows in (("orders", CENTS_ORDERS), ("consumption", CENTS_CONSUMPTION)):
@@ -194,11 +205,11 @@ def cents_con(cents_published: Path):
         yield connection
 
 
-def residue_half_months(
+def rated_half_months(
     con: duckdb.DuckDBPyConnection, scenario: pl.DataFrame
 ) -> dict[tuple[str, ...], set[tuple[date, bool]]]:
     """Per changed combination, its changed half-months and whether they are rated from
-    int_rated_amount_residues (True) or row by row."""
+    int_incentive_half_months (True) or row by row."""
     con.register("what_if_policies", scenario.to_arrow())
     try:
         keys = con.execute(_changed_keys_sql()).pl()
@@ -207,11 +218,11 @@ def residue_half_months(
     halves: dict[tuple[str, ...], set[tuple[date, bool]]] = {}
     for row in keys.unique([*RATING_COMBINATION, "half_month_start"]).iter_rows(named=True):
         combination = tuple(row[c] for c in RATING_COMBINATION)
-        halves.setdefault(combination, set()).add((row["half_month_start"], row["by_residues"]))
+        halves.setdefault(combination, set()).add((row["half_month_start"], row["by_half_month"]))
     return halves
 
 
-def test_cents_rows_round_half_up_per_row_from_the_residues(cents_con) -> None:
+def test_cents_rows_round_half_up_per_row_from_the_half_months(cents_con) -> None:
     # POL-3 8% -> 6% (a whole percent): 07-02 30.25 x 6% = 1.815 -> 1.82; the refund
     # -10.25 x 6% = -0.615 -> -0.62 (away from zero, as the order); 07-06 10.25 -> 0.62;
     # 07-07 0.75 -> 0.045 -> 0.05; 07-18 1.50 -> 0.09. D1 202607: 1.96 (the unrounded sum
@@ -221,9 +232,9 @@ def test_cents_rows_round_half_up_per_row_from_the_residues(cents_con) -> None:
     result = by_period(what_if(cents_con, scenario))
     assert result[("D1", "202606")] == (Decimal("252.40"), Decimal("251.80"))
     assert result[("D1", "202607")] == (Decimal("2.60"), Decimal("1.96"))
-    # The whole half-months up to 07-15 from the residues; 07-16..31 holds the as-of date
+    # The whole half-months up to 07-15 by half-month; 07-16..31 holds the as-of date
     # (07-20): its rows one by one.
-    halves = residue_half_months(cents_con, scenario)[("distributor", "reseller", "OBS")]
+    halves = rated_half_months(cents_con, scenario)[("distributor", "reseller", "OBS")]
     assert (date(2026, 6, 1), True) in halves
     assert (date(2026, 7, 1), True) in halves
     assert (date(2026, 7, 16), False) in halves
@@ -237,8 +248,8 @@ def test_a_rate_not_a_whole_percent_rates_the_rows_one_by_one(cents_con) -> None
         Decimal("2.60"),
         Decimal("2.12"),
     )
-    halves = residue_half_months(cents_con, scenario)[("distributor", "reseller", "OBS")]
-    assert not any(by_residues for _, by_residues in halves)
+    halves = rated_half_months(cents_con, scenario)[("distributor", "reseller", "OBS")]
+    assert not any(by_half_month for _, by_half_month in halves)
 
 
 def new_version(policy_id: str, rate: str, valid_from: str) -> pl.DataFrame:
@@ -281,8 +292,8 @@ def scenarios(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
 RATES = ("0", "0.01", "0.06", "0.07", "0.13", "0.5", "0.99", "1")
 
 
-def test_the_residues_give_the_figures_of_every_row_rated_again(cents_con) -> None:
-    # The reference rates every row with the macro policy_rated; the residues path must
+def test_the_half_months_give_the_figures_of_every_row_rated_again(cents_con) -> None:
+    # The reference rates every row with the macro policy_rated; the half-month path must
     # give the same cents for every partner, period, product type and manager.
     for name, scenario in scenarios(cents_con).items():
         fast = what_if(cents_con, scenario, BREAKDOWNS)
@@ -290,9 +301,9 @@ def test_the_residues_give_the_figures_of_every_row_rated_again(cents_con) -> No
         assert fast.equals(reference), name
 
 
-def test_the_residues_count_every_rated_row(cents_con) -> None:
-    # Kept by difference over two runs: the same rows, incentive and eligible amount as the
-    # rated transactions, per partner and period.
+def test_the_half_months_sum_every_rated_row(cents_con) -> None:
+    # Kept by difference over two runs: the same rows, incentive and eligible amount (whole
+    # yuan plus the cents at 100%) as the rated transactions, per partner and period.
     (mismatches,) = cents_con.execute(
         """
         select count(*) from (
@@ -302,15 +313,42 @@ def test_the_residues_count_every_rated_row(cents_con) -> None:
         ) as rated
         full outer join (
             select settlement_partner_id, billing_period, sum(detail_rows) as rows,
-                sum(incentive_amount) as incentive,
-                sum(eligible_sign * (whole_yuan + eligible_cents * detail_rows)) as eligible
-            from intermediate.int_rated_amount_residues group by all
-        ) as residues using (settlement_partner_id, billing_period)
-        where rated.rows is distinct from residues.rows
-            or rated.incentive is distinct from residues.incentive
-            or rated.eligible is distinct from residues.eligible
+                sum(incentive_amount) as incentive, sum(whole_yuan + cents_rated_100) as eligible
+            from intermediate.int_incentive_half_months group by all
+        ) as half_months using (settlement_partner_id, billing_period)
+        where rated.rows is distinct from half_months.rows
+            or rated.incentive is distinct from half_months.incentive
+            or rated.eligible is distinct from half_months.eligible
         """
     ).fetchone()
+    assert mismatches == 0
+
+
+def test_a_whole_percent_rates_whole_yuan_and_cents_as_round_money_rates_the_amount() -> None:
+    # The identity the half-months rest on, for every cents value of either sign, every
+    # whole percent and a few whole yuan: round_money(e x r) = w x r + round_money(c x r),
+    # both sides rendered from the dbt macros (rule 3's rounding in one place).
+    whole = amount_whole_yuan_sql("amount")
+    sql = f"""
+        with amounts as (
+            select cast(sign * (yuan * 100 + cents) * 0.01 as decimal(18, 2)) as amount,
+                cast(percent * 0.01 as decimal(9, 6)) as rate, percent
+            from range(0, 100) as c(cents), range(0, 101) as p(percent),
+                (values (-1), (1)) as s(sign), (values (0), (3), (1234567)) as y(yuan)
+        )
+        select count(*), count(*) filter (
+            where {round_money_sql("amount * rate")}
+                <> {rated_whole_percent_sql(whole, cents_rated_sql("amount", 7), "rate")}
+                and percent = 7
+        ) + count(*) filter (
+            where {round_money_sql("amount * rate")}
+                <> ({whole}) * rate + {round_money_sql(f"(amount - ({whole})) * rate")}
+        )
+        from amounts
+    """
+    with duckdb.connect() as con:
+        rows, mismatches = con.execute(sql).fetchone()
+    assert rows == 100 * 101 * 2 * 3
     assert mismatches == 0
 
 

@@ -57,35 +57,42 @@
             and matched.match_rank = 1
 {%- endmacro %}
 
-{#- Rule 3 for many rows at once. An eligible amount e splits into its sign, its whole yuan
-    w = floor(|e|) and its cents c = |e| - w (0.00-0.99). Under a rate r that is a whole
-    percent (100 x r an integer), w x r has no fraction of a cent, so the row's rounded
-    incentive round_money(e x r) is sign x (w x r + round_money(c x r)) (round_money rounds
-    half away from zero: a refund mirrors its order). Rows that share a sign and cents
-    therefore sum to sign x (sum of w x r + rows x round_money(c x r)): exactly the sum of
-    their per-row amounts, with no row read. int_rated_amount_residues keeps these sums per
-    half-month (`half_month_start`); the what-if rates whole half-months from them. -#}
-{% macro amount_sign(amount) -%}
-    case when {{ amount }} < 0 then -1 else 1 end
-{%- endmacro %}
-
+{#- Rule 3 for many rows at once. An eligible amount e is its whole yuan w (truncated toward
+    zero) plus its cents c = e - w (-0.99 to 0.99, the sign of e). Under a rate r that is a
+    whole percent (100 x r an integer), w x r has no fraction of a cent, so the row's rounded
+    incentive round_money(e x r) is w x r + round_money(c x r): round_money rounds half away
+    from zero, the same for e and for c. Summed over rows: sum(w) x r + sum(round_money(c x
+    r)). int_incentive_half_months keeps sum(w) and, for each whole percent k from 0 to 100,
+    sum(round_money(c x k%)) (`cents_rated(amount, k)`, column `cents_rated_column(k)`), per
+    half-month: the what-if rates a whole half-month's rows at a whole percent from them
+    (`rated_whole_percent`), exactly the sum of the rows' own amounts, with no row read. -#}
 {% macro amount_whole_yuan(amount) -%}
-    floor(abs({{ amount }}))
+    case when {{ amount }} < 0 then ceil({{ amount }}) else floor({{ amount }}) end
 {%- endmacro %}
 
-{% macro amount_cents(amount) -%}
-    cast(abs({{ amount }}) - floor(abs({{ amount }})) as decimal(18, 2))
+{#- A row's cents rated at `percent` % and rounded as rule 3 rounds (macro round_money). -#}
+{% macro cents_rated(amount, percent) -%}
+    {{ round_money('(' ~ amount ~ ' - ' ~ amount_whole_yuan(amount) ~ ') * ' ~ percent_rate(percent)) }}
 {%- endmacro %}
 
-{#- The summed per-row incentive of `rows` rows of one sign and cents whose whole yuan sum
-    to `whole_yuan`, under `rate` (a whole percent: other rates are not exact this way). -#}
-{% macro rated_by_cents(sign, whole_yuan, cents, rows, rate) -%}
-    {{ sign }} * ({{ whole_yuan }} * {{ rate }} + {{ rows }} * {{ round_money(cents ~ ' * ' ~ rate) }})
+{% macro cents_rated_column(percent) -%}
+    cents_rated_{{ percent }}
 {%- endmacro %}
 
-{#- Whether `rate` is a whole percent (rated_by_cents is exact for it). -#}
+{#- A whole percent as a rate, typed as the policies' rates (a literal: no division). -#}
+{% macro percent_rate(percent) -%}
+    cast({{ '%.2f' | format(percent / 100) }} as decimal(9, 6))
+{%- endmacro %}
+
+{#- The summed per-row incentive of rows whose whole yuan sum to `whole_yuan` and whose
+    cents rated at the whole percent of `rate` sum to `cents_rated`. -#}
+{% macro rated_whole_percent(whole_yuan, cents_rated, rate) -%}
+    {{ whole_yuan }} * {{ rate }} + {{ cents_rated }}
+{%- endmacro %}
+
+{#- Whether `rate` is a whole percent from 0 to 100 (a column of int_incentive_half_months). -#}
 {% macro is_whole_percent(rate) -%}
-    ({{ rate }} * 100 = floor({{ rate }} * 100))
+    ({{ rate }} * 100 = floor({{ rate }} * 100) and {{ rate }} between 0 and 1)
 {%- endmacro %}
 
 {#- The half-month of a date, as its first day: the 1st (days 1-15) or the 16th (days 16 to
