@@ -289,13 +289,21 @@ def _half_months_sql(scope: str, percents: tuple[int, ...]) -> str:
         where ({scope})"""
 
 
-def _scenario_sql(scope: str, days: tuple[date, date] | None, percents: tuple[int, ...]) -> str:
+def _scenario_sql(
+    scope: str,
+    days: tuple[date, date] | None,
+    percents: tuple[int, ...],
+    open_half: date,
+    as_of: date,
+) -> str:
     """Actual and scenario incentive per partner, period, product type and customer manager
     in `scope`. The actual incentive is the stored one, summed per half-month in
     int_incentive_half_months for the half-months ended by the as-of date and per day in
     int_incentive_daily for the days of the open one (both equal to the rows' sums: tests
     `half_months_equal_transactions`, `aggregates_equal_transactions`), so the cost is
-    that of the rows rated again, not of the partner's history; those add the difference
+    that of the rows rated again, not of the partner's history (`open_half` and `as_of`
+    as literals: DuckDB skips the row groups of other days for a literal bound, not for a
+    subquery's: 12 -> 2 ms at 10M); those add the difference
     between their amount under the scenario and their stored amount. Every row (`days`
     None) is rated by the macro `policy_rated`. Otherwise the changed rows of the whole
     half-months changed to one whole-percent rate are rated per half-month group
@@ -330,7 +338,7 @@ def _scenario_sql(scope: str, days: tuple[date, date] | None, percents: tuple[in
             h.customer_manager_id,
             h.incentive_amount as actual_incentive
         from {HALF_MONTHS} as h
-        where h.half_month_start < {OPEN_HALF_MONTH_SQL} and ({scope})
+        where h.half_month_start < date '{open_half.isoformat()}' and ({scope})
         union all
         select
             d.settlement_partner_id,
@@ -339,7 +347,8 @@ def _scenario_sql(scope: str, days: tuple[date, date] | None, percents: tuple[in
             d.customer_manager_id,
             d.incentive_amount
         from intermediate.int_incentive_daily as d
-        where d.transaction_date between {OPEN_HALF_MONTH_SQL} and {AS_OF_SQL} and ({scope})
+        where d.transaction_date between date '{open_half.isoformat()}'
+            and date '{as_of.isoformat()}' and ({scope})
     ),
     accelerated as (
         select
@@ -389,6 +398,13 @@ def _keys_to_rate(con: duckdb.DuckDBPyConnection) -> tuple[tuple[date, date], tu
     return (rows["transaction_date"].min(), rows["transaction_date"].max()), percents
 
 
+def _open_half_month(con: duckdb.DuckDBPyConnection) -> tuple[date, date]:
+    """The first day of the half-month of the day after the as-of date (the half-months
+    before it ended by the as-of date) and the as-of date."""
+    open_half, as_of = con.execute(f"select {OPEN_HALF_MONTH_SQL}, {AS_OF_SQL}").fetchone()  # type: ignore[misc]
+    return open_half, as_of
+
+
 def what_if(
     con: duckdb.DuckDBPyConnection,
     policies: pl.DataFrame,
@@ -414,12 +430,13 @@ def what_if(
     con.register(SCENARIO_RELATION, policies.select(POLICIES.columns).to_arrow())
     try:
         days, percents = (None, ()) if every_row else _keys_to_rate(con)
+        open_half, as_of = _open_half_month(con)
         return con.execute(
             f"""
             select {keys},
                 sum(actual_incentive)::decimal(18, 2) as actual_incentive,
                 sum(scenario_incentive)::decimal(18, 2) as scenario_incentive
-            from ({_scenario_sql(scope, days, percents)})
+            from ({_scenario_sql(scope, days, percents, open_half, as_of)})
             group by all
             order by {keys}
             """,
