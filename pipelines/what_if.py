@@ -301,15 +301,15 @@ def _scenario_sql(
     int_incentive_half_months for the half-months ended by the as-of date and per day in
     int_incentive_daily for the days of the open one (both equal to the rows' sums: tests
     `half_months_equal_transactions`, `aggregates_equal_transactions`), so the cost is
-    that of the rows rated again, not of the partner's history (`open_half` and `as_of`
-    as literals: DuckDB skips the row groups of other days for a literal bound, not for a
-    subquery's: 12 -> 2 ms at 10M); those add the difference
-    between their amount under the scenario and their stored amount. Every row (`days`
-    None) is rated by the macro `policy_rated`. Otherwise the changed rows of the whole
-    half-months changed to one whole-percent rate are rated per half-month group
-    (`_half_months_sql`, at `percents`), and the other changed rows (`_rows_to_rate_sql`) each take their
-    key's rate (`_changed_keys_sql`) and the macro's rounding: joining millions of rows to
-    the policies cost 180 ms of a 200 ms evaluation at 10M, and rating the 650,776 changed
+    that of the rows rated again, not of the partner's history. `open_half` and `as_of`
+    come as literals: DuckDB skips the row groups of other days for a literal bound, not
+    for a subquery's (12 -> 3 ms at 10M). The rows rated again add the difference between
+    their amount under the scenario and their stored amount. Every row (`days` None) is
+    rated by the macro `policy_rated`. Otherwise the changed rows of the whole half-months
+    changed to one whole-percent rate are rated per half-month group (`_half_months_sql`,
+    at `percents`), and the other changed rows (`_rows_to_rate_sql`) each take their key's
+    rate (`_changed_keys_sql`) and the macro's rounding: joining millions of rows to the
+    policies cost 180 ms of a 200 ms evaluation at 10M, and rating the 650,776 changed
     rows one by one 50 ms more."""
     rerated = (
         policy_rated_sql("rows_to_rate", SCENARIO_RELATION)
