@@ -289,11 +289,40 @@ def _half_months_sql(scope: str, percents: tuple[int, ...]) -> str:
         where ({scope})"""
 
 
+def _actual_sql(scope: str, open_half: date | None, as_of: date) -> str:
+    """The stored base incentive in `scope` up to the as-of date: per half-month in
+    int_incentive_half_months before `open_half`, per day in int_incentive_daily from it
+    (`open_half` None: a copy published without int_incentive_half_months, every day)."""
+    days = f"""
+        select
+            d.settlement_partner_id as partner_id,
+            d.billing_period,
+            d.product_type,
+            d.customer_manager_id,
+            d.incentive_amount as actual_incentive
+        from intermediate.int_incentive_daily as d
+        where d.transaction_date between date '{(open_half or date.min).isoformat()}'
+            and date '{as_of.isoformat()}' and ({scope})"""
+    if open_half is None:
+        return days
+    return f"""
+        select
+            h.settlement_partner_id as partner_id,
+            h.billing_period,
+            h.product_type,
+            h.customer_manager_id,
+            h.incentive_amount as actual_incentive
+        from {HALF_MONTHS} as h
+        where h.half_month_start < date '{open_half.isoformat()}' and ({scope})
+        union all
+        {days}"""
+
+
 def _scenario_sql(
     scope: str,
     days: tuple[date, date] | None,
     percents: tuple[int, ...],
-    open_half: date,
+    open_half: date | None,
     as_of: date,
 ) -> str:
     """Actual and scenario incentive per partner, period, product type and customer manager
@@ -330,26 +359,7 @@ def _scenario_sql(
     with
     rows_to_rate as ({_rows_to_rate_sql(scope, days)}),
     rerated as ({rerated}),
-    actual as (
-        select
-            h.settlement_partner_id as partner_id,
-            h.billing_period,
-            h.product_type,
-            h.customer_manager_id,
-            h.incentive_amount as actual_incentive
-        from {HALF_MONTHS} as h
-        where h.half_month_start < date '{open_half.isoformat()}' and ({scope})
-        union all
-        select
-            d.settlement_partner_id,
-            d.billing_period,
-            d.product_type,
-            d.customer_manager_id,
-            d.incentive_amount
-        from intermediate.int_incentive_daily as d
-        where d.transaction_date between date '{open_half.isoformat()}'
-            and date '{as_of.isoformat()}' and ({scope})
-    ),
+    actual as ({_actual_sql(scope, open_half, as_of)}),
     accelerated as (
         select
             a.settlement_partner_id as partner_id,
@@ -377,12 +387,16 @@ def _scenario_sql(
     """
 
 
-def _keys_to_rate(con: duckdb.DuckDBPyConnection) -> tuple[tuple[date, date], tuple[int, ...]]:
+def _keys_to_rate(
+    con: duckdb.DuckDBPyConnection, half_months: bool
+) -> tuple[tuple[date, date], tuple[int, ...]]:
     """Registers the changed rating keys rated row by row (CHANGED_RELATION) and the
-    half-months rated from int_incentive_half_months (HALF_MONTH_RELATION), and returns the
-    first and last day of the former (none: an empty range, no row is read) and the whole
-    percents of the latter."""
+    half-months rated from int_incentive_half_months (HALF_MONTH_RELATION; none without
+    `half_months`), and returns the first and last day of the former (none: an empty range,
+    no row is read) and the whole percents of the latter."""
     changed = con.execute(_changed_keys_sql()).pl()
+    if not half_months:
+        changed = changed.with_columns(pl.lit(False).alias("by_half_month"))
     rows = changed.filter(~pl.col("by_half_month")).select(*RATING_KEY, "rate")
     halves = (
         changed.filter(pl.col("by_half_month"))
@@ -398,11 +412,17 @@ def _keys_to_rate(con: duckdb.DuckDBPyConnection) -> tuple[tuple[date, date], tu
     return (rows["transaction_date"].min(), rows["transaction_date"].max()), percents
 
 
-def _open_half_month(con: duckdb.DuckDBPyConnection) -> tuple[date, date]:
+def _open_half_month(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date]:
     """The first day of the half-month of the day after the as-of date (the half-months
-    before it ended by the as-of date) and the as-of date."""
-    open_half, as_of = con.execute(f"select {OPEN_HALF_MONTH_SQL}, {AS_OF_SQL}").fetchone()  # type: ignore[misc]
-    return open_half, as_of
+    before it ended by the as-of date; None when the copy has no int_incentive_half_months)
+    and the as-of date."""
+    open_half, as_of, half_months = con.execute(
+        f"""select {OPEN_HALF_MONTH_SQL}, {AS_OF_SQL}, exists (
+            select 1 from duckdb_tables()
+            where schema_name = 'intermediate' and table_name = '{HALF_MONTHS.split(".")[1]}'
+        )"""
+    ).fetchone()  # type: ignore[misc]
+    return (open_half if half_months else None), as_of
 
 
 def what_if(
@@ -429,8 +449,12 @@ def what_if(
     keys = ", ".join(("partner_id", "billing_period", *by))
     con.register(SCENARIO_RELATION, policies.select(POLICIES.columns).to_arrow())
     try:
-        days, percents = (None, ()) if every_row else _keys_to_rate(con)
+        # A copy published before int_incentive_half_months existed (until the next run):
+        # every changed row rated one by one, the actual column from the days.
         open_half, as_of = _open_half_month(con)
+        days, percents = (
+            (None, ()) if every_row else _keys_to_rate(con, half_months=open_half is not None)
+        )
         return con.execute(
             f"""
             select {keys},

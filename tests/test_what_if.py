@@ -13,6 +13,7 @@ The cents set (fixture `cents_published`) adds to it, for C2 via R1 settled to D
 07-18 1.50: 0.12 (in the as-of date's half-month, 07-16..31). D1 202607: 2.60.
 """
 
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -350,6 +351,20 @@ def test_a_whole_percent_rates_whole_yuan_and_cents_as_round_money_rates_the_amo
         rows, mismatches = con.execute(sql).fetchone()
     assert rows == 100 * 101 * 2 * 3
     assert mismatches == 0
+
+
+def test_a_copy_published_before_the_half_months_rates_the_rows_one_by_one(
+    cents_published: Path, cents_con, tmp_path: Path
+) -> None:
+    # A copy published before int_incentive_half_months existed (until the next run) gives
+    # the same figures, every changed row rated one by one.
+    older = tmp_path / "older.duckdb"
+    shutil.copyfile(cents_published, older)
+    with duckdb.connect(str(older)) as con:
+        con.execute("drop table intermediate.int_incentive_half_months")
+    scenario = with_rate(library(cents_con), "POL-3", "0.06")
+    with duckdb.connect(str(older), read_only=True) as con:
+        assert what_if(con, scenario, BREAKDOWNS).equals(what_if(cents_con, scenario, BREAKDOWNS))
 
 
 def test_a_bad_scenario_row_refuses_the_scenario() -> None:
