@@ -2,27 +2,29 @@
     and a row count, kept up to date by difference: a run adds the rows the rating wrote in
     this invocation and subtracts the rows they replaced (int_transaction_changes), only
     for the groups they touch; a group whose count drops to 0 is deleted (post-hook
-    `drop_empty_groups`). A full build groups every row. `dimensions` include
-    transaction_date: the groups are found by (transaction_date, group_key), so a run reads
-    the row groups of the days it touched. `_written_by` names the invocation
-    that last wrote a group, so that what is built on the aggregate finds the groups a run
+    `drop_empty_groups`). A full build groups every row. `expressions` gives the SQL of a
+    dimension or measure computed from a transaction's columns (the columns of
+    int_transaction_changes), by name; the others are the column itself. `dimensions`
+    include `key_column`, a date: the groups are found by (key_column, group_key), so a run
+    reads the row groups of the days it touched. `_written_by` names the invocation that
+    last wrote a group, so that what is built on the aggregate finds the groups a run
     touched. -#}
-{% macro delta_aggregate(dimensions, measures) -%}
+{% macro delta_aggregate(dimensions, measures, key_column='transaction_date', expressions={}) -%}
     {%- if is_incremental() -%}
         (
             with
 
             contributions as (
                 select
-                    {% for d in dimensions %}{{ d }}, {% endfor %}
-                    {% for m in measures %}{{ m }}, {% endfor %}
+                    {% for d in dimensions %}{{ expressions.get(d, d) }} as {{ d }}, {% endfor %}
+                    {% for m in measures %}{{ expressions.get(m, m) }} as {{ m }}, {% endfor %}
                     1 as detail_rows
                 from {{ ref('int_transactions_rated') }}
                 where _written_by = '{{ invocation_id }}'
                 union all
                 select
-                    {% for d in dimensions %}{{ d }}, {% endfor %}
-                    {% for m in measures %}-{{ m }}, {% endfor %}
+                    {% for d in dimensions %}{{ expressions.get(d, d) }} as {{ d }}, {% endfor %}
+                    {% for m in measures %}-({{ expressions.get(m, m) }}) as {{ m }}, {% endfor %}
                     -1 as detail_rows
                 from {{ ref('int_transaction_changes') }}
                 where transaction_id is not null
@@ -49,7 +51,7 @@
             from touched
             left join {{ this }} as existing
                 on
-                    touched.transaction_date = existing.transaction_date
+                    touched.{{ key_column }} = existing.{{ key_column }}
                     and touched.group_key = existing.group_key
         )
     {%- else -%}
@@ -60,7 +62,12 @@
                 {% for m in measures %}cast(sum({{ m }}) as decimal(18, 2)) as {{ m }}, {% endfor %}
                 cast(count(*) as bigint) as detail_rows,
                 '{{ invocation_id }}' as _written_by
-            from {{ ref('int_transactions_rated') }}
+            from (
+                select
+                    {% for d in dimensions %}{{ expressions.get(d, d) }} as {{ d }}, {% endfor %}
+                    {% for m in measures %}{{ expressions.get(m, m) }} as {{ m }}{% if not loop.last %}, {% endif %}{% endfor %}
+                from {{ ref('int_transactions_rated') }}
+            ) as transactions
             group by {% for d in dimensions %}{{ d }}{% if not loop.last %}, {% endif %}{% endfor %}
         )
     {%- endif -%}
@@ -71,7 +78,9 @@
     DuckDB passes from a join's small side to the scan) skip the row groups of other days.
     An incremental run appends its rows sorted too: a day's are a few row groups either
     way, but a batch of a full build (5M rows over weeks) appended unsorted left row groups
-    spanning all of its days (the 10M details' searches 48 -> 77 ms). -#}
+    spanning all of its days (the 10M details' searches 48 -> 77 ms). `column` may be a
+    list of columns ending with the date (int_rated_amount_residues: its readers filter on
+    the columns before the date). -#}
 {% macro written_in_date_order(column) -%}
     {%- if incremental_materialization() == 'incremental' -%}
         order by {{ column }}

@@ -33,6 +33,8 @@ def invocation_id(work: Path) -> str:
 KEPT_STATE = {
     "rated": "select * exclude (_written_by) from intermediate.int_transactions_rated order by all",
     "daily": "select * exclude (_written_by) from intermediate.int_incentive_daily order by all",
+    "half months": "select * exclude (_written_by) "
+    "from intermediate.int_incentive_half_months order by all",
     "customers": "select * exclude (_written_by) from intermediate.int_customer_daily order by all",
     "board revenue": "select * from intermediate.int_board_revenue_daily order by all",
     "customer groups": "select * exclude (in_sorted_part) "

@@ -68,6 +68,7 @@ FRESH = ["build", *UNIT_TESTS_OUT, "--exclude-resource-type", "test"]
 KEPT_TABLES = {
     "intermediate.int_transactions_rated": "* exclude (_written_by)",
     "intermediate.int_incentive_daily": "* exclude (_written_by)",
+    "intermediate.int_incentive_half_months": "* exclude (_written_by)",
     # in_sorted_part says where a row lies (the sorted part or the tail), not what it is.
     "intermediate.int_incentive_customer_daily": "* exclude (in_sorted_part)",
     "intermediate.int_customer_daily": "* exclude (_written_by)",

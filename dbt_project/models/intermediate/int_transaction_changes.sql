@@ -5,8 +5,8 @@
 {% set incremental = builds_on_previous_run() %}
 {% set old_columns = [
     'transaction_id', 'transaction_type', 'customer_id', 'owner_partner_id',
-    'settlement_partner_id', 'reseller_id', 'customer_manager_id', 'association_type',
-    'product_type', 'billing_mode', 'billing_period', 'transaction_date',
+    'settlement_partner_id', 'settlement_partner_type', 'reseller_id', 'customer_manager_id',
+    'association_type', 'product_type', 'billing_mode', 'billing_period', 'transaction_date',
     'eligible_amount', 'incentive_amount'] %}
 with
 
@@ -47,6 +47,7 @@ changed_keys as (
             cast(null as string) as customer_id,
             cast(null as string) as owner_partner_id,
             cast(null as string) as settlement_partner_id,
+            cast(null as string) as settlement_partner_type,
             cast(null as string) as reseller_id,
             cast(null as string) as customer_manager_id,
             cast(null as string) as association_type,
