@@ -79,7 +79,7 @@
     An incremental run appends its rows sorted too: a day's are a few row groups either
     way, but a batch of a full build (5M rows over weeks) appended unsorted left row groups
     spanning all of its days (the 10M details' searches 48 -> 77 ms). `column` may be a
-    list of columns ending with the date (int_rated_amount_residues: its readers filter on
+    list of columns ending with the date (int_incentive_half_months: its readers filter on
     the columns before the date). -#}
 {% macro written_in_date_order(column) -%}
     {%- if incremental_materialization() == 'incremental' -%}
