@@ -238,6 +238,15 @@ def _changed_keys_sql() -> str:
     """
 
 
+def _summed_by(alias: str) -> str:
+    """The columns a scenario's figures are summed by (BREAKDOWNS within settlement partner
+    and period), from the table `alias`: every source of the evaluation selects them alike."""
+    return (
+        f"{alias}.settlement_partner_id as partner_id, {alias}.billing_period, "
+        f"{alias}.product_type, {alias}.customer_manager_id"
+    )
+
+
 def _rows_to_rate_sql(scope: str, days: tuple[date, date] | None) -> str:
     """The published base rows in `scope` to rate again: all of them (`days` None), or those
     whose rating key changed and is not rated by half-month, read only between those
@@ -245,10 +254,7 @@ def _rows_to_rate_sql(scope: str, days: tuple[date, date] | None) -> str:
     other days' row groups), each with its key's rate under the scenario (`rate`)."""
     rows = f"""
         select
-            r.settlement_partner_id as partner_id,
-            r.billing_period,
-            r.product_type,
-            r.customer_manager_id,
+            {_summed_by("r")},
             r.settlement_partner_type,
             r.association_type,
             r.transaction_date,
@@ -278,10 +284,7 @@ def _half_months_sql(scope: str, percents: tuple[int, ...]) -> str:
     rated = rated_whole_percent_sql("h.whole_yuan", f"(case w.percent {cents} end)", "w.rate")
     return f"""
         select
-            h.settlement_partner_id as partner_id,
-            h.billing_period,
-            h.product_type,
-            h.customer_manager_id,
+            {_summed_by("h")},
             {rated} - h.incentive_amount as difference
         from {HALF_MONTHS} as h
         inner join {HALF_MONTH_RELATION} as w
@@ -295,10 +298,7 @@ def _actual_sql(scope: str, open_half: date | None, as_of: date) -> str:
     (`open_half` None: a copy published without int_incentive_half_months, every day)."""
     days = f"""
         select
-            d.settlement_partner_id as partner_id,
-            d.billing_period,
-            d.product_type,
-            d.customer_manager_id,
+            {_summed_by("d")},
             d.incentive_amount as actual_incentive
         from intermediate.int_incentive_daily as d
         where d.transaction_date between date '{(open_half or date.min).isoformat()}'
@@ -307,10 +307,7 @@ def _actual_sql(scope: str, open_half: date | None, as_of: date) -> str:
         return days
     return f"""
         select
-            h.settlement_partner_id as partner_id,
-            h.billing_period,
-            h.product_type,
-            h.customer_manager_id,
+            {_summed_by("h")},
             h.incentive_amount as actual_incentive
         from {HALF_MONTHS} as h
         where h.half_month_start < date '{open_half.isoformat()}' and ({scope})
@@ -362,10 +359,7 @@ def _scenario_sql(
     actual as ({_actual_sql(scope, open_half, as_of)}),
     accelerated as (
         select
-            a.settlement_partner_id as partner_id,
-            a.billing_period,
-            a.product_type,
-            a.customer_manager_id,
+            {_summed_by("a")},
             a.incentive_amount as actual_incentive
         from intermediate.int_projects_accelerated as a
         where a.transaction_date <= {AS_OF_SQL} and ({scope})
