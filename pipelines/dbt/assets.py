@@ -196,8 +196,9 @@ def record_build(working: Path, run_id: str, inputs: BuildInputs, full_refresh: 
 
 
 def kept_partial_parse(invocation_target: Path) -> None:
-    """Keep dbt's partial parse of this run where dagster-dbt looks for it before the next
-    one (the project's target folder), so that the next run parses only what changed."""
+    """Keep dbt's partial parse of a DuckDB run where dagster-dbt looks for it before the
+    next one (the project's target folder), so that the next run parses only what changed
+    and a daily run runs dbt in process on it."""
     parsed = invocation_target / "partial_parse.msgpack"
     if parsed.is_file():
         kept = dbt_project.project_dir / dbt_project.target_path / parsed.name
@@ -483,7 +484,10 @@ def dbt_models(
     with dbt_env(env):
         invocation = invoked(args)
         yield from with_kept_views(context, invocation.stream(), kept)
-    kept_partial_parse(invocation.target_path)
+    if engine == "duckdb":
+        # A Spark parse kept there would make the next DuckDB run parse again: its prepared
+        # manifest must be DuckDB's (pipelines/dbt/in_process.py prepared_manifest).
+        kept_partial_parse(invocation.target_path)
     pruned_invocation_targets(invocation.target_path)
     if engine == "spark":
         # Reached only when the build succeeded (a failed build raises from the stream).

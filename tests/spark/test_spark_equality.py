@@ -23,6 +23,7 @@ from handmade_site import HANDMADE_AS_OF
 
 from contract.published import PUBLIC_MARTS, published_warehouse
 from contract.sources import SOURCES
+from pipelines.dbt.project import dbt_project
 from pipelines.engine import Engine
 from pipelines.run import RunSummary, run_pipeline
 from pipelines.warehouse import Warehouse
@@ -82,6 +83,17 @@ def warehouses(
 class Built:
     published: dict[str, Path]
     duckdb_before_late_drop: set[tuple]
+    # The adapter of the partial parse kept in the project's target folder after Spark ran.
+    kept_parse_adapter: str
+
+
+def kept_parse_adapter() -> str:
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import extended_mashumuro_decoder
+
+    kept = dbt_project.project_dir / dbt_project.target_path / "partial_parse.msgpack"
+    manifest = Manifest.from_msgpack(kept.read_bytes(), decoder=extended_mashumuro_decoder)
+    return manifest.metadata.adapter_type
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +111,7 @@ def built(warehouses: dict[str, Warehouse]) -> Built:
     duckdb_file, _ = run(warehouses["duckdb"], "duckdb", NEXT_AS_OF)
     spark_file, summary = run(warehouses["spark"], "spark", NEXT_AS_OF)
     assert summary.engine == "spark" and summary.stage_seconds["dbt"] > 0
-    return Built({"duckdb": duckdb_file, "spark": spark_file}, before)
+    return Built({"duckdb": duckdb_file, "spark": spark_file}, before, kept_parse_adapter())
 
 
 def attached(published: dict[str, Path]) -> duckdb.DuckDBPyConnection:
@@ -235,3 +247,9 @@ def test_the_late_drop_changed_the_details_and_spark_rebuilt_them(
     spark_root = Engine(name="spark").spark_root(warehouses["spark"].warehouse_file)
     rated = spark_root / "spark-warehouse" / "intermediate.db"
     assert (rated / "int_transactions_rated").is_dir()
+
+
+def test_a_spark_run_leaves_the_duckdb_parse_for_the_daily_runs(built: Built) -> None:
+    # A daily DuckDB run runs dbt in its process on the kept parse (pipelines/dbt/in_process.py);
+    # a Spark parse kept there made it parse again, and failed test_dbt_in_process.
+    assert built.kept_parse_adapter == "duckdb"
