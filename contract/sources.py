@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import pandera.polars as pa
 import polars as pl
-from pandera.engines import polars_engine as pe
+
+from contract.pandera_polars import pa, pe
 
 # A row-level sanity bound: no single export row of a partner is worth a billion yuan.
 MAX_AMOUNT = 1_000_000_000

@@ -7,9 +7,9 @@ import json
 import re
 from dataclasses import dataclass
 
-import pandera.polars as pa
 import polars as pl
 
+from contract.pandera_polars import pa
 from contract.sources import Source
 from pipelines.ingest.coerce import typed_frame
 from pipelines.ingest.reasons import Reason, ReasonCode, check_errors, reason, reason_exprs
