@@ -260,13 +260,14 @@ class Settings:
     schedule_cron: str
     users_file: str
     batch_rows: int
+    # PARTNER_WAREHOUSE_DBT_MEMORY when set (empty when not): it then holds for every batch
+    # of a full build too, not only for the daily build (pipelines.engine.Engine).
+    dbt_memory_set: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        values = {
-            name.removeprefix(PREFIX): env_value(os.environ if env is None else env, name)
-            for name in BY_NAME
-        }
+        env = os.environ if env is None else env
+        values = {name.removeprefix(PREFIX): env_value(env, name) for name in BY_NAME}
         return cls(
             warehouse_file=values["FILE"],
             landing_dir=values["LANDING"],
@@ -279,6 +280,7 @@ class Settings:
             schedule_cron=values["SCHEDULE_CRON"],
             users_file=values["USERS"],
             batch_rows=int(values["BATCH_ROWS"]),
+            dbt_memory_set=env.get("PARTNER_WAREHOUSE_DBT_MEMORY", ""),
         )
 
     @property

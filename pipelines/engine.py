@@ -13,6 +13,13 @@ import dagster as dg
 
 from contract.settings import BY_NAME, Settings
 
+# DuckDB's memory limit in dbt for the batches of a full build before the last, unless
+# PARTNER_WAREHOUSE_DBT_MEMORY is set. At 100M rows a batch's dbt process went 1.1 GB past
+# a 2,500MB limit (a tree of 4,198 MiB beside the run's own process, 4 GiB allowed); at
+# 10M rows 3.19 GiB of process tree at 2,500MB, 3.7 GiB at 3GB. The last batch keeps the
+# 3GB of the profile: its whole-window warnings need it.
+BATCH_DBT_MEMORY = "2200MB"
+
 
 class Engine(dg.ConfigurableResource):
     """Which engine runs the dbt models, and where Spark keeps its files."""
@@ -22,11 +29,16 @@ class Engine(dg.ConfigurableResource):
     spark_dir: str = ""
     # Transactions per batch of a full build on DuckDB (pipelines/dbt/assets.py).
     batch_rows: int = int(BY_NAME["PARTNER_WAREHOUSE_BATCH_ROWS"].default)
+    # DuckDB's memory limit in dbt for those batches but the last (BATCH_DBT_MEMORY).
+    batch_dbt_memory: str = BATCH_DBT_MEMORY
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
         return cls(
-            name=settings.engine, spark_dir=settings.spark_dir, batch_rows=settings.batch_rows
+            name=settings.engine,
+            spark_dir=settings.spark_dir,
+            batch_rows=settings.batch_rows,
+            batch_dbt_memory=settings.dbt_memory_set or BATCH_DBT_MEMORY,
         )
 
     def spark_root(self, warehouse_file: Path) -> Path:

@@ -260,10 +260,6 @@ def kept_views(context: dg.AssetExecutionContext) -> set[dg.AssetKey]:
     return kept & set(context.selected_asset_keys)
 
 
-# DuckDB's memory limit in dbt for the batches of a full build before the last (unless
-# PARTNER_WAREHOUSE_DBT_MEMORY is set): at 10M rows 3.19 GiB of process tree, 3.7 at 3GB.
-BATCH_DBT_MEMORY = "2500MB"
-
 # The dbt tag of models a full build in batches builds whole in its last batch, once
 # (selector history_batch in dbt_project/selectors.yml).
 WHOLE_IN_LAST_BATCH = "whole_in_last_batch"
@@ -470,11 +466,11 @@ def dbt_models(
         env["PARTNER_WAREHOUSE_DBT_THREADS"] = "1"
     for number, through in enumerate(batches[:-1]):
         context.log.info(f"full build, batch {number + 1}/{len(batches)}: loads <= {through}")
-        batch_env = {**env, "PARTNER_WAREHOUSE_LOADED_THROUGH": str(through)}
-        if "PARTNER_WAREHOUSE_DBT_MEMORY" not in os.environ:
-            # dbt's process went 0.7 GB past DuckDB's 3GB in a batch's rating at 100M
-            # (a tree of 4.3 GiB); the last batch keeps the 3GB its whole-window warnings need.
-            batch_env["PARTNER_WAREHOUSE_DBT_MEMORY"] = BATCH_DBT_MEMORY
+        batch_env = {
+            **env,
+            "PARTNER_WAREHOUSE_LOADED_THROUGH": str(through),
+            "PARTNER_WAREHOUSE_DBT_MEMORY": compute.batch_dbt_memory,
+        }
         with dbt_env(batch_env):
             batch = invoked(batch_build_args(engine, number, len(batches)))
             if (error := batch.wait().get_error()) is not None:
