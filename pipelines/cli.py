@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -98,11 +99,9 @@ def warehouse_of(args: argparse.Namespace) -> Warehouse | None:
 
 
 def engine_of(args: argparse.Namespace) -> Engine:
-    return Engine(
-        name=args.engine,
-        spark_dir=args.spark_dir or "",
-        batch_rows=Settings.from_env().batch_rows,
-    )
+    """The settings' engine, with the engine and Spark folder the command line names."""
+    settings = replace(Settings.from_env(), engine=args.engine, spark_dir=args.spark_dir or "")
+    return Engine.from_settings(settings)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

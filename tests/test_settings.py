@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from contract.settings import BY_NAME, Settings, variables_table
-from pipelines.cli import parser
+from pipelines.cli import engine_of, parser
 from pipelines.definitions import warehouse_from_env
 from pipelines.engine import Engine
 
@@ -108,3 +108,11 @@ def test_a_full_builds_batches_take_the_dbt_memory_set_else_their_own() -> None:
     assert Engine.from_settings(Settings.from_env({})).batch_dbt_memory == "2200MB"
     chosen = Settings.from_env({"PARTNER_WAREHOUSE_DBT_MEMORY": "1GB"})
     assert Engine.from_settings(chosen).batch_dbt_memory == "1GB"
+
+
+def test_the_run_commands_engine_takes_the_settings(monkeypatch) -> None:
+    monkeypatch.setenv("PARTNER_WAREHOUSE_DBT_MEMORY", "1GB")
+    monkeypatch.setenv("PARTNER_WAREHOUSE_BATCH_ROWS", "7")
+    args = parser(Settings.from_env()).parse_args(["run", "--engine", "spark"])
+    engine = engine_of(args)
+    assert (engine.name, engine.batch_rows, engine.batch_dbt_memory) == ("spark", 7, "1GB")
