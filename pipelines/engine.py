@@ -16,8 +16,9 @@ from contract.settings import BY_NAME, Settings
 # DuckDB's memory limit in dbt for the batches of a full build before the last, unless
 # PARTNER_WAREHOUSE_DBT_MEMORY is set. At 100M rows a batch's dbt process went 1.1 GB past
 # a 2,500MB limit (a tree of 4,198 MiB beside the run's own process, 4 GiB allowed); at
-# 10M rows 3.19 GiB of process tree at 2,500MB, 3.7 GiB at 3GB. The last batch keeps the
-# 3GB of the profile: its whole-window warnings need it.
+# 10M rows 3.19 GiB of process tree at 2,500MB, 3.7 GiB at 3GB. At 2,200MB the batches
+# stayed at 3,545 MiB; the last batch keeps the profile's 3GB and is now the peak (4,197
+# MiB at 100M, docs/PERFORMANCE.md): lowering it is untried.
 BATCH_DBT_MEMORY = "2200MB"
 
 
