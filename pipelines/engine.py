@@ -13,12 +13,12 @@ import dagster as dg
 
 from contract.settings import BY_NAME, Settings
 
-# DuckDB's memory limit in dbt for the batches of a full build before the last, unless
+# DuckDB's memory limit in dbt for every batch of a full build, unless
 # PARTNER_WAREHOUSE_DBT_MEMORY is set. At 100M rows a batch's dbt process went 1.1 GB past
 # a 2,500MB limit (a tree of 4,198 MiB beside the run's own process, 4 GiB allowed); at
 # 10M rows 3.19 GiB of process tree at 2,500MB, 3.7 GiB at 3GB. At 2,200MB the batches
-# stayed at 3,545 MiB; the last batch keeps the profile's 3GB and is now the peak (4,197
-# MiB at 100M, docs/PERFORMANCE.md): lowering it is untried.
+# stayed at 3,545 MiB, and the last batch, then at the profile's 3GB, was the peak (4,197
+# MiB at 100M, docs/PERFORMANCE.md): it now takes this limit too.
 BATCH_DBT_MEMORY = "2200MB"
 
 
@@ -30,7 +30,7 @@ class Engine(dg.ConfigurableResource):
     spark_dir: str = ""
     # Transactions per batch of a full build on DuckDB (pipelines/dbt/assets.py).
     batch_rows: int = int(BY_NAME["PARTNER_WAREHOUSE_BATCH_ROWS"].default)
-    # DuckDB's memory limit in dbt for those batches but the last (BATCH_DBT_MEMORY).
+    # DuckDB's memory limit in dbt for those batches (BATCH_DBT_MEMORY).
     batch_dbt_memory: str = BATCH_DBT_MEMORY
 
     @classmethod

@@ -103,7 +103,7 @@ def test_run_works_on_the_files_the_dagster_definitions_do(monkeypatch) -> None:
 
 
 def test_a_full_builds_batches_take_the_dbt_memory_set_else_their_own() -> None:
-    # Unset: the batches before the last get 2200MB, below the profile's 3GB (the 4 GiB bound
+    # Unset: every batch gets 2200MB, below the profile's 3GB (the 4 GiB bound
     # of a 100M-row full build); set: the one limit holds for every batch too.
     assert Engine.from_settings(Settings.from_env({})).batch_dbt_memory == "2200MB"
     chosen = Settings.from_env({"PARTNER_WAREHOUSE_DBT_MEMORY": "1GB"})

@@ -463,14 +463,12 @@ def dbt_models(
     if len(batches) > 1:
         # One node at a time: two at once (a batch's rating beside another model, the
         # warnings beside the per-customer table) went past 4 GiB or out of memory at 100M.
+        # Every batch, the last included, at the batches' memory limit (pipelines/engine.py).
         env["PARTNER_WAREHOUSE_DBT_THREADS"] = "1"
+        env["PARTNER_WAREHOUSE_DBT_MEMORY"] = compute.batch_dbt_memory
     for number, through in enumerate(batches[:-1]):
         context.log.info(f"full build, batch {number + 1}/{len(batches)}: loads <= {through}")
-        batch_env = {
-            **env,
-            "PARTNER_WAREHOUSE_LOADED_THROUGH": str(through),
-            "PARTNER_WAREHOUSE_DBT_MEMORY": compute.batch_dbt_memory,
-        }
+        batch_env = {**env, "PARTNER_WAREHOUSE_LOADED_THROUGH": str(through)}
         with dbt_env(batch_env):
             batch = invoked(batch_build_args(engine, number, len(batches)))
             if (error := batch.wait().get_error()) is not None:
