@@ -126,7 +126,11 @@ def duplicate_key_rows(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     since within one file there is no later version to prefer. "Earlier" is in reading order
     (`_row_id`): the row numbers of a workbook's sheets repeat."""
     key = list(source.key)
-    keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    # Only the rows of a repeated key need the windows below; they are few or none.
+    keyed = frame.filter(
+        pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+        & pl.struct([*key, "_file"]).is_duplicated()
+    )
     first = pl.col(ROW_ID).min().over([*key, "_file"])
     if "_sheet" not in frame.columns:
         keyed = keyed.with_columns(pl.lit(None, dtype=pl.String).alias("_sheet"))
