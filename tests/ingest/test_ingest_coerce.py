@@ -78,3 +78,33 @@ def test_a_date_with_an_offset_is_the_shanghai_date() -> None:
         date(2026, 4, 5),
         None,
     ]
+
+
+CONSUMPTION = SOURCES["consumption"]
+
+
+@pytest.mark.parametrize("repaired", [None, "2026/6/3"], ids=["all_plain", "one_to_repair"])
+def test_plain_dates_and_amounts_type_alike_whether_or_not_a_value_needs_repair(
+    repaired: str | None,
+) -> None:
+    # A column whose every value is plain is typed by a cast alone (coerce.plain_columns);
+    # one value to repair sends the whole column through the repairs: the same values.
+    dates = ["2026-06-01", "2026-02-30", "", "2026-06-02", *([repaired] if repaired else [])]
+    amounts = ["-12.50", "7", "12.345", None, *(["¥8"] if repaired else [])]
+    frame = typed(CONSUMPTION, usage_date=dates, consumption_amount=amounts)
+    assert frame["usage_date"].to_list()[:4] == [date(2026, 6, 1), None, None, date(2026, 6, 2)]
+    assert frame["consumption_amount"].to_list()[:4] == [
+        Decimal("-12.50"),
+        Decimal("7.00"),
+        None,
+        None,
+    ]
+    assert frame["_type_error_columns"].to_list()[:4] == [
+        None,
+        "usage_date",
+        "consumption_amount",
+        None,
+    ]
+    if repaired:
+        assert frame.row(4, named=True)["usage_date"] == date(2026, 6, 3)
+        assert frame.row(4, named=True)["consumption_amount"] == Decimal("8.00")
