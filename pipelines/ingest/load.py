@@ -227,26 +227,25 @@ def replace_versions(
             f"select {key} from incoming_rows {from_withdrawn})"
         )
         bound_t = key_range(con, source, "t")
-        con.execute(
-            f"""
-            create or replace temp table key_versions as
-            select {columns} from {table} t semi join affected_keys a on {key_match(source, "t", "a")}
-            where t._file not in (select file from withdrawn_files) {bound_t}
-            union all
-            select {columns} from {superseded} t
-            semi join affected_keys a on {key_match(source, "t", "a")}
-            where t._file not in (select file from withdrawn_files)
-            union all
-            select {columns} from incoming_rows
-            """
-        )
+        # The versions of each touched key, ranked in one statement (a table of them first
+        # wrote every incoming row once more).
         con.execute(
             f"""
             create or replace temp table ranked_versions as
             select *, row_number() over (
                 partition by {key} order by _partition_date desc, _file desc, _row_number desc
             ) as version_rank
-            from key_versions
+            from (
+                select {columns} from {table} t
+                semi join affected_keys a on {key_match(source, "t", "a")}
+                where t._file not in (select file from withdrawn_files) {bound_t}
+                union all
+                select {columns} from {superseded} t
+                semi join affected_keys a on {key_match(source, "t", "a")}
+                where t._file not in (select file from withdrawn_files)
+                union all
+                select {columns} from incoming_rows
+            )
             """
         )
         for target in (table, superseded, tombstones):
@@ -271,7 +270,7 @@ def replace_versions(
     finally:
         con.unregister("incoming_rows")
         con.unregister("withdrawn_files")
-        for temp in ("affected_keys", "key_versions", "ranked_versions"):
+        for temp in ("affected_keys", "ranked_versions"):
             con.execute(f"drop table if exists {temp}")
 
 
