@@ -47,6 +47,16 @@ def test_the_same_project_does_not_rewrite_seeds_and_staging_views(selections) -
     assert {"int_transactions_rated", "incentive_statements"} <= same
 
 
+def test_a_daily_run_tests_the_marts_not_the_intermediate_models(selections) -> None:
+    daily, same = selections["daily"], selections["daily_same_project"]
+    # the last batch of a full build (daily) tests them; a day (daily_same_project) does not
+    assert "unique_int_statements_statused_statement_id" in daily - same
+    # tests are named after their model: "not_null_int_changed_keys_transaction_id"
+    assert {name for name in daily if "_int_" in name}
+    assert not {name for name in same if "_int_" in name}
+    assert {"unique_incentive_statements_statement_id", "breakdown_adds_up_to_board"} <= same
+
+
 def test_the_selector_follows_the_build() -> None:
     assert dbt_build_args("duckdb", full_refresh=True)[-1] == "--full-refresh"
     assert dbt_build_args("duckdb", False)[-2:] == ["--selector", "daily_same_project"]
