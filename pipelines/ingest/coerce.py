@@ -137,7 +137,7 @@ def as_decimal(text: pl.Expr, dtype: pl.Decimal) -> pl.Expr:
     )
     is_percent = number.str.ends_with("%")
     number = number.str.strip_suffix("%")
-    plain_ok = number.str.contains(rf"^[+-]?\d+(\.\d{{1,{scale}}})?$")
+    plain_ok = number.str.contains(plain_pattern(dtype))
     # Only fractions (rates) may be written as percentages; an amount never is.
     percent_ok = (
         number.str.contains(rf"^\d+(\.\d{{1,{scale - 2}}})?$") if scale > 2 else pl.lit(False)
