@@ -10,6 +10,7 @@ import pytest
 from contract.sources import SOURCES
 from pipelines.ingest.coerce import typed_frame
 
+CONSUMPTION = SOURCES["consumption"]
 ORDERS = SOURCES["orders"]
 RESOURCES = SOURCES["resources"]
 
@@ -78,9 +79,6 @@ def test_a_date_with_an_offset_is_the_shanghai_date() -> None:
         date(2026, 4, 5),
         None,
     ]
-
-
-CONSUMPTION = SOURCES["consumption"]
 
 
 @pytest.mark.parametrize("repaired", [None, "2026/6/3"], ids=["all_plain", "one_to_repair"])
