@@ -1,5 +1,3 @@
-import sys
+from partner_warehouse.cli import command
 
-from partner_warehouse.cli import main
-
-sys.exit(main())
+command()

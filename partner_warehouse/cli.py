@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import NoReturn
 
 from contract.settings import Settings
-from pipelines.cli import add_commands
+from pipelines.cli import add_commands, as_process
 
 # Commands handed whole to another module's `main(argv)`: (module, help). `tools` is in a
 # checkout of the repository only, not in the wheel.
@@ -53,3 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return module.main(argv[1:])
     args = parser(Settings.from_env()).parse_args(argv)
     return args.func(args)
+
+
+def command() -> NoReturn:
+    """The installed `partner-warehouse` command: `main` as the process."""
+    as_process(main)
