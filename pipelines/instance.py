@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,29 @@ def persistent_instance(home: Path) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(prepared_home(home)))
 
 
+def memory_instance() -> dg.DagsterInstance:
+    """An instance in memory for one run: `DagsterInstance.ephemeral()`'s parts, with its event
+    storage on one connection (pipelines/event_storage.py)."""
+    from dagster._core.instance import DagsterInstance, InstanceType
+    from dagster._core.launcher.sync_in_memory_run_launcher import SyncInMemoryRunLauncher
+    from dagster._core.run_coordinator import DefaultRunCoordinator
+    from dagster._core.storage.noop_compute_log_manager import NoOpComputeLogManager
+    from dagster._core.storage.root import TemporaryLocalArtifactStorage
+    from dagster._core.storage.runs import InMemoryRunStorage
+
+    from pipelines.event_storage import HeldConnectionEventLogStorage
+
+    return DagsterInstance(
+        instance_type=InstanceType.EPHEMERAL,
+        local_artifact_storage=TemporaryLocalArtifactStorage(),
+        run_storage=InMemoryRunStorage(),
+        event_storage=HeldConnectionEventLogStorage(),
+        compute_log_manager=NoOpComputeLogManager(),
+        run_coordinator=DefaultRunCoordinator(),
+        run_launcher=SyncInMemoryRunLauncher(),
+    )
+
+
 def record_run(source: dg.DagsterInstance, run_id: str, home: Path) -> str | None:
     """Copy a finished run (its snapshots, its record and every event) from the in-memory
     instance it ran in into the persistent instance in `home`; None when done, else why not.
@@ -79,13 +103,24 @@ def record_run(source: dg.DagsterInstance, run_id: str, home: Path) -> str | Non
         target.add_snapshot(source.get_job_snapshot(str(run.job_snapshot_id)))
         target.add_snapshot(source.get_execution_plan_snapshot(str(run.execution_plan_snapshot_id)))
         target.add_run(run)
-        for event in source.all_logs(run_id):
-            target.handle_new_event(event)
+        with batched_events(target):
+            for event in source.all_logs(run_id):
+                target.handle_new_event(event)
     except Exception as exc:
         return first_line(exc)
     finally:
         target.dispose()
     return None
+
+
+def batched_events(instance: dg.DagsterInstance) -> AbstractContextManager[None]:
+    """The events stored in the block written at once when the instance's storage can
+    (this project's own, named by the dagster.yaml it writes); one by one otherwise (an
+    operator's Postgres, say)."""
+    from pipelines.event_storage import PooledSqliteEventLogStorage
+
+    storage = instance.event_log_storage
+    return storage.batched() if isinstance(storage, PooledSqliteEventLogStorage) else nullcontext()
 
 
 def first_line(exc: BaseException) -> str:

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -23,7 +24,7 @@ from handmade_landing import write_landing
 from contract.settings import Settings
 from pipelines import schedules
 from pipelines.cli import main
-from pipelines.instance import persistent_instance, record_run
+from pipelines.instance import memory_instance, persistent_instance, record_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEDULED_RUN_TIMEOUT = 150  # a tick (up to a minute away), the queue, a run of the small set
@@ -76,7 +77,7 @@ def tiny() -> None:
 
 
 def test_a_run_is_recorded_whole_or_the_reason_is_given(tmp_path) -> None:
-    with dg.DagsterInstance.ephemeral() as memory:
+    with memory_instance() as memory:
         result = tiny.execute_in_process(instance=memory)
         events = len(memory.all_logs(result.run_id))
         assert record_run(memory, result.run_id, tmp_path / "dagster") is None
@@ -90,6 +91,68 @@ def test_a_run_is_recorded_whole_or_the_reason_is_given(tmp_path) -> None:
         assert (run.run_id, run.status) == (result.run_id, dg.DagsterRunStatus.SUCCESS)
         assert len(instance.all_logs(run.run_id)) == events
         assert instance.get_run_record_by_id(run.run_id).end_time is not None
+    finally:
+        instance.dispose()
+
+
+def test_a_command_s_process_exits_with_its_code_its_objects_kept_from_the_collector() -> None:
+    probe = textwrap.dedent(
+        """
+        import atexit, gc
+        from pipelines.cli import COLLECTION_THRESHOLDS, as_process
+        atexit.register(
+            lambda: print(gc.get_threshold() == COLLECTION_THRESHOLDS, gc.get_freeze_count() > 0)
+        )
+        as_process(lambda: 3)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stdout.split()) == (3, ["True", "True"])
+
+
+@dg.asset
+def upstream() -> int:
+    return 1
+
+
+@dg.asset
+def downstream(upstream: int) -> int:
+    return upstream + 1
+
+
+def test_the_run_instance_in_memory_keeps_what_dagster_reads_back() -> None:
+    # Dagster looks up the last materialization of an asset's parents while it runs (data
+    # versions): the held connection must see what the run stored a moment before.
+    with memory_instance() as memory:
+        job = dg.Definitions(assets=[upstream, downstream]).resolve_implicit_global_asset_job_def()
+        result = job.execute_in_process(instance=memory)
+        assert result.success
+        records = memory.get_asset_records([dg.AssetKey("upstream"), dg.AssetKey("downstream")])
+        assert len(records) == 2
+        assert all(r.asset_entry.last_materialization_record is not None for r in records)
+        assert memory.get_latest_materialization_event(dg.AssetKey("downstream")).run_id == (
+            result.run_id
+        )
+
+
+def test_a_record_broken_off_midway_leaves_none_of_the_run_s_events(tmp_path) -> None:
+    with memory_instance() as memory:
+        result = tiny.execute_in_process(instance=memory)
+        events = memory.all_logs(result.run_id)
+        assert len(events) > 4
+
+        def broken_off(run_id: str):
+            yield from events[:3]
+            raise OSError("No space left on device")
+
+        memory.all_logs = broken_off
+        problem = record_run(memory, result.run_id, tmp_path / "dagster")
+    assert problem == "No space left on device"
+    instance = persistent_instance(tmp_path / "dagster")
+    try:
+        assert instance.all_logs(result.run_id) == []  # the three stored first were rolled back
     finally:
         instance.dispose()
 
