@@ -135,6 +135,15 @@ VARIABLES: tuple[Variable, ...] = (
         dbt_default="",
     ),
     Variable(
+        "PARTNER_WAREHOUSE_DBT_CHECKPOINT",
+        "16MB",
+        "DuckDB's checkpoint threshold in the dbt step: a daily run writes its log into the "
+        "working file once, at the end",
+        "dbt",
+        set_by_pipeline=True,
+        dbt_default="16MB",
+    ),
+    Variable(
         "PARTNER_WAREHOUSE_LAKE",
         "",
         "the Parquet lake of a Spark run (`raw/`, `published/`): `lake/` under the Spark "
