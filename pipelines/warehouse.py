@@ -1,7 +1,8 @@
 """The warehouse file, the run that writes it, and the copies readers use.
 
 A run never writes the warehouse in place. Its first write copies the warehouse to a
-working file, every step writes there, and `publish` swaps the working file into place
+working file (a clone sharing its blocks where the file system can: `copied_file`), every
+step writes there, and `publish` swaps the working file into place
 with one `os.replace` and publishes it to `published/` for readers. Until its first write a
 run reads the committed warehouse (`Warehouse.reader`), so a run that finds nothing new
 copies nothing: at 100M rows the copy is 7.7 GB, about 20 s. A run that fails or is
@@ -51,6 +52,14 @@ FULL_REFRESH_TAG = "partner_warehouse/full_refresh"  # "true": rebuild increment
 # (pipelines.ingest.load.withdrawal_refusal)
 ALLOW_WITHDRAW_TAG = "partner_warehouse/allow_withdraw"
 PUBLISHED_KEPT = 3
+# Linux's FICLONE ioctl (linux/fs.h): the target file shares the source's blocks.
+FICLONE = 0x40049409
+# Its errors that mean "no clone here": EOPNOTSUPP a file system without shared blocks
+# (ext4), ENOTTY a file without the ioctl, EXDEV another file system, EINVAL a file system
+# that refuses this pair of files, ENOSYS/EPERM no such call allowed.
+CLONE_UNSUPPORTED = frozenset(
+    {errno.EOPNOTSUPP, errno.ENOTTY, errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EPERM}
+)
 # os.link's errors that mean "no link here", not "no space": EXDEV another file system,
 # EPERM/ENOTSUP/EOPNOTSUPP a file system without hard links, EMLINK too many links.
 LINK_UNSUPPORTED = frozenset(
@@ -68,6 +77,22 @@ def published_file(source: Path, target: Path, *, link: bool) -> None:
         except OSError as exc:
             if exc.errno not in LINK_UNSUPPORTED:
                 raise
+    copied_file(source, target)
+
+
+def copied_file(source: Path, target: Path) -> None:
+    """`target` as a copy of `source`: a clone where the file system can make one (XFS with
+    reflink, btrfs), else a copy of every byte. A clone shares the source's blocks until
+    either file writes one, so the working copy and the published copy of a run cost no
+    time at any size (a copy: 7.75 GB, about 7 s, at 100M rows); each file stays its own,
+    and a write to one never reaches the other."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        try:
+            fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
+            return
+        except OSError as exc:
+            if exc.errno not in CLONE_UNSUPPORTED:
+                raise  # a full disk, say: the copy would fail too
     shutil.copyfile(source, target)
 
 
@@ -292,7 +317,7 @@ class Warehouse(dg.ConfigurableResource):
             stale.unlink()  # left by a run that died: we hold the lock, so it is no one's
         try:
             if self.warehouse_file.exists():
-                shutil.copyfile(self.warehouse_file, working)
+                copied_file(self.warehouse_file, working)
         except OSError as exc:
             working.unlink(missing_ok=True)
             raise unwritable(working, exc) from None

@@ -104,6 +104,35 @@ def test_a_link_that_fails_for_want_of_space_changes_nothing(warehouse, monkeypa
     ]
 
 
+def refusing_clones(error: int):
+    def ioctl(fd, request, *args):
+        if request == warehouse_module.FICLONE:
+            raise OSError(error, os.strerror(error))
+        raise AssertionError(f"unexpected ioctl {request:#x}")
+
+    return ioctl
+
+
+def test_where_files_cannot_share_blocks_the_copies_are_copies(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(warehouse_module.fcntl, "ioctl", refusing_clones(errno.EOPNOTSUPP))
+    copying = warehouse_at(tmp_path, "copy")
+    first = committed_run(copying, "run-1", 1)
+    second = committed_run(copying, "run-2", 2)
+    assert (answer_in(first), answer_in(second)) == (1, 2)
+    assert second.read_bytes() == copying.warehouse_file.read_bytes()
+
+
+def test_a_clone_that_fails_for_want_of_space_changes_nothing(tmp_path, monkeypatch) -> None:
+    copying = warehouse_at(tmp_path, "copy")
+    published = committed_run(copying, "run-1", 1)
+    monkeypatch.setattr(warehouse_module.fcntl, "ioctl", refusing_clones(errno.ENOSPC))
+    with pytest.raises(WarehouseUnwritable, match="No space left on device"):
+        committed_run(copying, "run-2", 2)
+    copying.end("run-2")
+    assert answer_in(copying.warehouse_file) == 1
+    assert published_warehouse(copying.published_root) == published
+
+
 def test_the_free_space_check_counts_one_copy_when_publishing_links(warehouse, monkeypatch) -> None:
     committed_run(warehouse, "run-1", 1)
     size = warehouse.warehouse_file.stat().st_size
