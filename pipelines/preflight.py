@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse import Warehouse, looks_corrupt, unwritable_folder
+from pipelines.warehouse import Warehouse, clones_files, looks_corrupt, unwritable_folder
 
 # Room a run needs beside its working copy (and published copy, unless linked) for growth.
 SPACE_MARGIN_BYTES = 64 << 20
@@ -37,14 +37,14 @@ def warehouse_problem(warehouse: Warehouse) -> str | None:
     except OSError as exc:
         return f"cannot write the warehouse at {path}: {exc.strerror or exc}"
     size = path.stat().st_size if path.exists() else 0
-    # A published link on the same file system takes no space.
-    linked = warehouse.publish_mode == "link" and device_of(folder) == device_of(
-        warehouse.published_root
-    )
-    needed = (1 if linked else 2) * size + SPACE_MARGIN_BYTES
+    # The working file may be rewritten whole, clone or copy. A published link, or a clone,
+    # on the same file system takes no space of its own.
+    same_device = device_of(folder) == device_of(warehouse.published_root)
+    shared = same_device and (warehouse.publish_mode == "link" or clones_files(folder))
+    needed = (1 if shared else 2) * size + SPACE_MARGIN_BYTES
     free = shutil.disk_usage(folder).free
     if free < needed:
-        copies = "a working copy" if linked else "a working copy and a published copy"
+        copies = "a working copy" if shared else "a working copy and a published copy"
         return (
             f"not enough free space for the warehouse at {path}: {free >> 20} MiB free in "
             f"{folder}, a run needs about {needed >> 20} MiB ({copies}); free some space and "

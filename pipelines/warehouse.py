@@ -80,6 +80,22 @@ def published_file(source: Path, target: Path, *, link: bool) -> None:
     copied_file(source, target)
 
 
+def clones_files(folder: Path) -> bool:
+    """Whether `copied_file` makes clones in `folder` (tried on two small files there)."""
+    source = folder / f".clone-test-{os.getpid()}"
+    target = source.with_name(f"{source.name}.clone")
+    try:
+        source.write_bytes(b"ok")
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
+        return True
+    except OSError:
+        return False
+    finally:
+        source.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
+
+
 def copied_file(source: Path, target: Path) -> None:
     """`target` as a copy of `source`: a clone where the file system can make one (XFS with
     reflink, btrfs), else a copy of every byte. A clone shares the source's blocks until

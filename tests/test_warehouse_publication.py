@@ -153,6 +153,29 @@ def test_the_free_space_check_counts_one_copy_when_publishing_links(warehouse, m
     assert "(a working copy and a published copy)" in problem
 
 
+def test_the_free_space_check_counts_one_copy_where_files_are_cloned(tmp_path, monkeypatch) -> None:
+    copying = warehouse_at(tmp_path, "copy")
+    committed_run(copying, "run-1", 1)
+    size = copying.warehouse_file.stat().st_size
+    free = size + SPACE_MARGIN_BYTES + (1 << 20)  # room to rewrite the working file, no more
+    monkeypatch.setattr(
+        "pipelines.preflight.shutil.disk_usage",
+        lambda _: warehouse_module.shutil._ntuple_diskusage(1 << 40, (1 << 40) - free, free),
+    )
+    monkeypatch.setattr("pipelines.preflight.clones_files", lambda folder: True)
+    assert warehouse_problem(copying) is None
+    monkeypatch.setattr("pipelines.preflight.clones_files", lambda folder: False)
+    assert "(a working copy and a published copy)" in warehouse_problem(copying)
+
+
+def test_a_folder_says_whether_its_files_are_cloned(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(warehouse_module.fcntl, "ioctl", refusing_clones(errno.EOPNOTSUPP))
+    assert warehouse_module.clones_files(tmp_path) is False
+    monkeypatch.setattr(warehouse_module.fcntl, "ioctl", lambda fd, request, *args: 0)
+    assert warehouse_module.clones_files(tmp_path) is True
+    assert list(tmp_path.iterdir()) == []  # its test files are gone
+
+
 def test_a_run_reads_the_committed_file_until_it_writes(tmp_path: Path) -> None:
     warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
     with duckdb.connect(str(warehouse.warehouse_file)) as con:
