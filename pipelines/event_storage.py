@@ -92,7 +92,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         """The events this thread stores in the block written in one transaction per database
         file (the run's and the index), committed at the end, rolled back on an error.
         Recording a finished run (pipelines/instance.py) stores its 560 events at once: three
-        commits instead of about 1,300 (0.9 s a run)."""
+        commits instead of about 1,300 (0.86 -> 0.73 s for a day's run)."""
         with self._db_lock, ExitStack() as stack:
             self._batch, self._batch_stack = {}, stack
             self._batch_thread = threading.get_ident()
@@ -121,7 +121,7 @@ class HeldConnectionEventLogStorage(InMemoryEventLogStorage):
     """Dagster's in-memory event storage (of `DagsterInstance.ephemeral()`), on the one
     connection it holds. Dagster's opens a new connection to its in-memory database, and sets
     two pragmas, for each of the three to five statements that store an event; a daily run
-    stores about 560 events and looks up asset records about 90 times (0.6 s of its 15 s).
+    stores about 560 events and looks up asset records about 90 times (0.8 s of a 10M day).
     The lock serializes the statements as before."""
 
     @contextmanager
