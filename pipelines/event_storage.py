@@ -81,7 +81,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[sa.Connection]:
-        if self._batch is not None and self._batch_thread == threading.get_ident():
+        if self._batch_thread == threading.get_ident():  # None outside a batch
             yield self._batch_connection(shard)
             return
         with self._db_lock, self._engine(shard).connect() as conn, conn.begin():

@@ -1,14 +1,14 @@
 """The warehouse file, the run that writes it, and the copies readers use.
 
-A run never writes the warehouse in place. Its first write copies the warehouse to a
-working file (a clone sharing its blocks where the file system can: `copied_file`), every
-step writes there, and `publish` swaps the working file into place
-with one `os.replace` and publishes it to `published/` for readers. Until its first write a
-run reads the committed warehouse (`Warehouse.reader`), so a run that finds nothing new
-copies nothing: at 100M rows the copy is 7.7 GB, about 20 s. A run that fails or is
-killed leaves the warehouse and the published copy exactly as they were; its working
-file is removed when the run ends (the resource's teardown), or by the next run when the
-process died. One run at a time holds the writer lock.
+A run never writes the warehouse in place. Its first write copies the warehouse to a working
+file (a clone sharing its blocks where the file system can: `copied_file`), every step
+writes there, and `publish` swaps the working file into place with one `os.replace` and
+publishes it to `published/` for readers. Until its first write a run reads the committed
+warehouse (`Warehouse.reader`), so a run that finds nothing new copies nothing: at 100M rows
+the copy is 7.7 GB, about 20 s. A run that fails or is killed leaves the warehouse and the
+published copy exactly as they were; its working file is removed when the run ends (the
+resource's teardown), or by the next run when the process died. One run at a time holds the
+writer lock.
 
 With `publish_mode="link"` the published copy is a hard link to the committed file (a
 copy across file systems): nothing the pipeline runs opens a committed file for writing (the
@@ -86,9 +86,7 @@ def clones_files(folder: Path) -> bool:
     target = source.with_name(f"{source.name}.clone")
     try:
         source.write_bytes(b"ok")
-        with open(source, "rb") as src, open(target, "wb") as dst:
-            fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
-        return True
+        return cloned(source, target)
     except OSError:
         return False
     finally:
@@ -102,14 +100,21 @@ def copied_file(source: Path, target: Path) -> None:
     either file writes one, so the working copy and the published copy of a run cost no
     time at any size (a copy: 7.75 GB, about 7 s, at 100M rows); each file stays its own,
     and a write to one never reaches the other."""
+    if not cloned(source, target):
+        shutil.copyfile(source, target)
+
+
+def cloned(source: Path, target: Path) -> bool:
+    """Whether `target` was made a clone of `source` (False: this file system makes none;
+    any other error, a full disk say, is raised: a copy would fail too)."""
     with open(source, "rb") as src, open(target, "wb") as dst:
         try:
             fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
-            return
         except OSError as exc:
             if exc.errno not in CLONE_UNSUPPORTED:
-                raise  # a full disk, say: the copy would fail too
-    shutil.copyfile(source, target)
+                raise
+            return False
+    return True
 
 
 class WarehouseBusy(RuntimeError):
