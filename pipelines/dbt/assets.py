@@ -391,7 +391,7 @@ def batch_build_args(engine: str, number: int, batches: int) -> list[str]:
 
 # DuckDB's checkpoint threshold in a daily build. Its working file is dropped if the run
 # fails, so what dbt commits need not reach the file before dbt closes it. At DuckDB's 16MB
-# the file was written again every few models: 6.7-6.9 s of dbt at 10M rows, 5.9-6.0 s at
+# the file was written again every few models: 6.7-6.9 s of dbt at 10M rows, 5.8-6.1 s at
 # this (dbt_project/profiles.yml). A full build keeps 16MB: a log of its size would hold its
 # written blocks in memory until the end.
 DAILY_CHECKPOINT_THRESHOLD = "1GB"
