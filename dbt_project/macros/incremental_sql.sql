@@ -176,7 +176,7 @@
         delete from {{ this }}
         where
             warning_date > {{ as_of() }}
-            or warning_date < {{ as_of() }} - ({{ param('warning_history_days', 'integer') }} - 1)
+            or warning_date < {{ warning_window_start() }}
             or warning_date >= (
                 select scope.from_date from {{ ref('int_warning_scope') }} as scope
                 where scope.scope = 'from'
@@ -188,36 +188,39 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook of int_customer_warnings_evaluated: first_seen, the first day of the unbroken
-    run of days of a customer's warning type, over the whole table (the window), so that
-    rows appended today carry the runs that started on days evaluated before. -#}
+{#- Post-hooks of int_customer_warnings_evaluated. first_seen is the first day of the unbroken
+    run of days of a customer's warning type, null for a run that reaches the window's first
+    day (the mart shows that day). A run the day before the scope's first day held goes on in
+    the rows appended: they take its first_seen from that one day's rows (the rows appended
+    for the scoped customers span the window: their runs are whole). Then the runs that the
+    window's first day now reaches (it moved with the as-of) lose theirs: the rows of one
+    first day, where capping every run at a moving first day rewrote every row of every
+    long run each day. -#}
 {% macro carry_first_seen() -%}
     {%- if is_incremental() -%}
         update {{ this }} as target
-        set first_seen = carried.first_seen
-        from (
-            select
-                customer_id,
-                warning_type,
-                warning_date,
-                min(warning_date) over (partition by customer_id, warning_type, island) as first_seen
-            from (
-                select
-                    customer_id,
-                    warning_type,
-                    warning_date,
-                    warning_date - cast(row_number() over (
-                        partition by customer_id, warning_type order by warning_date
-                    ) as integer) as island
-                from {{ this }}
-            ) as islands
-        ) as carried
+        set first_seen = kept.first_seen
+        from {{ this }} as kept, {{ ref('int_warning_scope') }} as scope
         where
-            target.customer_id = carried.customer_id
-            and target.warning_type = carried.warning_type
-            and target.warning_date = carried.warning_date
-            and target.first_seen != carried.first_seen
+            scope.scope = 'from'
+            and target.first_seen = scope.from_date
+            and kept.warning_date = scope.from_date - 1
+            and kept.customer_id = target.customer_id
+            and kept.warning_type = target.warning_type
     {%- endif -%}
+{%- endmacro %}
+
+{% macro forget_first_seen_before_window() -%}
+    {%- if is_incremental() -%}
+        update {{ this }}
+        set first_seen = null
+        where first_seen <= {{ warning_window_start() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The first day of the warning window ending at the as-of date. -#}
+{% macro warning_window_start() -%}
+    {{ as_of() }} - ({{ param('warning_history_days', 'integer') }} - 1)
 {%- endmacro %}
 
 {#- The detail columns of a fingerprint row (int_rating_inputs) for a row that has none: a

@@ -5,7 +5,10 @@
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         pre_hook="{{ withdraw_rescoped_warnings() }}",
-        post_hook="{{ carry_first_seen() }}"
+        post_hook=[
+            "{{ carry_first_seen() }}",
+            "{{ forget_first_seen_before_window() }}",
+        ]
     )
 }}
 -- Customer warnings (DOMAIN 3.6) for every day d of the window of warning_history_days
@@ -13,15 +16,17 @@
 -- "Spend" is paid on-demand consumption; activity is any non-cancelled order or any
 -- consumption; each day only looks at data dated up to d, so a past day's warnings do not
 -- depend on later data. first_seen: first day of the unbroken run of days with the same
--- customer and warning type (capped at the window's first day). `detail` says what
+-- customer and warning type, null when the run reaches the window's first day (the mart
+-- shows that day: a column that moved with the window would be rewritten every day on
+-- every long run). `detail` says what
 -- triggered the warning in English words; the detail_* columns hold its figures typed, so
 -- a reader's page words them in its own language (docs/RULES.md, rule 6).
 --
 -- Incremental: a run evaluates only the customer-days of int_warning_scope (the days after
 -- the previous as-of, the days a load changed, the customers whose resources, order days
 -- or associations changed), deletes what the previous build had for them and the days
--- that left the window (pre-hook), appends them, and carries first_seen across the
--- table (post-hook). A full build evaluates the whole window. A warehouse built before the
+-- that left the window (pre-hook), appends them, and carries first_seen from the rows of
+-- the day before the scope (post-hooks). A full build evaluates the whole window. A warehouse built before the
 -- detail_* columns gets them added (on_schema_change), empty on the rows kept from then.
 with
 
@@ -57,7 +62,8 @@ params as (
         {{ param('expiring_resource_days', 'integer') }} as expiring_days,
         {{ param('drop_window_days', 'integer') }} as drop_window_days,
         {{ param('drop_ratio') }} as drop_ratio,
-        {{ param('inactive_days', 'integer') }} as inactive_days
+        {{ param('inactive_days', 'integer') }} as inactive_days,
+        {{ warning_window_start() }} as window_start
 ),
 
 window_days as (
@@ -597,11 +603,13 @@ warnings as (
 
 islands as (
     select
-        *,
-        warning_date - cast(row_number() over (
-            partition by customer_id, warning_type order by warning_date
+        warnings.*,
+        params.window_start,
+        warnings.warning_date - cast(row_number() over (
+            partition by warnings.customer_id, warnings.warning_type order by warnings.warning_date
         ) as integer) as island
     from warnings
+    cross join params
 ),
 
 final as (
@@ -612,7 +620,14 @@ final as (
         customer_manager_id,
         warning_type,
         detail,
-        min(warning_date) over (partition by customer_id, warning_type, island) as first_seen,
+        -- null: the run reaches the window's first day (carry_first_seen)
+        nullif(
+            greatest(
+                min(warning_date) over (partition by customer_id, warning_type, island),
+                window_start
+            ),
+            window_start
+        ) as first_seen,
         detail_amount,
         detail_reference_amount,
         detail_ratio,

@@ -16,7 +16,7 @@
 with
 
 params as (
-    select {{ as_of() }} - ({{ param('warning_history_days', 'integer') }} - 1) as window_start
+    select {{ warning_window_start() }} as window_start
 ),
 
 {% if incremental %}

@@ -1,9 +1,11 @@
-{{ config(materialized='view', tags=['same_every_day', 'whole_in_last_batch']) }}
+{{ config(materialized='view', tags=['whole_in_last_batch']) }}
 -- 客户预警 (S2): customer x day x warning type for every day of the warning window ending
 -- at as_of, under the owner partner of that day, assigned to the customer manager, else
--- to the partner. A view: the names and the assignee are joined where read, so a renamed
--- customer or manager rewrites nothing, and a daily run does not copy the whole window
--- (0.7 s at 10M rows); a page reads one day of it.
+-- to the partner. first_seen is capped at the window's first day (null in the evaluated
+-- rows: the view reads the as-of date, so it is made again each day). A view: the names
+-- and the assignee are joined where read, so a renamed customer or manager rewrites
+-- nothing, and a daily run does not copy the whole window (0.7 s at 10M rows); a page
+-- reads one day of it.
 with
 
 warnings as (
@@ -34,7 +36,7 @@ final as (
         warnings.warning_type,
         warning_types.severity,
         warnings.detail,
-        warnings.first_seen,
+        coalesce(warnings.first_seen, {{ warning_window_start() }}) as first_seen,
         warning_types.category,
         customers.customer_name,
         coalesce(partners.settlement_partner_id, warnings.partner_id) as settlement_partner_id,
