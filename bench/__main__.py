@@ -77,16 +77,26 @@ def returned_day(holding: Path, landing: Path, day: str) -> None:
         folder.rename(landing / folder.parent.name / day)
 
 
+# The sources whose files of a day are that day's changes, thinned with its consumption. The
+# dimensions (customers, projects: a few rows a day) stay whole: a thinned one would leave
+# the day's consumption rows of new customers without their customer.
+THINNED_SOURCES = ("consumption", "orders", "balances", "resources", "associations")
+
+
 def thinned_day(landing: Path, day: str, rows: int) -> None:
-    """Keep `rows` of the day's consumption rows, spread evenly over its files' rows: the day
-    of a larger set at the daily volume of a smaller one, so that the two days differ only in
-    the history behind them."""
-    files = sorted(landing.glob(f"consumption/{day}/*"))
-    frames = [pl.read_parquet(file) for file in files]
-    total = sum(frame.height for frame in frames)
+    """Keep `rows` of the day's consumption rows, spread evenly over its files' rows, and the
+    same share of the day's orders, balances, resources and association events: the day of
+    a larger set at the daily volume of a smaller one, so that the two days differ only in
+    the history (and the customers) behind them."""
+    consumption = sorted(landing.glob(f"consumption/{day}/*"))
+    total = sum(pl.scan_parquet(file).select(pl.len()).collect().item() for file in consumption)
     every = max(1, total // rows)
-    for file, frame in zip(files, frames, strict=True):
-        frame.gather_every(every).write_parquet(file)
+    for source in THINNED_SOURCES:
+        for file in sorted(landing.glob(f"{source}/{day}/*")):
+            if file.suffix == ".parquet":
+                pl.read_parquet(file).gather_every(every).write_parquet(file)
+            else:
+                pl.read_csv(file, infer_schema=False).gather_every(every).write_csv(file)
 
 
 def one_row_landing(landing: Path, out: Path) -> None:
@@ -261,8 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         "--day-rows",
         type=int,
         default=0,
-        help="consumption rows of the timed day (default: the day as generated); e.g. the "
-        "10M set's daily volume on the 100M set, so that the two days differ only in history",
+        help="consumption rows of the timed day, its orders, balances, resources and "
+        "association events thinned alike (default: the day as generated); e.g. the 10M set's "
+        "daily volume on the 100M set, so that the two days differ only in what lies behind them",
     )
     args = parser.parse_args(argv)
     label = args.label or f"{args.rows}"
