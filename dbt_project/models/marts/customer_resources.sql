@@ -1,4 +1,7 @@
--- Customer resources (S15): on-demand and yearly/monthly resources with their expiry.
+{{ config(materialized='view') }}
+-- Customer resources (S15): on-demand and yearly/monthly resources with their expiry. A
+-- view: a table of every customer's resources was written again every day for its days to
+-- expiry (which read the as-of date); a page reads the resources of its customers.
 with
 
 resources as (
