@@ -233,3 +233,64 @@
     cast(null as date) as valid_to,
     cast(null as string) as customer_id
 {%- endmacro %}
+
+{#- The customers whose balance snapshots a load withdrew since the previous build. -#}
+{% macro customers_with_withdrawn_snapshots() -%}
+    select distinct customer_id from {{ source('raw_withdrawn', 'balances') }}
+    where _load_id > {{ previous_watermark('balances') }}
+{%- endmacro %}
+
+{#- Pre-hook of int_customer_latest_snapshot: the rows of those customers go; the model
+    looks for their latest snapshot again. -#}
+{% macro withdraw_latest_snapshots_of_withdrawn() -%}
+    {%- if is_incremental() and builds_on_previous_run() -%}
+        delete from {{ this }}
+        where customer_id in ({{ customers_with_withdrawn_snapshots() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- How many customer buckets int_customer_warnings_evaluated evaluates one after another:
+    one, unless its scope holds more customer-days than fit the batches' memory in one
+    query (a full build at 100M rows: 200,000 customers x 90 days ran out of 2.2GB). The
+    customers' warnings are independent of each other, so a bucket of customers is
+    evaluated whole (first_seen included). At most 8 (the model's post-hooks). Estimated from the associated customers, the
+    days from the scope's first day and the customers in scope. On Spark: one. -#}
+{% macro warning_buckets() -%}
+    {{ return(adapter.dispatch('warning_buckets')()) }}
+{%- endmacro %}
+
+{% macro spark__warning_buckets() -%}
+    {{ return(1) }}
+{%- endmacro %}
+
+{% macro default__warning_buckets() -%}
+    {%- if not execute -%}
+        {{ return(1) }}
+    {%- endif -%}
+    {%- set estimate = run_query(
+        "select (select count(distinct customer_id) from " ~ ref('int_association_periods') ~ ")"
+        ~ " * greatest(0, (" ~ as_of() ~ ") - greatest((select min(from_date) from "
+        ~ ref('int_warning_scope') ~ " where scope = 'from'), " ~ warning_window_start() ~ ") + 1)"
+        ~ " + (select count(*) from " ~ ref('int_warning_scope') ~ " where scope = 'customer')"
+        ~ " * " ~ param('warning_history_days', 'integer')
+    ).columns[0].values()[0] -%}
+    {%- set wanted = ((estimate or 0) / var('warning_customer_days_per_bucket', 3000000)) | round(0, 'ceil') | int -%}
+    {{ return([1, [wanted, 8] | min] | max) }}
+{%- endmacro %}
+
+{#- The condition that keeps bucket 0 of `buckets` (nothing when there is one); the
+    post-hooks evaluate the others with the model's own SQL (evaluate_warning_bucket). -#}
+{% macro in_first_warning_bucket(column, buckets) -%}
+    {%- if buckets > 1 -%}
+        and hash({{ column }}) % {{ buckets }} = 0 /* warning bucket */
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of int_customer_warnings_evaluated: bucket `k` appended, if there is one. -#}
+{% macro evaluate_warning_bucket(k) -%}
+    {%- set buckets = warning_buckets() -%}
+    {%- if k < buckets -%}
+        insert into {{ this }} by name
+        {{ model.compiled_code.replace('= 0 /* warning bucket */', '= ' ~ k ~ ' /* warning bucket */') }}
+    {%- endif -%}
+{%- endmacro %}

@@ -9,6 +9,7 @@ target and log paths, so tests can run in parallel.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -78,9 +79,10 @@ def run_dbt(
     as_of: str,
     check: bool = True,
     project_dir: Path = PROJECT_DIR,
+    extra_vars: dict[str, object] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `dbt <args>` on the project (or a copy of it, `project_dir`) against db_path,
-    with target/logs under work_dir."""
+    with target/logs under work_dir, the as-of date and `extra_vars` as dbt's vars."""
     env = {
         **os.environ,
         "PARTNER_WAREHOUSE_PATH": str(db_path),
@@ -98,7 +100,7 @@ def run_dbt(
         "--log-path",
         str(work_dir / "logs"),
         "--vars",
-        f"{{as_of: '{as_of}'}}",
+        json.dumps({"as_of": as_of, **(extra_vars or {})}),
     ]
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=project_dir)
     if check and result.returncode != 0:

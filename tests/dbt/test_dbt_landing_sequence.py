@@ -2,8 +2,9 @@
 
 A sequence of incremental builds over a changing landing folder (late files, a late
 association event, a corrected earlier row, a new policy version, a corrected re-export, a
-removed file, the removal of a correcting file) is compared after every step with a fresh
-build of the same folder: every raw table and every mart must be equal, to the cent."""
+removed file, the removal of a correcting file, balance snapshots landed, corrected and
+removed) is compared after every step with a fresh build of the same folder: every raw
+table and every mart must be equal, to the cent."""
 
 from __future__ import annotations
 
@@ -45,11 +46,13 @@ def loaded(db: Path, root: Path) -> Path:
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Every raw table (without the load ids, which count loads) and every mart, sorted."""
+    """Every raw table (without the load ids, which count loads), every mart and the state
+    kept per customer, sorted."""
     tables = query(
         db,
         "select table_schema, table_name from information_schema.tables "
-        "where table_schema in ('raw', 'marts') order by 1, 2",
+        "where table_schema in ('raw', 'marts') "
+        "or table_name = 'int_customer_latest_snapshot' order by 1, 2",
     )
     return {
         f"{schema}.{table}": query(
@@ -160,6 +163,36 @@ def remove_fix(root: Path) -> None:
     (root / "orders" / DROP_3 / "fix.csv").unlink()
 
 
+def snapshots(root: Path) -> None:
+    # C1 in arrears on 07-04, back above zero on 07-06 (a later drop); C2's one snapshot
+    write_rows(
+        root,
+        "balances",
+        DROP_2,
+        "balances.csv",
+        [["2026-07-04", "C1", "-5.00", "100.00", "0.95"], ["2026-07-04", "C2", "50.00", "0", "1"]],
+    )
+    write_rows(
+        root, "balances", DROP_3, "balances.csv", [["2026-07-06", "C1", "20.00", "100.00", "0.95"]]
+    )
+
+
+def corrected_snapshot(root: Path) -> None:
+    # the later drop's file exported again: C1's snapshot of 07-06 was -30.00
+    write_rows(
+        root, "balances", DROP_3, "balances.csv", [["2026-07-06", "C1", "-30.00", "100.00", "0.95"]]
+    )
+
+
+def removed_snapshot(root: Path) -> None:
+    # that file goes: C1's latest snapshot is 07-04's again; C2's one snapshot is withdrawn
+    # from the earlier file, so C2 has none left
+    (root / "balances" / DROP_3 / "balances.csv").unlink()
+    write_rows(
+        root, "balances", DROP_2, "balances.csv", [["2026-07-04", "C1", "-5.00", "100.00", "0.95"]]
+    )
+
+
 STEPS = [
     late_files,
     corrected_earlier_row,
@@ -167,6 +200,9 @@ STEPS = [
     re_export,
     remove_consumption,
     remove_fix,
+    snapshots,
+    corrected_snapshot,
+    removed_snapshot,
 ]
 
 
@@ -207,4 +243,13 @@ def test_any_sequence_of_incremental_builds_equals_a_fresh_build(tmp_path: Path)
         D("45.80"),
         D("45.00"),
         D("45.00"),
+        D("45.00"),
+        D("45.00"),
+        D("45.00"),
     ]
+    # C1's balance as its owner sees it, after the last step: 07-04's -5.00 again
+    assert query(
+        db,
+        "select available_balance from marts.sub_customers "
+        "where customer_id = 'C1' and viewer_partner_id = owner_partner_id",
+    ) == [(D("-5.00"),)]

@@ -6,6 +6,13 @@
         on_schema_change='append_new_columns',
         pre_hook="{{ withdraw_rescoped_warnings() }}",
         post_hook=[
+            "{{ evaluate_warning_bucket(1) }}",
+            "{{ evaluate_warning_bucket(2) }}",
+            "{{ evaluate_warning_bucket(3) }}",
+            "{{ evaluate_warning_bucket(4) }}",
+            "{{ evaluate_warning_bucket(5) }}",
+            "{{ evaluate_warning_bucket(6) }}",
+            "{{ evaluate_warning_bucket(7) }}",
             "{{ carry_first_seen() }}",
             "{{ forget_first_seen_before_window() }}",
         ]
@@ -28,6 +35,8 @@
 -- that left the window (pre-hook), appends them, and carries first_seen from the rows of
 -- the day before the scope (post-hooks). A full build evaluates the whole window. A warehouse built before the
 -- detail_* columns gets them added (on_schema_change), empty on the rows kept from then.
+{#- a scope too large for one query is evaluated by buckets of customers (post-hooks) -#}
+{% set buckets = warning_buckets() %}
 with
 
 periods as (
@@ -44,6 +53,10 @@ orders as (
 
 balances as (
     select * from {{ ref('stg_raw__balances') }}
+),
+
+latest_snapshots as (
+    select * from {{ ref('int_customer_latest_snapshot') }}
 ),
 
 resources as (
@@ -108,7 +121,9 @@ customer_days as (
             {{ days_periods }}.customer_manager_id
         from {{ days }}
         inner join {{ days_periods }}
-            on {{ in_force_at_end_of(days_periods, days ~ '.day_start') }}
+            on
+                {{ in_force_at_end_of(days_periods, days ~ '.day_start') }}
+                {{ in_first_warning_bucket(days_periods ~ '.customer_id', buckets) }}
     {% endfor %}
 ),
 
@@ -165,11 +180,19 @@ all_activity_days as (
     ('snapshot_days', 'balances', 'snapshot_date'),
 ] %}
     {{ name }}_latest_of_all as (
-        select
-            customer_id,
-            max({{ day }}) as latest_day
-        from {{ days }}
-        group by customer_id
+        {% if name == 'snapshot_days' %}
+            -- kept per customer: not a group by over every snapshot of history
+            select
+                customer_id,
+                snapshot_date as latest_day
+            from latest_snapshots
+        {% else %}
+            select
+                customer_id,
+                max({{ day }}) as latest_day
+            from {{ days }}
+            group by customer_id
+        {% endif %}
     ),
 
     {{ name }}_latest as (
@@ -423,18 +446,39 @@ last_activity as (
     where is_warning_date = 1 and last_activity_date is not null
 ),
 
+-- the figures of a customer's latest snapshot of all are kept with it; only the warning
+-- dates before it (a past day evaluated again) look among the snapshots
 latest_balance as (
     select
         latest_known.customer_id,
         latest_known.warning_date,
-        balances.available_balance,
+        latest_snapshots.available_balance,
         latest_known.snapshot_date
     from latest_known
+    inner join latest_snapshots
+        on
+            latest_known.customer_id = latest_snapshots.customer_id
+            and latest_known.snapshot_date = latest_snapshots.snapshot_date
+    where latest_known.is_warning_date = 1
+    union all
+    select
+        earlier.customer_id,
+        earlier.warning_date,
+        balances.available_balance,
+        earlier.snapshot_date
+    from (
+        select latest_known.*
+        from latest_known
+        inner join latest_snapshots
+            on
+                latest_known.customer_id = latest_snapshots.customer_id
+                and latest_known.snapshot_date < latest_snapshots.snapshot_date
+        where latest_known.is_warning_date = 1
+    ) as earlier
     inner join balances
         on
-            latest_known.customer_id = balances.customer_id
-            and latest_known.snapshot_date = balances.snapshot_date
-    where latest_known.is_warning_date = 1
+            earlier.customer_id = balances.customer_id
+            and earlier.snapshot_date = balances.snapshot_date
 ),
 
 expiring as (

@@ -20,19 +20,37 @@ staff as (
     select * from {{ ref('stg_raw__staff') }}
 ),
 
-balances as (
-    select * from {{ ref('stg_raw__balances') }}
-    where snapshot_date <= {{ as_of() }}
+latest_snapshots as (
+    select * from {{ ref('int_customer_latest_snapshot') }}
 ),
 
+balances as (
+    select * from {{ ref('stg_raw__balances') }}
+),
+
+-- the latest snapshot up to the as-of date: the latest of all, unless that one is later
+-- (an as-of date in the past); only those customers look among their snapshots
 latest_balance as (
     select
         customer_id,
-        max_by(available_balance, snapshot_date) as available_balance,
-        max_by(credit_limit, snapshot_date) as credit_limit,
-        max_by(discount_rate, snapshot_date) as discount_rate
+        available_balance,
+        credit_limit,
+        discount_rate
+    from latest_snapshots
+    where snapshot_date <= {{ as_of() }}
+    union all
+    select
+        balances.customer_id,
+        max_by(balances.available_balance, balances.snapshot_date) as available_balance,
+        max_by(balances.credit_limit, balances.snapshot_date) as credit_limit,
+        max_by(balances.discount_rate, balances.snapshot_date) as discount_rate
     from balances
-    group by customer_id
+    inner join latest_snapshots
+        on
+            balances.customer_id = latest_snapshots.customer_id
+            and latest_snapshots.snapshot_date > {{ as_of() }}
+    where balances.snapshot_date <= {{ as_of() }}
+    group by balances.customer_id
 ),
 
 final as (
