@@ -268,21 +268,24 @@
         {{ return(1) }}
     {%- endif -%}
     {%- set estimate = run_query(
-        "select (select count(distinct customer_id) from " ~ ref('int_association_periods') ~ ")"
+        "select coalesce((select count(distinct customer_id) from " ~ ref('int_association_periods') ~ ")"
         ~ " * greatest(0, (" ~ as_of() ~ ") - greatest((select min(from_date) from "
-        ~ ref('int_warning_scope') ~ " where scope = 'from'), " ~ warning_window_start() ~ ") + 1)"
+        ~ ref('int_warning_scope') ~ " where scope = 'from'), " ~ warning_window_start() ~ ") + 1), 0)"
         ~ " + (select count(*) from " ~ ref('int_warning_scope') ~ " where scope = 'customer')"
         ~ " * " ~ param('warning_history_days', 'integer')
     ).columns[0].values()[0] -%}
-    {%- set wanted = ((estimate or 0) / var('warning_customer_days_per_bucket', 3000000)) | round(0, 'ceil') | int -%}
+    {%- set per_bucket = [var('warning_customer_days_per_bucket', 3000000) | int, 1] | max -%}
+    {%- set wanted = ((estimate | int) / per_bucket) | round(0, 'ceil') | int -%}
     {{ return([1, [wanted, 8] | min] | max) }}
 {%- endmacro %}
 
-{#- The condition that keeps bucket 0 of `buckets` (nothing when there is one); the
+{#- The condition that keeps bucket 0 of `buckets` (true when there is one); the
     post-hooks evaluate the others with the model's own SQL (evaluate_warning_bucket). -#}
 {% macro in_first_warning_bucket(column, buckets) -%}
     {%- if buckets > 1 -%}
-        and hash({{ column }}) % {{ buckets }} = 0 /* warning bucket */
+        hash({{ column }}) % {{ buckets }} = 0 /* warning bucket */
+    {%- else -%}
+        true
     {%- endif -%}
 {%- endmacro %}
 

@@ -121,9 +121,8 @@ customer_days as (
             {{ days_periods }}.customer_manager_id
         from {{ days }}
         inner join {{ days_periods }}
-            on
-                {{ in_force_at_end_of(days_periods, days ~ '.day_start') }}
-                {{ in_first_warning_bucket(days_periods ~ '.customer_id', buckets) }}
+            on {{ in_force_at_end_of(days_periods, days ~ '.day_start') }}
+        where {{ in_first_warning_bucket(days_periods ~ '.customer_id', buckets) }}
     {% endfor %}
 ),
 
