@@ -50,8 +50,9 @@ def test_views_work_in_a_copy_under_another_name(warehouse: Path, tmp_path: Path
     views = rows(copy, "select schema_name, view_name from duckdb_views() where not internal")
     # 13 staging views; the intermediate attribution, rating- and warning-input and combining
     # views; the details mart and the id-only facts, daily totals and per-customer daily
-    # totals the pages read; the warnings mart (names joined where read); the
-    # reconciliation with Huawei's export (docs/RULES.md)
+    # totals the pages read; the warnings mart (names joined where read); the customers'
+    # resources (days to expiry from the as-of date); the reconciliation with Huawei's
+    # export (docs/RULES.md)
     assert {view for schema, view in views if schema != "staging"} == {
         "int_consumption_attributed",
         "int_orders_attributed",
@@ -64,11 +65,12 @@ def test_views_work_in_a_copy_under_another_name(warehouse: Path, tmp_path: Path
         "incentive_daily",
         "incentive_customer_daily",
         "customer_warnings",
+        "customer_resources",
         "int_reconciliation_lines",
         "reconciliation_lines",
         "reconciliation_statements",
     }
-    assert len(views) == 27
+    assert len(views) == 28
     for schema, view in views:
         query(copy, f"select count(*) from {schema}.{view}")
 
