@@ -24,13 +24,31 @@ balances as (
 
 {% if incremental %}
     {% set seen = previous_watermark('balances') %}
+{% endif %}
 
-    withdrawn_customers as (
-        {{ customers_with_withdrawn_snapshots() }}
-    ),
+-- the snapshots a run looks among: all of them on a full build; else those loaded since
+-- the previous build and every snapshot of the customers whose snapshots were withdrawn
+looked_at as (
+    select
+        customer_id,
+        snapshot_date,
+        available_balance,
+        credit_limit,
+        discount_rate,
+        1 as precedence
+    from balances
+    {% if incremental %}
+        where
+            _load_id > {{ seen }}
+            or customer_id in ({{ customers_with_withdrawn_snapshots() }})
+    {% endif %}
+),
 
-    candidates as (
+candidates as (
+    select * from looked_at
+    {% if incremental %}
         -- the kept row loses to a loaded snapshot of its date: the current version
+        union all
         select
             kept.customer_id,
             kept.snapshot_date,
@@ -39,35 +57,9 @@ balances as (
             kept.discount_rate,
             0 as precedence
         from {{ this }} as kept
-        where kept.customer_id in (
-                select loaded.customer_id from balances as loaded
-                where loaded._load_id > {{ seen }}
-            )
-        union all
-        select
-            customer_id,
-            snapshot_date,
-            available_balance,
-            credit_limit,
-            discount_rate,
-            1 as precedence
-        from balances
-        where
-            _load_id > {{ seen }}
-            or customer_id in (select withdrawn_customers.customer_id from withdrawn_customers)
-    ),
-{% else %}
-    candidates as (
-        select
-            customer_id,
-            snapshot_date,
-            available_balance,
-            credit_limit,
-            discount_rate,
-            1 as precedence
-        from balances
-    ),
-{% endif %}
+        where kept.customer_id in (select looked_at.customer_id from looked_at)
+    {% endif %}
+),
 
 ranked as (
     select
