@@ -284,17 +284,20 @@
     post-hooks evaluate the others with the model's own SQL (evaluate_warning_bucket). -#}
 {% macro in_first_warning_bucket(column, buckets) -%}
     {%- if buckets > 1 -%}
-        hash({{ column }}) % {{ buckets }} = 0 /* warning bucket */
+        hash({{ column }}) % {{ buckets }} = 0 /* warning bucket of {{ buckets }} */
     {%- else -%}
         true
     {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook of int_customer_warnings_evaluated: bucket `k` appended, if there is one. -#}
+{#- Post-hook of int_customer_warnings_evaluated: bucket `k` appended, if there is one. The
+    count is the one the model's SQL was compiled with (its bucket marker), not estimated
+    again. -#}
 {% macro evaluate_warning_bucket(k) -%}
-    {%- set buckets = warning_buckets() -%}
-    {%- if k < buckets -%}
+    {%- set marker = '= 0 /* warning bucket of ' -%}
+    {%- set code = model.compiled_code -%}
+    {%- if marker in code and k < (code.split(marker)[1].split(' ')[0] | int) -%}
         insert into {{ this }} by name
-        {{ model.compiled_code.replace('= 0 /* warning bucket */', '= ' ~ k ~ ' /* warning bucket */') }}
+        {{ code.replace(marker, '= ' ~ k ~ ' /* warning bucket of ') }}
     {%- endif -%}
 {%- endmacro %}
