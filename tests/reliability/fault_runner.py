@@ -19,6 +19,14 @@ from pipelines.cli import main
 STALL_SECONDS = 600  # far longer than any test waits: the test kills the run first
 
 
+def mark(marker: Path, text: str) -> None:
+    """Write the marker whole before it appears: the test kills the run as soon as the file
+    exists, and a plain write_text is seen empty between its create and its write."""
+    partial = marker.with_name(f"{marker.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(marker)
+
+
 def stall_after_first_source(marker: Path) -> None:
     import pipelines.ingest.assets as ingest_assets
 
@@ -26,7 +34,7 @@ def stall_after_first_source(marker: Path) -> None:
 
     def load_then_stall(*args, **kwargs):
         loads = real_load_source(*args, **kwargs)
-        marker.write_text(f"loaded {len(loads.files)} file(s)", encoding="utf-8")
+        mark(marker, f"loaded {len(loads.files)} file(s)")
         time.sleep(STALL_SECONDS)
         return loads
 
@@ -41,7 +49,7 @@ def stall_once_dbt_built_a_node(marker: Path) -> None:
     def stream_then_stall(self, *args, **kwargs):
         for event in real_stream(self, *args, **kwargs):
             yield event
-            marker.write_text("dbt is building", encoding="utf-8")
+            mark(marker, "dbt is building")
             time.sleep(STALL_SECONDS)
 
     DbtCliInvocation.stream = stream_then_stall
