@@ -52,7 +52,8 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
         db,
         "select table_schema, table_name from information_schema.tables "
         "where table_schema in ('raw', 'marts') "
-        "or table_name = 'int_customer_latest_snapshot' order by 1, 2",
+        "or table_name in ('int_customer_latest_snapshot', 'int_customer_activity_bounds') "
+        "order by 1, 2",
     )
     return {
         f"{schema}.{table}": query(

@@ -79,6 +79,7 @@ KEPT_TABLES = {
     "intermediate.int_customer_spend_daily": "*",
     "intermediate.int_customer_warnings_evaluated": "*",
     "intermediate.int_customer_latest_snapshot": "*",
+    "intermediate.int_customer_activity_bounds": "*",
 }
 
 LATE_USAGE = date(2026, 7, 2)

@@ -2,6 +2,7 @@
 -- depends_on: {{ ref('int_customer_spend_daily') }}
 -- depends_on: {{ ref('int_customer_warnings_evaluated') }}
 -- depends_on: {{ ref('int_customer_latest_snapshot') }}
+-- depends_on: {{ ref('int_customer_activity_bounds') }}
 -- The inputs the rated transactions and the warnings were built from (int_rating_inputs,
 -- int_warning_inputs) and the last load of each dated source they include. Built after
 -- the models that read the previous state; the next build's int_changed_inputs and

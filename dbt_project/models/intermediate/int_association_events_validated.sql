@@ -15,8 +15,8 @@ orders as (
     select * from {{ ref('stg_raw__orders') }}
 ),
 
-spend_days as (
-    select * from {{ ref('int_customer_spend_daily') }}
+activity_bounds as (
+    select * from {{ ref('int_customer_activity_bounds') }}
 ),
 
 balances as (
@@ -44,10 +44,9 @@ first_order_spend as (
 first_consumption_spend as (
     select
         customer_id,
-        min(activity_date) as first_usage_spend_on
-    from spend_days
-    where paid
-    group by customer_id
+        first_paid_date as first_usage_spend_on
+    from activity_bounds
+    where first_paid_date is not null
 ),
 
 first_arrears as (

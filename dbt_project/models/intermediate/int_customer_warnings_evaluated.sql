@@ -59,6 +59,10 @@ latest_snapshots as (
     select * from {{ ref('int_customer_latest_snapshot') }}
 ),
 
+activity_bounds as (
+    select * from {{ ref('int_customer_activity_bounds') }}
+),
+
 resources as (
     select * from {{ ref('stg_raw__resources') }}
 ),
@@ -179,8 +183,8 @@ all_activity_days as (
     ('snapshot_days', 'balances', 'snapshot_date'),
 ] %}
     {{ name }}_latest_of_all as (
+        -- kept per customer: not a group by over every day of history
         {% if name == 'snapshot_days' %}
-            -- kept per customer: not a group by over every snapshot of history
             select
                 customer_id,
                 snapshot_date as latest_day
@@ -188,8 +192,19 @@ all_activity_days as (
         {% else %}
             select
                 customer_id,
-                max({{ day }}) as latest_day
-            from {{ days }}
+                max(latest_day) as latest_day
+            from (
+                select
+                    customer_id,
+                    last_consumed_date as latest_day
+                from activity_bounds
+                union all
+                select
+                    customer_id,
+                    cast(order_time as date) as latest_day
+                from orders
+                where order_status != 'cancelled'
+            ) as latest_days
             group by customer_id
         {% endif %}
     ),
