@@ -58,26 +58,25 @@ spend_days as (
             )
     ),
 
+    -- a kept row gives two days: its first paid one and its latest one
+    kept_bounds as (
+        select true as is_first
+        union all
+        select false as is_first
+    ),
+
     days_looked_at as (
         select * from changed_days
         union all
-        -- the kept bounds of the other customers with a changed day
+        -- the kept bounds of the other customers with a changed day, a row each
         select
             kept.customer_id,
-            kept.first_paid_date as activity_date,
-            true as paid,
-            false as consumed
+            case when bound.is_first then kept.first_paid_date else kept.last_consumed_date end
+                as activity_date,
+            bound.is_first as paid,
+            not bound.is_first as consumed
         from kept
-        where
-            kept.customer_id in (select changed_days.customer_id from changed_days)
-            and kept.customer_id not in (select rewritten.customer_id from rewritten)
-        union all
-        select
-            kept.customer_id,
-            kept.last_consumed_date as activity_date,
-            false as paid,
-            true as consumed
-        from kept
+        cross join kept_bounds as bound
         where
             kept.customer_id in (select changed_days.customer_id from changed_days)
             and kept.customer_id not in (select rewritten.customer_id from rewritten)
