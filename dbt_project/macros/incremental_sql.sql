@@ -249,6 +249,15 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Post-hook of int_customer_activity_bounds: an incremental run writes a row of nulls for a
+    customer left with no day of consumption; it goes. A full build (and Spark, which
+    rebuilds whole and cannot delete from its tables) writes none. -#}
+{% macro drop_customers_without_consumption() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where last_consumed_date is null
+    {%- endif -%}
+{%- endmacro %}
+
 {#- How many customer buckets int_customer_warnings_evaluated evaluates one after another:
     one, unless its scope holds more customer-days than fit the batches' memory in one
     query (a full build at 100M rows: 200,000 customers x 90 days ran out of 2.2GB). The

@@ -3,7 +3,7 @@
         materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key=['customer_id'],
-        post_hook="delete from {{ this }} where last_consumed_date is null"
+        post_hook="{{ drop_customers_without_consumption() }}"
     )
 }}
 -- depends_on: {{ ref('stg_raw__consumption') }}
