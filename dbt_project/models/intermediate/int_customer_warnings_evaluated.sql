@@ -155,6 +155,14 @@ daily_spend as (
             and spend_days.activity_date >= evaluated_customers.spend_from
 ),
 
+order_activity_days as (
+    select
+        orders.customer_id,
+        cast(orders.order_time as date) as activity_date
+    from orders
+    where orders.order_status != 'cancelled'
+),
+
 all_activity_days as (
     select
         spend_days.customer_id,
@@ -163,11 +171,7 @@ all_activity_days as (
     where spend_days.consumed
     -- duplicates do not change a latest date: no distinct over every day of history
     union all
-    select
-        orders.customer_id,
-        cast(orders.order_time as date) as activity_date
-    from orders
-    where orders.order_status != 'cancelled'
+    select * from order_activity_days
 ),
 
 -- the days from the first day evaluated on, and the latest earlier one for the rest: the
@@ -201,9 +205,8 @@ all_activity_days as (
                 union all
                 select
                     customer_id,
-                    cast(order_time as date) as latest_day
-                from orders
-                where order_status != 'cancelled'
+                    activity_date as latest_day
+                from order_activity_days
             ) as latest_days
             group by customer_id
         {% endif %}
