@@ -289,6 +289,30 @@
     {{ return([1, [wanted, 8] | min] | max) }}
 {%- endmacro %}
 
+{#- How many days int_customer_warnings_evaluated sums spend windows for directly (at most
+    7): the days of this run's 'from' scope, so that a daily run's two days make six sums
+    over each customer's spend days, not twenty-one. Unit tests and Spark, which cannot ask
+    before the query, take 7: the same rows either way (a customer spanning more days goes
+    through the running sum). -#}
+{% macro warning_direct_sum_days() -%}
+    {{ return(adapter.dispatch('warning_direct_sum_days')()) }}
+{%- endmacro %}
+
+{% macro spark__warning_direct_sum_days() -%}
+    {{ return(7) }}
+{%- endmacro %}
+
+{% macro default__warning_direct_sum_days() -%}
+    {%- if not execute or '__dbt__cte__' in (ref('int_warning_scope') | string) -%}
+        {{ return(7) }}
+    {%- endif -%}
+    {%- set days = run_query(
+        "select " ~ as_of() ~ " - greatest((select min(from_date) from " ~ ref('int_warning_scope')
+        ~ " where scope = 'from'), " ~ warning_window_start() ~ ") + 1"
+    ).columns[0].values()[0] -%}
+    {{ return([1, [(days or 7) | int, 7] | min] | max) }}
+{%- endmacro %}
+
 {#- The condition that keeps bucket 0 of `buckets` (true when there is one); the
     post-hooks evaluate the others with the model's own SQL (evaluate_warning_bucket). -#}
 {% macro in_first_warning_bucket(column, buckets) -%}

@@ -23,12 +23,10 @@ resource_fingerprints as (
     select
         'resources' as kind,
         customer_id as state_key,
-        md5({{ ordered_string_agg(
+        {{ set_fingerprint(
             "resource_id || '|' || coalesce(billing_mode, '~') || '|' || coalesce(status, '~') || '|'
-            || coalesce(cast(start_date as string), '~') || '|' || coalesce(cast(expire_date as string), '~')",
-            "','",
-            'resource_id'
-        ) }}) as fingerprint
+            || coalesce(cast(start_date as string), '~') || '|' || coalesce(cast(expire_date as string), '~')"
+        ) }} as fingerprint
     from resources
     group by customer_id
 ),
@@ -37,9 +35,7 @@ order_day_fingerprints as (
     select
         'order_days' as kind,
         customer_id as state_key,
-        md5({{ ordered_string_agg(
-            "cast(order_date as string)", "','", 'order_date'
-        ) }}) as fingerprint
+        {{ set_fingerprint("cast(order_date as string)") }} as fingerprint
     from (
         select distinct
             customer_id,
