@@ -75,6 +75,7 @@ KEPT_TABLES = {
     # in_sorted_part says where a row lies (the sorted part or the tail), not what it is.
     "intermediate.int_incentive_customer_daily": "* exclude (in_sorted_part)",
     "intermediate.int_customer_daily": "* exclude (_written_by)",
+    "intermediate.int_customer_periods": "* exclude (_written_by)",
     "intermediate.int_board_revenue_daily": "*",
     "intermediate.int_customer_spend_daily": "*",
     "intermediate.int_customer_warnings_evaluated": "*",

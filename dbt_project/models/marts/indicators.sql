@@ -11,9 +11,19 @@ incentives as (
     select * from {{ ref('int_incentives_by_day') }}
 ),
 
-customer_days as (
+-- customers' amounts: by period for the months before the as-of month, by day within it
+customer_periods as (
+    select * from {{ ref('int_customer_periods') }}
+    where transaction_period < {{ billing_period(as_of()) }}
+),
+
+as_of_month_customer_days as (
     select * from {{ ref('int_customer_daily') }}
-    where transaction_date <= {{ as_of() }}
+    -- the first condition lets the scan skip the row groups of earlier days
+    where
+        transaction_date > {{ as_of() }} - 31
+        and transaction_date <= {{ as_of() }}
+        and {{ billing_period('transaction_date') }} = {{ billing_period(as_of()) }}
 ),
 
 periods as (
@@ -143,7 +153,21 @@ customer_facts as (
         'cash_spend' as measure,
         customer_id,
         sum(eligible_amount) as amount
-    from customer_days
+    from (
+        select
+            settlement_partner_id,
+            billing_period,
+            customer_id,
+            eligible_amount
+        from customer_periods
+        union all
+        select
+            settlement_partner_id,
+            billing_period,
+            customer_id,
+            eligible_amount
+        from as_of_month_customer_days
+    ) as customer_amounts
     group by settlement_partner_id, billing_period, customer_id
 
     union all
