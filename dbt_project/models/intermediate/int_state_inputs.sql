@@ -19,7 +19,12 @@ final as (
         kind,
         state_key,
         fingerprint,
-        {{ no_state_detail_columns() }}
+        cast(null as string) as partner_type,
+        cast(null as string) as association_type,
+        cast(null as string) as product_type,
+        valid_from,
+        valid_to,
+        customer_id
     from warning_inputs
 )
 

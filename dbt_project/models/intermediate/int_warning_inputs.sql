@@ -1,10 +1,16 @@
 {{ config(materialized='view') }}
 -- What a day's customer warnings depend on besides the dated rows (consumption by usage
 -- date and balances by snapshot date, which the warning scope follows by date): each
--- customer's yearly/monthly resources and the days of their non-cancelled orders (these
--- move a customer's warnings on any day, so a change re-evaluates that customer's whole
--- window), the warning parameters and the as-of date. int_applied_state keeps what a build
--- used; the next build's int_changed_inputs compares.
+-- customer's order days and yearly/monthly resources, the warning parameters and the as-of
+-- date. int_applied_state keeps what a build used; the next build's int_changed_inputs
+-- compares, and int_warning_scope re-evaluates from the first warning date a changed row
+-- moves (`valid_from`):
+-- - an order day (a non-cancelled order's date) is activity from that day on;
+-- - a resource counts on warning date d when it is yearly/monthly, not released, and
+--   start_date <= d <= expire_date <= d + expiring_resource_days: from the later of its
+--   start and its expiry less those days, to its expiry (`valid_to`). Only the rows that
+--   can count are kept: one that stops counting (released, another billing mode) leaves
+--   the set, which is a change from its old first date.
 with
 
 resources as (
@@ -19,31 +25,42 @@ parameters as (
     select * from {{ ref('business_parameters') }}
 ),
 
-resource_fingerprints as (
-    select
-        'resources' as kind,
-        customer_id as state_key,
-        {{ set_fingerprint(
-            "resource_id || '|' || coalesce(billing_mode, '~') || '|' || coalesce(status, '~') || '|'
-            || coalesce(cast(start_date as string), '~') || '|' || coalesce(cast(expire_date as string), '~')"
-        ) }} as fingerprint
-    from resources
-    group by customer_id
+params as (
+    select {{ param('expiring_resource_days', 'integer') }} as expiring_days
 ),
 
-order_day_fingerprints as (
+resource_states as (
     select
-        'order_days' as kind,
-        customer_id as state_key,
-        {{ set_fingerprint("cast(order_date as string)") }} as fingerprint
-    from (
-        select distinct
-            customer_id,
-            cast(order_time as date) as order_date
-        from orders
-        where order_status != 'cancelled'
-    ) as order_days
-    group by customer_id
+        'resource' as kind,
+        resources.resource_id as state_key,
+        md5(concat_ws(
+            '|',
+            resources.customer_id,
+            cast(resources.start_date as string),
+            cast(resources.expire_date as string)
+        )) as fingerprint,
+        resources.customer_id,
+        greatest(resources.start_date, resources.expire_date - params.expiring_days) as valid_from,
+        resources.expire_date as valid_to
+    from resources
+    cross join params
+    where
+        resources.billing_mode = 'yearly_monthly'
+        and resources.status != 'released'
+        and resources.start_date is not null
+        and resources.expire_date is not null
+),
+
+order_day_states as (
+    select distinct
+        'order_day' as kind,
+        customer_id || '|' || cast(cast(order_time as date) as string) as state_key,
+        'ordered' as fingerprint,
+        customer_id,
+        cast(order_time as date) as valid_from,
+        cast(null as date) as valid_to
+    from orders
+    where order_status != 'cancelled'
 ),
 
 parameter_fingerprint as (
@@ -51,7 +68,10 @@ parameter_fingerprint as (
         'parameters' as kind,
         'warnings' as state_key,
         md5({{ ordered_string_agg("parameter || '=' || cast(value as string)", "','", 'parameter') }})
-            as fingerprint
+            as fingerprint,
+        cast(null as string) as customer_id,
+        cast(null as date) as valid_from,
+        cast(null as date) as valid_to
     from parameters
 ),
 
@@ -59,13 +79,16 @@ as_of_date as (
     select
         'as_of' as kind,
         'warnings' as state_key,
-        '{{ as_of_text() }}' as fingerprint
+        '{{ as_of_text() }}' as fingerprint,
+        cast(null as string) as customer_id,
+        cast(null as date) as valid_from,
+        cast(null as date) as valid_to
 ),
 
 final as (
-    select * from resource_fingerprints
+    select * from resource_states
     union all
-    select * from order_day_fingerprints
+    select * from order_day_states
     union all
     select * from parameter_fingerprint
     union all
