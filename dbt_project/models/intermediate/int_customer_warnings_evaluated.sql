@@ -172,21 +172,29 @@ reach_starts as (
     ),
 {% endfor %}
 
-daily_spend as (
-    select
-        spend_days.customer_id,
-        spend_days.activity_date as usage_date,
-        spend_days.spend
-    -- read here, not through the spend_days CTE: a CTE read several times is materialized
-    -- whole, before the reach can skip its earlier row groups
-    from {{ ref('int_customer_spend_daily') }} as spend_days
-    inner join many_day_spend_from_reach on spend_days.activity_date = many_day_spend_from_reach.reach_date
-    inner join evaluated_customers
-        on
-            spend_days.customer_id = evaluated_customers.customer_id
-            and not evaluated_customers.few_days
-            and spend_days.activity_date >= evaluated_customers.spend_from
-),
+-- the spend days each evaluated customer's windows reach: of the customers summed over a
+-- running total (daily_spend) and of those summed directly (few_day_spend, below). Read
+-- here, not through the spend_days CTE: a CTE read several times is materialized whole,
+-- before the reach can skip its earlier row groups.
+{% for name, reach, few_days in [
+    ('daily_spend', 'many_day_spend_from_reach', 'not evaluated_customers.few_days'),
+    ('few_day_spend', 'few_day_spend_from_reach', 'evaluated_customers.few_days'),
+] %}
+    {{ name }} as (
+        select
+            spend_days.customer_id,
+            evaluated_customers.first_day,
+            spend_days.activity_date as usage_date,
+            spend_days.spend
+        from {{ ref('int_customer_spend_daily') }} as spend_days
+        inner join {{ reach }} on spend_days.activity_date = {{ reach }}.reach_date
+        inner join evaluated_customers
+            on
+                spend_days.customer_id = evaluated_customers.customer_id
+                and {{ few_days }}
+                and spend_days.activity_date >= evaluated_customers.spend_from
+    ),
+{% endfor %}
 
 order_activity_days as (
     select
@@ -361,20 +369,6 @@ spend_probes as (
 -- full build, a late association change): it reads each spend day once, where direct sums
 -- read it once per day evaluated. At 100M rows, a daily run: the running sum over every
 -- customer cost 14 s; probes joined to spend days by range 10 s; these sums about 1 s.
-few_day_spend as (
-    select
-        spend_days.customer_id,
-        few_day_customers.first_day,
-        spend_days.activity_date as usage_date,
-        spend_days.spend
-    from {{ ref('int_customer_spend_daily') }} as spend_days
-    inner join few_day_spend_from_reach on spend_days.activity_date = few_day_spend_from_reach.reach_date
-    inner join few_day_customers
-        on
-            spend_days.customer_id = few_day_customers.customer_id
-            and spend_days.activity_date >= few_day_customers.spend_from
-),
-
 few_day_window_sums as (
     select
         few_day_spend.customer_id,
