@@ -258,6 +258,18 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Whether int_warning_scope can be read while the warnings' SQL is compiled: not at
+    parse, nor in a unit test, whose inputs are CTEs of the model's own query. -#}
+{% macro warning_scope_readable() -%}
+    {{ return(execute and '__dbt__cte__' not in (ref('int_warning_scope') | string)) }}
+{%- endmacro %}
+
+{#- SQL: the days every customer is evaluated on, from the scope's first day to the as-of
+    date (0 or less: none). -#}
+{% macro warning_scope_days() -%}
+    ({{ as_of() }} - greatest((select min(from_date) from {{ ref('int_warning_scope') }} where scope = 'from'), {{ warning_window_start() }}) + 1)
+{%- endmacro %}
+
 {#- How many customer buckets int_customer_warnings_evaluated evaluates one after another:
     one, unless its scope holds more customer-days than fit the batches' memory in one
     query (a full build at 100M rows: 200,000 customers x 90 days ran out of 2.2GB). The
@@ -273,14 +285,12 @@
 {%- endmacro %}
 
 {% macro default__warning_buckets() -%}
-    {#- a unit test's inputs are CTEs of the model's own query: nothing to count -#}
-    {%- if not execute or '__dbt__cte__' in (ref('int_warning_scope') | string) -%}
+    {%- if not warning_scope_readable() -%}
         {{ return(1) }}
     {%- endif -%}
     {%- set estimate = run_query(
         "select coalesce((select count(distinct customer_id) from " ~ ref('int_association_periods') ~ ")"
-        ~ " * greatest(0, (" ~ as_of() ~ ") - greatest((select min(from_date) from "
-        ~ ref('int_warning_scope') ~ " where scope = 'from'), " ~ warning_window_start() ~ ") + 1), 0)"
+        ~ " * greatest(0, " ~ warning_scope_days() ~ "), 0)"
         ~ " + (select count(*) from " ~ ref('int_warning_scope') ~ " where scope = 'customer')"
         ~ " * " ~ param('warning_history_days', 'integer')
     ).columns[0].values()[0] -%}
@@ -303,13 +313,10 @@
 {%- endmacro %}
 
 {% macro default__warning_direct_sum_days() -%}
-    {%- if not execute or '__dbt__cte__' in (ref('int_warning_scope') | string) -%}
+    {%- if not warning_scope_readable() -%}
         {{ return(7) }}
     {%- endif -%}
-    {%- set days = run_query(
-        "select " ~ as_of() ~ " - greatest((select min(from_date) from " ~ ref('int_warning_scope')
-        ~ " where scope = 'from'), " ~ warning_window_start() ~ ") + 1"
-    ).columns[0].values()[0] -%}
+    {%- set days = run_query("select " ~ warning_scope_days()).columns[0].values()[0] -%}
     {{ return([1, [(days or 7) | int, 7] | min] | max) }}
 {%- endmacro %}
 
