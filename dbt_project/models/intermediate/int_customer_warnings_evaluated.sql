@@ -166,9 +166,15 @@ reach_starts as (
 ),
 
 {% for name in ['evaluated_from', 'many_day_spend_from', 'few_day_spend_from'] %}
-    {{ name }}_reach as (
-        select cast({{ time_series(name, as_of(), 'interval 1 day') }} as date) as reach_date
+    {{ name }}_reach_instants as (
+        select {{ time_series(name, as_of(), 'interval 1 day') }} as reach_instant
         from reach_starts
+    ),
+
+    -- Spark allows no generator inside an expression: the cast to a date is a step of its own
+    {{ name }}_reach as (
+        select cast(reach_instant as date) as reach_date
+        from {{ name }}_reach_instants
     ),
 {% endfor %}
 
