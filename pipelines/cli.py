@@ -11,20 +11,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
+
+import duckdb
 
 from contract.settings import ENGINES, PUBLISH_MODES, Settings
-from pipelines.copies import cancel_prefetch, start_prefetch
+from pipelines.engine import Engine
+from pipelines.ingest.read import excerpt
+from pipelines.instance import instance_home
+from pipelines.preflight import set_aside, warehouse_problem
+from pipelines.run import RunSummary, run_pipeline
 from pipelines.serve import serve_until_stopped
-
-# Dagster, dbt's adapter, DuckDB and polars are imported by the commands that use them: `run`
-# starts copying the warehouse first (pipelines/copies.py), and `--help` answers at once.
-if TYPE_CHECKING:
-    import duckdb
-
-    from pipelines.engine import Engine
-    from pipelines.run import RunSummary
-    from pipelines.warehouse import Warehouse
+from pipelines.warehouse import Warehouse, WarehouseBusy, looks_corrupt, today_in_shanghai
 
 # The garbage collector's thresholds in a command's process. Python's (700, 10, 10) walk the
 # objects Dagster and dbt load again and again: 1.2 s of collections in a daily run at 10M
@@ -36,8 +34,6 @@ NOT_LOADED_SHOWN = 5
 
 
 def print_summary(summary: RunSummary) -> None:
-    from pipelines.warehouse import looks_corrupt
-
     span = f"{summary.partitions[0]} .. {summary.partitions[-1]}" if summary.partitions else "none"
     print(
         f"as of {summary.as_of}  drop dates {span}  engine {summary.engine}  "
@@ -76,8 +72,6 @@ def print_not_loaded(not_loaded: list[tuple[str, str]]) -> None:
     """The count and the first few files not loaded (all are in audit.files_not_loaded)."""
     if not not_loaded:
         return
-    from pipelines.ingest.read import excerpt
-
     print(f"files not loaded: {len(not_loaded)} (audit.files_not_loaded)")
     for file, reason in not_loaded[:NOT_LOADED_SHOWN]:
         # A file name may hold control characters: never print them to a terminal.
@@ -100,8 +94,6 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 def warehouse_of(args: argparse.Namespace) -> Warehouse | None:
     """The warehouse the arguments name, or None (said on stderr) if its landing folder is
     missing."""
-    from pipelines.warehouse import Warehouse
-
     warehouse = Warehouse(
         path=args.warehouse,
         landing_dir=args.landing,
@@ -116,28 +108,11 @@ def warehouse_of(args: argparse.Namespace) -> Warehouse | None:
 
 def engine_of(args: argparse.Namespace) -> Engine:
     """The settings' engine, with the engine and Spark folder the command line names."""
-    from pipelines.engine import Engine
-
     settings = replace(Settings.from_env(), engine=args.engine, spark_dir=args.spark_dir or "")
     return Engine.from_settings(settings)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    # the working copy of the warehouse, made while the rest starts (pipelines/copies.py)
-    warehouse_file = Path(args.warehouse).resolve()
-    start_prefetch(warehouse_file)
-    try:
-        return run_command(args)
-    finally:
-        cancel_prefetch(warehouse_file)  # when the run did not take it
-
-
-def run_command(args: argparse.Namespace) -> int:
-    from pipelines.instance import instance_home
-    from pipelines.preflight import warehouse_problem
-    from pipelines.run import run_pipeline
-    from pipelines.warehouse import today_in_shanghai
-
     warehouse = warehouse_of(args)
     if warehouse is None:
         return 2
@@ -162,11 +137,6 @@ def run_command(args: argparse.Namespace) -> int:
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Rebuild the warehouse from the landing files alone (after a corrupt file, say)."""
-    from pipelines.instance import instance_home
-    from pipelines.preflight import set_aside, warehouse_problem
-    from pipelines.run import run_pipeline
-    from pipelines.warehouse import WarehouseBusy, today_in_shanghai
-
     warehouse = warehouse_of(args)
     if warehouse is None:
         return 2
@@ -196,10 +166,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 def published_connection(path: str) -> duckdb.DuckDBPyConnection | None:
     """A read-only connection to the warehouse file `path` (a published copy, or a folder of
     published copies: the one `CURRENT` names); None, said on stderr, when it cannot be read."""
-    import duckdb
-
     from contract.published import published_warehouse
-    from pipelines.ingest.read import excerpt
 
     target = Path(path)
     if target.is_dir():

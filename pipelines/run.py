@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from pipelines.copies import cancel_prefetch, start_prefetch
 from pipelines.engine import Engine
 from pipelines.instance import memory_instance, record_run
 from pipelines.warehouse import ALLOW_WITHDRAW_TAG, AS_OF_TAG, FULL_REFRESH_TAG, Warehouse
@@ -87,26 +86,6 @@ def run_pipeline(
     and publish. The run is recorded in the Dagster instance stored in `dagster_home` (the one
     `serve` shows), else in $DAGSTER_HOME's, else in a temporary one."""
     started = time.monotonic()
-    start_prefetch(warehouse.warehouse_file)  # started earlier by `run` on the command line
-    try:
-        summary = _run_recorded(
-            warehouse, as_of, full_refresh, engine, allow_withdraw, dagster_home, started
-        )
-    finally:
-        cancel_prefetch(warehouse.warehouse_file)
-    summary.seconds = time.monotonic() - started
-    return summary
-
-
-def _run_recorded(
-    warehouse: Warehouse,
-    as_of: date,
-    full_refresh: bool,
-    engine: Engine | None,
-    allow_withdraw: bool,
-    dagster_home: Path | None,
-    started: float,
-) -> RunSummary:
     engine = engine or Engine()
     job = asset_job(warehouse, engine)
     from pipelines.ingest.discover import landed_partitions
@@ -124,6 +103,7 @@ def _run_recorded(
             summary.dagster_home = home
     finally:
         instance.dispose()
+    summary.seconds = time.monotonic() - started
     return summary
 
 

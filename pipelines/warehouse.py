@@ -24,6 +24,7 @@ import errno
 import fcntl
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -41,11 +42,6 @@ from contract.published import (
     published_versions,
 )
 from contract.settings import PUBLISH_MODES
-from pipelines.copies import (
-    claimed_prefetch,
-    cloned,
-    copied_file,
-)
 from pipelines.ingest.discover import Inventory, landing_inventory
 from pipelines.ingest.tables import SUPERSEDED_SCHEMA, WITHDRAWN_SCHEMA, ensure_tables
 
@@ -56,6 +52,14 @@ FULL_REFRESH_TAG = "partner_warehouse/full_refresh"  # "true": rebuild increment
 # (pipelines.ingest.load.withdrawal_refusal)
 ALLOW_WITHDRAW_TAG = "partner_warehouse/allow_withdraw"
 PUBLISHED_KEPT = 3
+# Linux's FICLONE ioctl (linux/fs.h): the target file shares the source's blocks.
+FICLONE = 0x40049409
+# Its errors that mean "no clone here": EOPNOTSUPP a file system without shared blocks
+# (ext4), ENOTTY a file without the ioctl, EXDEV another file system, EINVAL a file system
+# that refuses this pair of files, ENOSYS/EPERM no such call allowed.
+CLONE_UNSUPPORTED = frozenset(
+    {errno.EOPNOTSUPP, errno.ENOTTY, errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EPERM}
+)
 # os.link's errors that mean "no link here", not "no space": EXDEV another file system,
 # EPERM/ENOTSUP/EOPNOTSUPP a file system without hard links, EMLINK too many links.
 LINK_UNSUPPORTED = frozenset(
@@ -88,6 +92,29 @@ def clones_files(folder: Path) -> bool:
     finally:
         source.unlink(missing_ok=True)
         target.unlink(missing_ok=True)
+
+
+def copied_file(source: Path, target: Path) -> None:
+    """`target` as a copy of `source`: a clone where the file system can make one (XFS with
+    reflink, btrfs), else a copy of every byte. A clone shares the source's blocks until
+    either file writes one, so the working copy and the published copy of a run cost no
+    time at any size (a copy: 7.75 GB, about 7 s, at 100M rows); each file stays its own,
+    and a write to one never reaches the other."""
+    if not cloned(source, target):
+        shutil.copyfile(source, target)
+
+
+def cloned(source: Path, target: Path) -> bool:
+    """Whether `target` was made a clone of `source` (False: this file system makes none;
+    any other error, a full disk say, is raised: a copy would fail too)."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        try:
+            fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
+        except OSError as exc:
+            if exc.errno not in CLONE_UNSUPPORTED:
+                raise
+            return False
+    return True
 
 
 class WarehouseBusy(RuntimeError):
@@ -307,12 +334,10 @@ class Warehouse(dg.ConfigurableResource):
         if continuing and working.exists():
             return working
         self.close_reader(run_id)  # from here on the run reads what it writes
-        ready = claimed_prefetch(self.warehouse_file, working)
         for stale in self.warehouse_file.parent.glob(f"{self.warehouse_file.name}.run-*"):
-            if stale != working or not ready:
-                stale.unlink()  # left by a run that died: we hold the lock, so it is no one's
+            stale.unlink()  # left by a run that died: we hold the lock, so it is no one's
         try:
-            if self.warehouse_file.exists() and not ready:
+            if self.warehouse_file.exists():
                 copied_file(self.warehouse_file, working)
         except OSError as exc:
             working.unlink(missing_ok=True)

@@ -271,23 +271,22 @@ def test_statements_indicators_and_customer_board_by_hand(built: Warehouse) -> N
     assert board[("S1", "2026-07")] == [1, 0, 0, Decimal("-200.00")]
 
 
-def test_a_run_with_nothing_new_takes_no_working_copy(
+def test_a_run_with_nothing_new_does_not_copy_the_warehouse(
     built: Warehouse, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipelines.copies as copies
+    import pipelines.warehouse as warehouse_module
 
     copied: list[str] = []
-    real_copyfile = copies.shutil.copyfile
+    real_copyfile = warehouse_module.shutil.copyfile
 
     def copyfile(source, target, **kwargs):
         copied.append(Path(source).name)
         return real_copyfile(source, target, **kwargs)
 
-    monkeypatch.setattr(copies.shutil, "copyfile", copyfile)
+    monkeypatch.setattr(warehouse_module.shutil, "copyfile", copyfile)
     summary = run_pipeline(built, AS_OF)
     assert summary.success and summary.unchanged, summary.error
-    # read where it lies: no working file, nothing published, the copy made ahead dropped
-    assert copied == []
+    assert copied == []  # read where it lies: no working file, nothing published
     assert not list(built.warehouse_file.parent.glob("*.run-*"))
 
 

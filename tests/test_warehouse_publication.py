@@ -3,16 +3,13 @@ on one file system and a copy across two."""
 
 import errno
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-import pipelines.copies as copies
 import pipelines.warehouse as warehouse_module
 from contract.published import published_warehouse
-from pipelines.copies import cancel_prefetch, start_prefetch
 from pipelines.ingest.tables import ensure_tables
 from pipelines.preflight import SPACE_MARGIN_BYTES, warehouse_problem
 from pipelines.warehouse import Warehouse, WarehouseUnwritable
@@ -109,7 +106,7 @@ def test_a_link_that_fails_for_want_of_space_changes_nothing(warehouse, monkeypa
 
 def refusing_clones(error: int):
     def ioctl(fd, request, *args):
-        if request == copies.FICLONE:
+        if request == warehouse_module.FICLONE:
             raise OSError(error, os.strerror(error))
         raise AssertionError(f"unexpected ioctl {request:#x}")
 
@@ -143,7 +140,7 @@ def test_the_free_space_check_counts_one_copy_when_publishing_links(warehouse, m
 
     monkeypatch.setattr(
         "pipelines.preflight.shutil.disk_usage",
-        lambda _: shutil._ntuple_diskusage(1 << 40, (1 << 40) - free, free),
+        lambda _: warehouse_module.shutil._ntuple_diskusage(1 << 40, (1 << 40) - free, free),
     )
     assert warehouse_problem(warehouse) is None
     # A published folder on another file system needs a copy: now it does not fit.
@@ -163,7 +160,7 @@ def test_the_free_space_check_counts_one_copy_where_files_are_cloned(tmp_path, m
     free = size + SPACE_MARGIN_BYTES + (1 << 20)  # room to rewrite the working file, no more
     monkeypatch.setattr(
         "pipelines.preflight.shutil.disk_usage",
-        lambda _: shutil._ntuple_diskusage(1 << 40, (1 << 40) - free, free),
+        lambda _: warehouse_module.shutil._ntuple_diskusage(1 << 40, (1 << 40) - free, free),
     )
     monkeypatch.setattr("pipelines.preflight.clones_files", lambda folder: True)
     assert warehouse_problem(copying) is None
@@ -214,40 +211,3 @@ def test_a_committed_file_without_this_versions_columns_is_copied_and_completed(
             ).fetchall() == [(1,)]
     finally:
         warehouse.end("r1")
-
-
-def no_copy_in_begin(*_args) -> None:
-    raise AssertionError("begin copied the warehouse although a prefetched copy was ready")
-
-
-def test_a_prefetched_copy_becomes_the_working_file(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(warehouse_module.fcntl, "ioctl", refusing_clones(errno.EOPNOTSUPP))
-    monkeypatch.setattr(copies, "PREFETCH_CHUNK_BYTES", 4096)  # several chunks
-    warehouse = warehouse_at(tmp_path, "link")
-    committed_run(warehouse, "run-1", 1)
-    start_prefetch(warehouse.warehouse_file)
-    monkeypatch.setattr(warehouse_module, "copied_file", no_copy_in_begin)
-    published = committed_run(warehouse, "run-2", 2)
-    assert answer_in(published) == 2
-    assert list(tmp_path.glob("warehouse.duckdb.run-*")) == []
-
-
-def test_a_prefetched_copy_of_a_file_committed_since_is_not_used(tmp_path: Path) -> None:
-    warehouse = warehouse_at(tmp_path, "link")
-    committed_run(warehouse, "run-1", 1)
-    start_prefetch(warehouse.warehouse_file)
-    copies._PREFETCHES[warehouse.warehouse_file].thread.join()
-    committed_run(Warehouse(path=warehouse.path, landing_dir=warehouse.landing_dir), "other", 5)
-    with warehouse.connect("run-2") as con:
-        assert con.execute("select answer from main.answer").fetchone()[0] == 5
-    warehouse.end("run-2")
-    assert list(tmp_path.glob("warehouse.duckdb.run-*")) == []
-
-
-def test_a_run_that_writes_nothing_drops_its_prefetched_copy(tmp_path: Path) -> None:
-    warehouse = warehouse_at(tmp_path, "link")
-    committed_run(warehouse, "run-1", 1)
-    start_prefetch(warehouse.warehouse_file)
-    cancel_prefetch(warehouse.warehouse_file)
-    assert list(tmp_path.glob("warehouse.duckdb.run-*")) == []
-    assert answer_in(warehouse.warehouse_file) == 1

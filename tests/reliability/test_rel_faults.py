@@ -33,7 +33,7 @@ import pytest
 from figures import record
 from handmade_site import HANDMADE_AS_OF
 
-import pipelines.copies as copies
+import pipelines.warehouse as warehouse_module
 from contract.published import published_warehouse
 from contract.sources import SOURCES
 from pipelines.cli import main
@@ -232,14 +232,14 @@ def test_too_little_free_space_refuses_before_starting(site, monkeypatch, capsys
 
 def test_disk_full_while_publishing_changes_nothing(site, monkeypatch):
     state = State(site)
-    real_copy = copies.shutil.copyfile
+    real_copy = warehouse_module.shutil.copyfile
 
     def copy_until_disk_full(src, dst, *args, **kwargs):
         if str(dst).endswith(".partial"):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_copy(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(copies.shutil, "copyfile", copy_until_disk_full)
+    monkeypatch.setattr(warehouse_module.shutil, "copyfile", copy_until_disk_full)
     site.begin("disk-full-run")  # a run that got as far as its commit
     try:
         with pytest.raises(WarehouseUnwritable) as failure:
